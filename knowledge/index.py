@@ -1,0 +1,114 @@
+"""Build and load the search artefacts in ``models/knowledge/``.
+
+- ``restorer.json.gz``: diacritic restorer trained on the catalogue's text.
+- ``dense-<embedder>.faiss`` + ``dense-<embedder>.json``: FAISS inner-product index
+  over one passage per procedure, with the catalogue fingerprint it was built from.
+The lexical index is rebuilt in memory at load (well under a second).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from bot.vietnamese import DiacriticRestorer
+from knowledge.catalogue import CATALOGUE_PATH, PROCEDURE_ALIASES_PATH
+from knowledge.embedding import Embedder
+from knowledge.schema import Procedure
+
+logger = logging.getLogger(__name__)
+
+MODELS_DIR = Path(os.environ.get("KNOWLEDGE_MODELS_DIR", Path(__file__).resolve().parent.parent / "models" / "knowledge"))
+
+
+def catalogue_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in (CATALOGUE_PATH, PROCEDURE_ALIASES_PATH):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def passage_text(procedure: Procedure) -> str:
+    """What the dense model sees of a procedure: its names, field and what it produces."""
+    parts = [procedure.name]
+    parts += procedure.aliases
+    parts.append(f"Lĩnh vực: {procedure.field}")
+    if procedure.results:
+        parts.append("Kết quả: " + ", ".join(procedure.results[:2]))
+    return ". ".join(parts)
+
+
+def lexical_text(procedure: Procedure) -> str:
+    """What the lexical index sees: the name twice (it matters most), aliases, field."""
+    return " . ".join([procedure.name, procedure.name, *procedure.aliases, procedure.field])
+
+
+def restorer_corpus(procedures: list[Procedure]) -> Iterator[str]:
+    for p in procedures:
+        yield p.name
+        yield from p.aliases
+        yield p.field
+        yield from p.results
+        yield from (d.name for d in p.documents)
+        yield from p.steps[:12]
+
+
+def _dense_paths(embedder_name: str) -> tuple[Path, Path]:
+    return MODELS_DIR / f"dense-{embedder_name}.faiss", MODELS_DIR / f"dense-{embedder_name}.json"
+
+
+def build_restorer(procedures: list[Procedure]) -> DiacriticRestorer:
+    restorer = DiacriticRestorer.train(restorer_corpus(procedures))
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    restorer.save(MODELS_DIR / "restorer.json.gz")
+    return restorer
+
+
+def load_restorer(procedures: list[Procedure]) -> DiacriticRestorer:
+    path = MODELS_DIR / "restorer.json.gz"
+    if path.exists():
+        return DiacriticRestorer.load(path)
+    return build_restorer(procedures)
+
+
+def build_dense(procedures: list[Procedure], embedder: Embedder, progress: bool = False) -> faiss.Index:
+    texts = [passage_text(p) for p in procedures]
+    batches = range(0, len(texts), 64)
+    if progress:
+        from tqdm import tqdm
+
+        batches = tqdm(batches, desc=f"embedding ({embedder.name})", unit="batch")
+    vectors = np.vstack([embedder.embed_passages(texts[i : i + 64]) for i in batches])
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    faiss_path, meta_path = _dense_paths(embedder.name)
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    faiss.write_index(index, str(faiss_path))
+    meta = {"fingerprint": catalogue_fingerprint(), "codes": [p.code for p in procedures]}
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    return index
+
+
+def load_dense(procedures: list[Procedure], embedder: Embedder) -> faiss.Index:
+    """The stored index if it matches the catalogue, else a fresh build."""
+    faiss_path, meta_path = _dense_paths(embedder.name)
+    if faiss_path.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("fingerprint") == catalogue_fingerprint() and meta.get("codes") == [p.code for p in procedures]:
+            return faiss.read_index(str(faiss_path))
+    logger.info("dense index missing or stale; building it now")
+    return build_dense(procedures, embedder)
+
+
+def is_built(embedder_name: str) -> bool:
+    faiss_path, meta_path = _dense_paths(embedder_name)
+    if not (faiss_path.exists() and meta_path.exists() and (MODELS_DIR / "restorer.json.gz").exists()):
+        return False
+    return json.loads(meta_path.read_text(encoding="utf-8")).get("fingerprint") == catalogue_fingerprint()

@@ -1,0 +1,74 @@
+"""Typed catalogue records: one ``Procedure`` per administrative procedure (TTHC)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class SubmissionWay:
+    """One way to submit (Trực tiếp / Trực tuyến / Dịch vụ bưu chính)."""
+
+    mode: str
+    time: str
+    fee: str
+    description: str = ""
+
+
+@dataclass
+class Document:
+    """One paper of the dossier. ``quantity`` 0 marks a note rather than a paper to bring."""
+
+    name: str
+    section: str = ""
+    form: str = ""
+    quantity: int = 1
+    copy_type: str = "bản chính"
+    case: str = ""
+
+
+@dataclass
+class LegalBasis:
+    title: str
+    number: str = ""
+
+
+@dataclass
+class Procedure:
+    code: str
+    name: str
+    official_name: str
+    ministry: str
+    field: str
+    levels: list[str]
+    procedure_type: str = ""
+    decision: str = ""
+    target_groups: str = ""
+    agencies: list[str] = field(default_factory=list)
+    competent_agency: str = ""
+    submission_address: str = ""
+    steps: list[str] = field(default_factory=list)
+    ways: list[SubmissionWay] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    legal_basis: list[LegalBasis] = field(default_factory=list)
+    conditions: str = ""
+    results: list[str] = field(default_factory=list)
+    source_url: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def online(self) -> bool:
+        """Whether the portal lists an online way of submission."""
+        return any(w.mode == "Trực tuyến" for w in self.ways)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Procedure:
+        data = dict(data)
+        data["ways"] = [SubmissionWay(**w) for w in data.get("ways", [])]
+        data["documents"] = [Document(**d) for d in data.get("documents", [])]
+        data["legal_basis"] = [LegalBasis(**b) for b in data.get("legal_basis", [])]
+        return cls(**data)

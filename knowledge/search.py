@@ -1,0 +1,216 @@
+"""Hybrid procedure search: BM25 over folded text + dense e5 embeddings in FAISS, fused.
+
+``search(question)`` is the one entry point the rest of the project uses.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from bot.vietnamese import canonical, expand_abbreviations, fold, has_diacritics, words
+from knowledge.catalogue import folk_terms, load_catalogue
+from knowledge.embedding import Embedder, make_embedder
+from knowledge.index import lexical_text, load_dense, load_restorer
+from knowledge.lexical import LexicalIndex
+
+MAX_QUESTION_CHARS = 600
+CANDIDATES = 50
+LEXICAL_WEIGHT = 0.55
+
+# Name fragments that mark a special variant of a common procedure. A citizen who does
+# not mention them means the ordinary one, so variants carrying them rank lower.
+VARIANT_MARKERS = [
+    "luu dong",
+    "co yeu to nuoc ngoai",
+    "khu vuc bien gioi",
+    "dang ky lai",
+    "nguoi nuoc ngoai",
+    "thuc hien tai cap trung uong",
+    "thuc hien tai cap tinh",
+    "thuc hien tai cap huyen",
+    "thuc hien o cap tinh",
+    "ket hop",
+    "quan su",
+    "cong an nhan dan",
+    "lien thong",
+    "da co ho so, giay to ca nhan",
+    "nop thay",
+    "truc tuyen toan trinh",
+    "truc tuyen mot phan",
+]
+VARIANT_PENALTY = 0.12
+
+# Confidence: how much of the question's meaningful words the top procedure covers,
+# and how close it is in the embedding space (thresholds set on benchmarks/questions).
+MIN_COVERAGE = 0.45
+MIN_DENSE = 0.80
+STRONG_COVERAGE = 0.75
+
+
+@dataclass
+class Hit:
+    code: str
+    name: str
+    score: float
+    lexical: float = 0.0
+    dense: float = 0.0
+
+
+@dataclass
+class SearchResult:
+    question: str
+    confident: bool
+    results: list[Hit]
+    variants: list[Hit] = field(default_factory=list)
+    coverage: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "confident": self.confident,
+            "results": [{"code": h.code, "name": h.name, "score": round(h.score, 4)} for h in self.results],
+        }
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def clean_question(question: str) -> str:
+    """Drop markup and control characters, bound the length."""
+    text = html.unescape(re.sub(r"<[^>]*>", " ", question or ""))
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+
+
+def expand_folk_terms(text: str) -> str:
+    """Append the official wording of folk terms found in ``text`` ("sổ đỏ" -> Giấy chứng nhận...)."""
+    folded = f" {canonical(text).lower()} "
+    additions = []
+    for folk, official in folk_terms():
+        if f" {folk} " in folded:
+            additions.append(official)
+            folded = folded.replace(f" {folk} ", " ")
+    return " ".join([text, *additions])
+
+
+def _markers(name: str) -> set[str]:
+    folded = fold(name.lower())
+    return {m for m in VARIANT_MARKERS if m in folded}
+
+
+def base_name(name: str) -> str:
+    """Name without variant markers and parentheses: what variants of one procedure share."""
+    folded = re.sub(r"\([^)]*\)", " ", fold(name.lower()))
+    for marker in VARIANT_MARKERS:
+        folded = folded.replace(marker, " ")
+    return " ".join(re.findall(r"\w+", folded))
+
+
+class Searcher:
+    """Loads the catalogue, the lexical index, the restorer and (lazily) the dense model."""
+
+    def __init__(self, embedder: Embedder | None = None, mode: str = "hybrid") -> None:
+        if mode not in {"hybrid", "lexical", "dense"}:
+            raise ValueError(mode)
+        self.mode = mode
+        self.procedures = list(load_catalogue().values())
+        self.lexical = LexicalIndex([lexical_text(p) for p in self.procedures])
+        self.restorer = load_restorer(self.procedures)
+        self._embedder = embedder
+        self._dense = None
+        self._lock = threading.Lock()
+
+    def _dense_index(self):
+        with self._lock:
+            if self._dense is None:
+                self._embedder = self._embedder or make_embedder()
+                self._dense = load_dense(self.procedures, self._embedder)
+        return self._dense
+
+    def prepare(self, question: str) -> tuple[str, str]:
+        """(lexical query, dense query): abbreviations and folk terms expanded; the dense one
+        also gets its diacritics restored, since e5 does poorly on unaccented Vietnamese."""
+        expanded = expand_folk_terms(expand_abbreviations(question))
+        tokens = list(words(expanded))
+        unaccented = sum(1 for t in tokens if not has_diacritics(t) and not t.isdigit())
+        dense_query = self.restorer.restore(expanded) if tokens and unaccented / len(tokens) > 0.3 else expanded
+        return expanded, dense_query
+
+    def search(self, question: str, top_k: int = 5) -> SearchResult:
+        question = clean_question(question)
+        if not re.search(r"\w", question):
+            return SearchResult(question=question, confident=False, results=[])
+        lexical_query, dense_query = self.prepare(question)
+
+        lexical_scores: dict[int, float] = {}
+        mass = 0.0
+        if self.mode in {"hybrid", "lexical"}:
+            lexical_scores, mass = self.lexical.scores(lexical_query)
+        dense_scores: dict[int, float] = {}
+        if self.mode in {"hybrid", "dense"}:
+            index = self._dense_index()
+            vector = self._embedder.embed_queries([dense_query])
+            sims, ids = index.search(np.ascontiguousarray(vector, dtype=np.float32), CANDIDATES)
+            dense_scores = {int(i): float(s) for i, s in zip(ids[0], sims[0]) if i >= 0}
+
+        top_lexical = sorted(lexical_scores, key=lexical_scores.__getitem__, reverse=True)[:CANDIDATES]
+        candidates = set(top_lexical) | set(dense_scores)
+        if not candidates:
+            return SearchResult(question=question, confident=False, results=[])
+        best_lexical = max(lexical_scores.values(), default=0.0) or 1.0
+        dense_values = list(dense_scores.values())
+        dense_floor = min(dense_values, default=0.0)
+        dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
+
+        asked_markers = _markers(question) | _markers(lexical_query)
+        hits = []
+        for doc_id in candidates:
+            procedure = self.procedures[doc_id]
+            lex = lexical_scores.get(doc_id, 0.0) / best_lexical
+            den = (dense_scores[doc_id] - dense_floor) / dense_span if doc_id in dense_scores else 0.0
+            if self.mode == "lexical":
+                score = lex
+            elif self.mode == "dense":
+                score = den
+            else:
+                score = LEXICAL_WEIGHT * lex + (1 - LEXICAL_WEIGHT) * den
+            score -= VARIANT_PENALTY * len(_markers(procedure.name) - asked_markers)
+            hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0)))
+        hits.sort(key=lambda h: h.score, reverse=True)
+
+        top = hits[0]
+        top_procedure = self.procedures[next(i for i in candidates if self.procedures[i].code == top.code)]
+        coverage = self.lexical.matched_mass(lexical_query, lexical_text(top_procedure)) / mass if mass else 0.0
+        confident = self._is_confident(coverage, top.dense)
+        top_base = base_name(top.name)
+        variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - 0.05]
+        return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3))
+
+    def _is_confident(self, coverage: float, dense: float) -> bool:
+        if self.mode == "lexical":
+            return coverage >= MIN_COVERAGE
+        if self.mode == "dense":
+            return dense >= MIN_DENSE + 0.03
+        return coverage >= STRONG_COVERAGE or (coverage >= MIN_COVERAGE and dense >= MIN_DENSE)
+
+
+_default: Searcher | None = None
+_default_lock = threading.Lock()
+
+
+def default_searcher() -> Searcher:
+    """The process-wide searcher, created on first use (models load lazily, not at import)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Searcher()
+    return _default
+
+
+def search(question: str, top_k: int = 5) -> SearchResult:
+    """Ranked procedures for a citizen's question, with a ``confident`` flag."""
+    return default_searcher().search(question, top_k=top_k)
