@@ -15,6 +15,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOGUE_PATH = Path(os.environ.get("KNOWLEDGE_CATALOGUE", DATA_DIR / "catalogue.jsonl.gz"))
 PROCEDURE_ALIASES_PATH = DATA_DIR / "procedure_aliases.tsv"
 FOLK_TERMS_PATH = DATA_DIR / "folk_terms.tsv"
+OTHER_MINISTRIES_PATH = DATA_DIR / "other_ministries.tsv"
+ASPECT_PHRASES_PATH = DATA_DIR / "aspect_phrases.txt"
 
 
 def _tsv_rows(path: Path) -> list[list[str]]:
@@ -38,6 +40,20 @@ def folk_terms() -> list[tuple[str, str]]:
     """(folded folk term, official wording) pairs, longest term first."""
     pairs = [(canonical(folk), official) for folk, official in _tsv_rows(FOLK_TERMS_PATH)]
     return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@lru_cache(maxsize=1)
+def other_ministries() -> list[tuple[str, str]]:
+    """(folded topic, ministry) for topics whose procedures are not in the catalogue."""
+    return [(canonical(topic), ministry) for topic, ministry in _tsv_rows(OTHER_MINISTRIES_PATH)]
+
+
+@lru_cache(maxsize=1)
+def aspect_phrases() -> list[str]:
+    """Folded phrases that ask *about* a procedure (papers, fee, time...), longest first."""
+    lines = ASPECT_PHRASES_PATH.read_text(encoding="utf-8").splitlines()
+    phrases = {canonical(line) for line in lines if line.strip() and not line.startswith("#")}
+    return sorted(phrases, key=len, reverse=True)
 
 
 @lru_cache(maxsize=1)

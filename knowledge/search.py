@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from bot.vietnamese import canonical, expand_abbreviations, fold, has_diacritics, words
-from knowledge.catalogue import folk_terms, load_catalogue
+from knowledge.catalogue import aspect_phrases, folk_terms, load_catalogue, other_ministries
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.index import lexical_text, load_dense, load_restorer
 from knowledge.lexical import LexicalIndex
@@ -47,9 +47,10 @@ VARIANT_PENALTY = 0.12
 
 # Confidence: how much of the question's meaningful words the top procedure covers,
 # and how close it is in the embedding space (thresholds set on benchmarks/questions).
-MIN_COVERAGE = 0.45
-MIN_DENSE = 0.80
+MIN_COVERAGE = 0.5
+MIN_DENSE = 0.85
 STRONG_COVERAGE = 0.75
+STRONG_DENSE = 0.875
 
 
 @dataclass
@@ -68,6 +69,7 @@ class SearchResult:
     results: list[Hit]
     variants: list[Hit] = field(default_factory=list)
     coverage: float = 0.0
+    other_ministry: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -95,6 +97,25 @@ def expand_folk_terms(text: str) -> str:
             additions.append(official)
             folded = folded.replace(f" {folk} ", " ")
     return " ".join([text, *additions])
+
+
+def strip_aspect_phrases(text: str) -> str:
+    """Remove "cần giấy tờ gì", "mất bao lâu"... (they ask about, not for, a procedure)."""
+    folded = f" {canonical(text).lower()} "
+    for phrase in aspect_phrases():
+        folded = folded.replace(f" {phrase} ", " ")
+    stripped = " ".join(folded.split())
+    return stripped if stripped else text
+
+
+def other_ministry(question: str, top_name: str) -> str:
+    """The ministry a question belongs to when it names a topic outside our catalogue."""
+    folded_question = f" {canonical(question).lower()} "
+    folded_name = canonical(top_name).lower()
+    for topic, ministry in other_ministries():
+        if f" {topic} " in folded_question and topic not in folded_name:
+            return ministry
+    return ""
 
 
 def _markers(name: str) -> set[str]:
@@ -138,7 +159,8 @@ class Searcher:
         tokens = list(words(expanded))
         unaccented = sum(1 for t in tokens if not has_diacritics(t) and not t.isdigit())
         dense_query = self.restorer.restore(expanded) if tokens and unaccented / len(tokens) > 0.3 else expanded
-        return expanded, dense_query
+        # The lexical side works on folded text, so it can drop aspect phrases directly.
+        return strip_aspect_phrases(expanded), dense_query
 
     def search(self, question: str, top_k: int = 5) -> SearchResult:
         question = clean_question(question)
@@ -185,17 +207,18 @@ class Searcher:
         top = hits[0]
         top_procedure = self.procedures[next(i for i in candidates if self.procedures[i].code == top.code)]
         coverage = self.lexical.matched_mass(lexical_query, lexical_text(top_procedure)) / mass if mass else 0.0
-        confident = self._is_confident(coverage, top.dense)
+        ministry = other_ministry(question, top.name)
+        confident = self._is_confident(coverage, top.dense) and not ministry
         top_base = base_name(top.name)
         variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - 0.05]
-        return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3))
+        return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)
 
     def _is_confident(self, coverage: float, dense: float) -> bool:
         if self.mode == "lexical":
             return coverage >= MIN_COVERAGE
         if self.mode == "dense":
             return dense >= MIN_DENSE + 0.03
-        return coverage >= STRONG_COVERAGE or (coverage >= MIN_COVERAGE and dense >= MIN_DENSE)
+        return (coverage >= STRONG_COVERAGE and dense >= MIN_DENSE) or (coverage >= MIN_COVERAGE and dense >= STRONG_DENSE)
 
 
 _default: Searcher | None = None

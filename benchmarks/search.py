@@ -1,0 +1,109 @@
+"""Search quality and speed on benchmarks/data/questions.tsv, for lexical, dense and hybrid.
+
+Run: .venv/bin/python benchmarks/search.py  (needs `python -m knowledge build` first)
+Prints recall@1, recall@5, MRR (in-catalogue questions), abstention precision/recall
+(out-of-catalogue questions should come back not confident), latency p50/p95,
+index build figures and peak memory.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from knowledge.catalogue import load_catalogue  # noqa: E402
+from knowledge.embedding import make_embedder  # noqa: E402
+from knowledge.index import passage_text  # noqa: E402
+from knowledge.lexical import LexicalIndex  # noqa: E402
+from knowledge.index import lexical_text  # noqa: E402
+from knowledge.search import Searcher  # noqa: E402
+
+QUESTIONS = Path(__file__).resolve().parent / "data" / "questions.tsv"
+
+
+def load_questions() -> list[tuple[str, set[str]]]:
+    rows = []
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and line != "question\tcodes":
+            question, codes = line.split("\t")
+            rows.append((question, set() if codes == "-" else set(codes.split("|"))))
+    return rows
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose: bool = False) -> dict[str, float]:
+    searcher.search("khởi động")  # load lazily-built parts before timing
+    r1 = r5 = rr = 0.0
+    in_cat = out_cat = abstained_right = abstained = 0
+    latencies = []
+    for question, expected in questions:
+        started = time.perf_counter()
+        result = searcher.search(question, top_k=5)
+        latencies.append((time.perf_counter() - started) * 1000)
+        codes = [h.code for h in result.results]
+        if not result.confident:
+            abstained += 1
+        if expected:
+            in_cat += 1
+            rank = next((i for i, c in enumerate(codes) if c in expected), None)
+            if rank == 0:
+                r1 += 1
+            if rank is not None:
+                r5 += 1
+                rr += 1 / (rank + 1)
+            if verbose and rank != 0:
+                print(f"    miss: {question!r} -> {codes[:3]} (want {sorted(expected)})")
+        else:
+            out_cat += 1
+            if not result.confident:
+                abstained_right += 1
+            elif verbose:
+                print(f"    overconfident: {question!r} -> {codes[:1]}")
+    return {
+        "recall@1": r1 / in_cat,
+        "recall@5": r5 / in_cat,
+        "MRR": rr / in_cat,
+        "abstain_precision": abstained_right / abstained if abstained else 0.0,
+        "abstain_recall": abstained_right / out_cat if out_cat else 0.0,
+        "p50_ms": statistics.median(latencies),
+        "p95_ms": percentile(latencies, 0.95),
+    }
+
+
+def main() -> None:
+    verbose = "-v" in sys.argv
+    questions = load_questions()
+    print(f"{len(questions)} questions ({sum(1 for _, e in questions if not e)} out of catalogue)")
+    procedures = list(load_catalogue().values())
+
+    started = time.perf_counter()
+    LexicalIndex([lexical_text(p) for p in procedures])
+    print(f"lexical index build: {time.perf_counter() - started:.2f} s for {len(procedures)} procedures")
+    embedder = make_embedder()
+    sample = [passage_text(p) for p in procedures[:64]]
+    started = time.perf_counter()
+    embedder.embed_passages(sample)
+    per_passage = (time.perf_counter() - started) / len(sample)
+    print(f"dense index build ({embedder.name}): {per_passage * 1000:.0f} ms/passage "
+          f"-> ~{per_passage * len(procedures):.0f} s for the catalogue")
+
+    print(f"{'mode':<8} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'abstP':>6} {'abstR':>6} {'p50ms':>7} {'p95ms':>7}")
+    for mode in ("lexical", "dense", "hybrid"):
+        m = evaluate(Searcher(embedder=embedder, mode=mode), questions, verbose=verbose and mode == "hybrid")
+        print(f"{mode:<8} {m['recall@1']:6.3f} {m['recall@5']:6.3f} {m['MRR']:6.3f} {m['abstain_precision']:6.3f} "
+              f"{m['abstain_recall']:6.3f} {m['p50_ms']:7.1f} {m['p95_ms']:7.1f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
