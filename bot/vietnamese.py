@@ -236,3 +236,48 @@ class DiacriticRestorer:
 def words(text: str) -> Iterator[str]:
     """Normalised word tokens of ``text`` (no punctuation)."""
     return iter(_WORD_RE.findall(normalize(text)))
+
+
+def segment(text: str) -> list[tuple[str, int, int]]:
+    """Words of ``text`` as (normalised word with syllables joined by '_', start, end).
+
+    Word boundaries come from underthesea's word segmentation over the normalised
+    syllables; offsets are those of the original text, so entity annotations stay valid.
+    Text typed without diacritics is left one word a syllable: underthesea's segmentation
+    breaks down on it ("dieu kien la gi" -> "kien_la"), and the char n-gram
+    featurizer sees the folded syllables anyway.
+    """
+    from underthesea import word_tokenize  # heavy import, only where segmentation is needed
+
+    spans = syllable_spans(text)
+    if not spans:
+        return []
+    syllables = [s for s, _, _ in spans]
+    accented = sum(1 for s in syllables if has_diacritics(s))
+    if accented < 0.3 * len(syllables):
+        return spans
+    starts, ends, position = {}, {}, 0
+    for index, syllable in enumerate(syllables):
+        starts[position] = index
+        position += len(syllable)
+        ends[position] = index
+    words_out = word_tokenize(" ".join(syllables))
+    if sum(len(w.replace(" ", "")) for w in words_out) != position:
+        return [(s, a, b) for s, a, b in spans]
+    result: list[tuple[str, int, int]] = []
+    position, first = 0, None
+    for word in words_out:
+        start, position = position, position + len(word.replace(" ", ""))
+        if first is None and start in starts:
+            first = starts[start]
+        if first is not None and position in ends:
+            last = ends[position]
+            result.append(("_".join(syllables[first : last + 1]), spans[first][1], spans[last][2]))
+            first = None
+    return result
+
+
+def expand_word(word: str) -> str:
+    """Full form of an abbreviated word token ('gplx' -> 'giấy_phép_lái_xe'), else the word."""
+    expansion = abbreviations().get(tuple(word.split("_")))
+    return expansion.replace(" ", "_") if expansion else word

@@ -42,6 +42,15 @@ VARIANT_MARKERS = [
     "nop thay",
     "truc tuyen toan trinh",
     "truc tuyen mot phan",
+    # operations on an existing record: a citizen who does not say them wants the first issue
+    "xoa dang ky",
+    "cham dut",
+    "thu hoi",
+    "tam ngung",
+    "khoi phuc",
+    "gia han",
+    "cap lai",
+    "cap doi",
 ]
 VARIANT_PENALTY = 0.12
 

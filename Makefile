@@ -1,0 +1,48 @@
+# One command to run, one to test. Both install what is missing and build what is missing.
+SHELL := /bin/bash
+PY := .venv/bin/python
+RASA := .venv-rasa/bin/rasa
+export RASA_TELEMETRY_ENABLED := false
+export OMP_NUM_THREADS := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+
+ENV_STAMPS := .venv/.stamp .venv-rasa/.stamp
+KNOWLEDGE_INDEX := models/knowledge/.built
+RASA_MODEL := models/rasa/assistant.tar.gz
+RASA_INPUTS := config.yml bot/domain.yml $(wildcard nlu_data/*.yml) $(wildcard bot/data/*.yml) \
+               bot/components.py bot/vietnamese.py nlu_data/lexicon/abbreviations.tsv
+KNOWLEDGE_INPUTS := knowledge/data/catalogue.jsonl.gz knowledge/data/procedure_aliases.tsv \
+                    knowledge/index.py knowledge/embedding.py bot/vietnamese.py
+
+.PHONY: run test setup models lint bench clean
+
+run: setup models
+	$(PY) scripts/run.py
+
+test: setup models
+	$(PY) -m pytest
+
+setup:
+	@bash scripts/setup.sh
+
+models: $(KNOWLEDGE_INDEX) $(RASA_MODEL)
+
+$(KNOWLEDGE_INDEX): $(KNOWLEDGE_INPUTS)
+	$(PY) -m knowledge build
+	@touch $@
+
+$(RASA_MODEL): $(RASA_INPUTS)
+	$(RASA) train --config config.yml --domain bot/domain.yml --data nlu_data bot/data \
+	    --out models/rasa --fixed-model-name assistant
+	@touch $@
+
+lint:
+	$(PY) -m ruff check .
+
+bench: setup models
+	$(PY) benchmarks/search.py
+	$(PY) benchmarks/nlu.py
+
+clean:
+	rm -rf models/knowledge models/rasa var

@@ -1,0 +1,34 @@
+"""Two-stage fallback: first ask to rephrase (with examples), then offer a human officer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages as m
+from actions.procedures import buttons
+
+
+class ActionFallback(Action):
+    def name(self) -> str:
+        return "action_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        count = int(tracker.get_slot("fallback_count") or 0)
+        if count == 0:
+            dispatcher.utter_message(text=m.FALLBACK_REPHRASE, buttons=buttons(m.FALLBACK_EXAMPLES))
+        else:
+            dispatcher.utter_message(text=m.FALLBACK_HUMAN, buttons=buttons(m.FALLBACK_HUMAN_BUTTONS))
+        # Revert the misunderstood message so it does not steer the dialogue policies.
+        return [UserUtteranceReverted(), SlotSet("fallback_count", float(count + 1))]
+
+
+class ActionResetFallback(Action):
+    def name(self) -> str:
+        return "action_reset_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        return [SlotSet("fallback_count", 0.0)]

@@ -1,0 +1,56 @@
+"""Every Vietnamese sentence the actions say, in one place."""
+
+from __future__ import annotations
+
+PORTAL_SEARCH_URL = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
+
+ASPECT_TITLES = {
+    "giấy tờ": "Giấy tờ cần chuẩn bị",
+    "lệ phí": "Lệ phí",
+    "thời gian": "Thời gian giải quyết",
+    "nơi nộp": "Nơi nộp hồ sơ",
+    "trình tự": "Các bước thực hiện",
+    "nộp trực tuyến": "Nộp trực tuyến",
+    "căn cứ pháp lý": "Căn cứ pháp lý",
+    "kết quả": "Kết quả nhận được",
+    "điều kiện": "Điều kiện",
+}
+
+# Buttons offered after an answer: (title, payload sent back as the citizen's text).
+NEXT_STEP_BUTTONS = [
+    ("Giấy tờ cần chuẩn bị", "cần giấy tờ gì"),
+    ("Lệ phí", "lệ phí bao nhiêu"),
+    ("Thời gian", "mất bao lâu"),
+    ("Nơi nộp", "nộp ở đâu"),
+    ("Nộp trực tuyến", "nộp trực tuyến được không"),
+]
+
+PROCEDURE_HEADER = "📄 {name} (mã {code})"
+SOURCE_LINE = "Nguồn: {url}"
+NO_INFO = "Cổng Dịch vụ công chưa công bố thông tin này cho thủ tục."
+FEE_FREE = "Miễn phí"
+ONLINE_YES = "Có thể nộp trực tuyến trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc ứng dụng VNeID."
+ONLINE_NO = "Thủ tục này chưa nộp trực tuyến được; bạn nộp trực tiếp hoặc qua bưu chính."
+MORE_DOCUMENTS = "… và {count} giấy tờ/trường hợp khác (xem chi tiết ở trang nguồn)."
+MORE_STEPS = "… (xem đủ các bước ở trang nguồn)."
+
+NOT_CONFIDENT = (
+    "Xin lỗi, tôi chưa chắc bạn hỏi thủ tục nào. Bạn có thể nói rõ hơn (ví dụ: “đăng ký khai sinh cho con”), "
+    "hoặc tìm trên Cổng Dịch vụ công quốc gia: {url}. Nếu cần, tôi có thể chuyển bạn tới cán bộ."
+)
+SUGGESTIONS_INTRO = "Có phải bạn muốn hỏi một trong các thủ tục sau?"
+OTHER_MINISTRY = (
+    "Thủ tục này thuộc thẩm quyền của {ministry}, hiện chưa có trong dữ liệu của tôi nên tôi không muốn trả lời sai. "
+    "Bạn có thể tra cứu trên Cổng Dịch vụ công quốc gia: {url}"
+)
+CLARIFY = "Thủ tục này có vài trường hợp khác nhau. Bạn đang cần trường hợp nào?"
+NO_CURRENT_PROCEDURE = "Bạn đang hỏi về thủ tục nào ạ? Ví dụ: “lệ phí đăng ký khai sinh”."
+
+FALLBACK_REPHRASE = "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể nói lại rõ hơn không? Ví dụ:"
+FALLBACK_EXAMPLES = [
+    ("Làm giấy khai sinh", "làm giấy khai sinh"),
+    ("Đăng ký tạm trú", "đăng ký tạm trú"),
+    ("Đổi bằng lái xe", "đổi bằng lái xe"),
+]
+FALLBACK_HUMAN = "Tôi vẫn chưa hiểu được yêu cầu của bạn. Bạn có muốn gặp cán bộ hỗ trợ không?"
+FALLBACK_HUMAN_BUTTONS = [("Gặp cán bộ", "cho tôi gặp cán bộ"), ("Hỏi lại", "tôi muốn hỏi thủ tục khác")]

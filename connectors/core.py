@@ -1,0 +1,57 @@
+"""The channel-neutral middle: clean a citizen's message and ask the Rasa core.
+
+Every channel adapter calls ``ask_core``; nothing here knows any channel's wire format.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from typing import Any
+
+import httpx
+
+from connectors import messages as msg
+from connectors.settings import settings
+
+logger = logging.getLogger(__name__)
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def clean_text(text: str) -> str:
+    """Strip HTML tags and control characters; collapse white space."""
+    text = html.unescape(_TAG_RE.sub(" ", text or ""))
+    text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def local_reply(text: str) -> str | None:
+    """A reply the gateway gives itself for input the core should never see, else None."""
+    if not text:
+        return msg.EMPTY_MESSAGE
+    if len(text) > settings.max_message_chars:
+        return msg.TOO_LONG.format(length=len(text), limit=settings.max_message_chars)
+    if not re.search(r"\w", text):
+        return msg.NO_TEXT  # emoji or punctuation only
+    return None
+
+
+async def ask_core(sender: str, text: str, client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """Rasa REST-channel responses for one message; an apology if the core fails or is slow."""
+    cleaned = clean_text(text)
+    reply = local_reply(cleaned)
+    if reply is not None:
+        return [{"recipient_id": sender, "text": reply}]
+    try:
+        response = await client.post(
+            f"{settings.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": cleaned},
+            timeout=settings.core_timeout_s,
+        )
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        logger.warning("core unavailable: %s", type(exc).__name__)
+        return [{"recipient_id": sender, "text": msg.CORE_UNAVAILABLE}]

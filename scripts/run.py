@@ -1,0 +1,139 @@
+"""Start the Rasa server, the action server and the gateway; stop them all on Ctrl-C.
+
+Used by `make run` (foreground) and by the integration tests (as a context manager).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment shared by the three processes, with the embedded defaults."""
+    var = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+    var.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("PYTHONPATH", str(ROOT))
+    defaults = {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_HOST": "127.0.0.1",
+        "OMP_NUM_THREADS": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "RASA_PORT": "5005",
+        "ACTION_PORT": "5055",
+        "GATEWAY_PORT": "8000",
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "TRACKER_DB_DIALECT": "sqlite",
+        "TRACKER_DB_HOST": "",
+        "TRACKER_DB_NAME": str(var / "trackers.db"),
+        "TRACKER_DB_USER": "",
+        "TRACKER_DB_PASSWORD": "",
+    }
+    for key, value in defaults.items():
+        env.setdefault(key, value)
+    env.update(extra or {})
+    env.setdefault("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
+    env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}")
+    return env
+
+
+def commands(env: dict[str, str], model: Path) -> dict[str, list[str]]:
+    return {
+        "actions": [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", env["ACTION_PORT"]],
+        "rasa": [
+            str(RASA_BIN), "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
+            "--credentials", "bot/credentials.yml", "--port", env["RASA_PORT"], "-i", "127.0.0.1",
+            "--enable-api",
+        ],
+        "gateway": [
+            str(PYTHON), "-m", "uvicorn", "connectors.gateway:app", "--host", "127.0.0.1",
+            "--port", env["GATEWAY_PORT"], "--log-level", "warning",
+        ],
+    }
+
+
+def wait_for(url: str, timeout: float, processes: dict[str, subprocess.Popen]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, proc in processes.items():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {proc.returncode} during start-up")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not ready after {timeout:.0f} s")
+
+
+def latest_model() -> Path:
+    models = sorted((ROOT / "models" / "rasa").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise SystemExit("No trained Rasa model in models/rasa: run `make models` first.")
+    return models[-1]
+
+
+@contextlib.contextmanager
+def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = None) -> Iterator[dict[str, str]]:
+    """Run all three processes until the block ends; yields the environment (ports, URLs)."""
+    env = service_env(extra_env)
+    log_dir = log_dir or Path(env["TRACKER_DB_NAME"]).parent / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        for name, cmd in commands(env, latest_model()).items():
+            log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+            processes[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                               start_new_session=True)
+        wait_for(f"http://127.0.0.1:{env['ACTION_PORT']}/health", 120, processes)
+        wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/status", 240, processes)
+        wait_for(f"http://127.0.0.1:{env['GATEWAY_PORT']}/healthz", 60, processes)
+        yield env
+    finally:
+        stop(processes)
+
+
+def stop(processes: dict[str, subprocess.Popen]) -> None:
+    for proc in processes.values():
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+    for proc in processes.values():
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print("Starting Rasa (5005), action server (5055) and gateway (8000)… (first start takes ~30 s)")
+    try:
+        with services() as env:
+            print(f"Ready: http://127.0.0.1:{env['GATEWAY_PORT']}/  (API docs at /docs). Ctrl-C stops everything.")
+            while True:
+                time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Start-up failed: {exc}. See var/logs/*.log", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Hybrid search on real citizen questions, against the shipped catalogue and the built index."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowledge import search
+
+ROOT = Path(__file__).resolve().parents[2]
+
+IN_CATALOGUE = [
+    ("làm giấy khai sinh cho con ở đâu", "1.001193"),
+    ("lam giay khai sinh cho con o dau", "1.001193"),
+    ("đăng ký kết hôn cần những gì", "1.000894"),
+    ("xin giay doc than", "1.004873"),
+    ("nhập hộ khẩu cho con về nhà ông bà", "1.004222"),
+    ("dk tam tru cho sinh vien thue tro", "1.004194"),
+    ("lam cccd o dau", "1.014061"),
+    ("toi bi mat bang lai xe, lam lai the nao", "3.000348"),
+    ("lam passport mat bao lau", "1.001456"),
+    ("làm sổ đỏ lần đầu", "1.012753"),
+    ("mở quán cà phê thì đăng ký kinh doanh ra sao", "1.001612"),
+    ("ông tôi mới mất, gia đình cần làm giấy chứng tử", "1.000656"),
+]
+
+
+@pytest.mark.parametrize(("question", "code"), IN_CATALOGUE)
+def test_finds_the_procedure_a_citizen_means(question, code):
+    result = search(question)
+    assert code in [h.code for h in result.results[:3]], [h.name for h in result.results]
+    assert result.confident
+
+
+def test_prefers_the_ordinary_variant_and_exposes_the_others():
+    result = search("đăng ký khai sinh")
+    assert result.results[0].code == "1.001193"
+    names = " | ".join(h.name for h in result.results)
+    assert "lưu động" in names or "nước ngoài" in names  # close variants stay visible
+
+
+def test_mentioned_variant_wins():
+    assert search("đăng ký khai sinh lưu động").results[0].code == "1.003583"
+    assert search("dang ky ket hon voi nguoi nuoc ngoai").results[0].code == "2.000806"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["thời tiết hà nội ngày mai thế nào", "cách nấu phở bò ngon", "đăng ký nhãn hiệu sở hữu trí tuệ", "xin giấy phép bán thuốc tây"],
+)
+def test_not_confident_outside_the_catalogue(question):
+    assert not search(question).confident
+
+
+def test_other_ministry_is_named():
+    result = search("xin giấy phép lao động cho người nước ngoài")
+    assert not result.confident and "Nội vụ" in result.other_ministry
+
+
+def test_empty_markup_and_huge_questions_are_safe():
+    assert search("").results == [] and not search("").confident
+    assert not search("😀😀").confident
+    assert search("<script>alert(1)</script> làm giấy khai sinh").results[0].code == "1.001193"
+    assert len(search("khai sinh " * 20_000).results) == 5
+
+
+def run_cli(*args, stdin=None):
+    return subprocess.run(
+        [sys.executable, "-m", "knowledge", "search", *args],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=300, check=True,
+    ).stdout
+
+
+def test_cli_json_contract_single_question():
+    out = json.loads(run_cli("lam giay khai sinh", "--top", "3", "--json"))
+    assert set(out) == {"confident", "results"} and isinstance(out["confident"], bool)
+    assert len(out["results"]) == 3
+    assert set(out["results"][0]) == {"code", "name", "score"}
+    assert out["results"][0]["code"] == "1.001193"
+
+
+def test_cli_reads_one_question_a_line_from_stdin():
+    lines = run_cli("--json", stdin="đổi bằng lái xe\nthời tiết hôm nay\n").strip().splitlines()
+    first, second = (json.loads(line) for line in lines)
+    assert first["results"][0]["code"] == "3.000347" and first["confident"]
+    assert not second["confident"]
