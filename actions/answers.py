@@ -49,10 +49,17 @@ def fee(p: Procedure) -> str:
     return _bullets(_dedupe(lines))
 
 
+def _time_text(value: str) -> str:
+    """The portal sometimes gives a bare number; say so rather than guess the unit."""
+    if not value:
+        return m.NO_INFO
+    return m.TIME_NO_UNIT.format(value=value) if value.isdigit() else value
+
+
 def time(p: Procedure) -> str:
     if not p.ways:
         return m.NO_INFO
-    return _bullets(_dedupe([f"{w.mode}: {w.time or m.NO_INFO}" for w in p.ways]))
+    return _bullets(_dedupe([f"{w.mode}: {_time_text(w.time)}" for w in p.ways]))
 
 
 def place(p: Procedure) -> str:
@@ -127,11 +134,12 @@ def overview(p: Procedure) -> str:
     """What it is, papers (short), fee, time, where, online — concise."""
     papers = [d for d in p.documents if d.quantity > 0]
     fees = _dedupe([w.fee for w in p.ways if w.fee]) or [m.NO_INFO]
-    times = _dedupe([w.time for w in p.ways if w.time]) or [m.NO_INFO]
+    times = _dedupe([_time_text(w.time) for w in p.ways if w.time]) or [m.NO_INFO]
+    example = next((d for d in papers if not d.case), papers[0] if papers else None)
     lines = [
         header(p),
         f"• Lĩnh vực: {p.field}; cấp thực hiện: {', '.join(p.levels) or m.NO_INFO}",
-        f"• Giấy tờ chính: {len(papers)} loại" + (f" (ví dụ: {_short(papers[0].name, 120)})" if papers else ""),
+        f"• Giấy tờ chính: {len(papers)} loại" + (f" (ví dụ: {_short(example.name, 120)})" if example else ""),
         f"• Lệ phí: {'; '.join(fees)}",
         f"• Thời gian: {'; '.join(times)}",
         f"• Nộp trực tuyến: {'có' if p.online else 'không'}",

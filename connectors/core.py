@@ -18,11 +18,13 @@ from connectors.settings import settings
 logger = logging.getLogger(__name__)
 
 _TAG_RE = re.compile(r"<[^>]*>")
+_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 
 
 def clean_text(text: str) -> str:
     """Strip HTML tags and control characters; collapse white space."""
-    text = html.unescape(_TAG_RE.sub(" ", text or ""))
+    text = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text or ""))
+    text = html.unescape(text)
     text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
     return " ".join(text.split())
 
@@ -51,7 +53,12 @@ async def ask_core(sender: str, text: str, client: httpx.AsyncClient) -> list[di
             timeout=settings.core_timeout_s,
         )
         response.raise_for_status()
-        return response.json()
+        replies = response.json()
     except (httpx.HTTPError, ValueError) as exc:
         logger.warning("core unavailable: %s", type(exc).__name__)
         return [{"recipient_id": sender, "text": msg.CORE_UNAVAILABLE}]
+    if not replies:
+        # Rasa answers nothing when a custom action failed (e.g. the action server is down).
+        logger.warning("core returned no reply")
+        return [{"recipient_id": sender, "text": msg.CORE_UNAVAILABLE}]
+    return replies

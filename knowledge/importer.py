@@ -95,7 +95,7 @@ def parse_documents(text: str) -> list[Document]:
     documents = []
     for i, section in enumerate(sections):
         end = sections[i + 1].start() if i + 1 < len(sections) else len(text)
-        body = text[section.end() : end]
+        body = text[section.end() : end].replace("Tên giấy tờMẫu đơn, tờ khaiSố lượng", " ")
         position = 0
         for quantity in _QUANTITY_RE.finditer(body):
             raw = body[position : quantity.start()].strip()

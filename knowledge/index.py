@@ -19,7 +19,6 @@ import faiss
 import numpy as np
 
 from bot.vietnamese import DiacriticRestorer
-from knowledge.catalogue import CATALOGUE_PATH, PROCEDURE_ALIASES_PATH
 from knowledge.embedding import Embedder
 from knowledge.schema import Procedure
 
@@ -28,10 +27,11 @@ logger = logging.getLogger(__name__)
 MODELS_DIR = Path(os.environ.get("KNOWLEDGE_MODELS_DIR", Path(__file__).resolve().parent.parent / "models" / "knowledge"))
 
 
-def catalogue_fingerprint() -> str:
+def passages_fingerprint(procedures: list[Procedure]) -> str:
+    """Hash of exactly what the dense model embeds: the index is stale only if this changes."""
     digest = hashlib.sha256()
-    for path in (CATALOGUE_PATH, PROCEDURE_ALIASES_PATH):
-        digest.update(path.read_bytes())
+    for p in procedures:
+        digest.update(f"{p.code}\t{passage_text(p)}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -91,7 +91,7 @@ def build_dense(procedures: list[Procedure], embedder: Embedder, progress: bool 
     faiss_path, meta_path = _dense_paths(embedder.name)
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     faiss.write_index(index, str(faiss_path))
-    meta = {"fingerprint": catalogue_fingerprint(), "codes": [p.code for p in procedures]}
+    meta = {"fingerprint": passages_fingerprint(procedures), "count": len(procedures)}
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     return index
 
@@ -101,14 +101,8 @@ def load_dense(procedures: list[Procedure], embedder: Embedder) -> faiss.Index:
     faiss_path, meta_path = _dense_paths(embedder.name)
     if faiss_path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("fingerprint") == catalogue_fingerprint() and meta.get("codes") == [p.code for p in procedures]:
+        if meta.get("fingerprint") == passages_fingerprint(procedures):
             return faiss.read_index(str(faiss_path))
     logger.info("dense index missing or stale; building it now")
     return build_dense(procedures, embedder)
 
-
-def is_built(embedder_name: str) -> bool:
-    faiss_path, meta_path = _dense_paths(embedder_name)
-    if not (faiss_path.exists() and meta_path.exists() and (MODELS_DIR / "restorer.json.gz").exists()):
-        return False
-    return json.loads(meta_path.read_text(encoding="utf-8")).get("fingerprint") == catalogue_fingerprint()

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +23,9 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 
 def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment shared by the three processes, with the embedded defaults."""
-    var = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+    env = {**os.environ, **(extra or {})}
+    var = Path(env.get("VAR_DIR", ROOT / "var"))
     var.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
     env.setdefault("PYTHONPATH", str(ROOT))
     defaults = {
         "RASA_TELEMETRY_ENABLED": "false",
@@ -35,7 +36,6 @@ def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
         "RASA_PORT": "5005",
         "ACTION_PORT": "5055",
         "GATEWAY_PORT": "8000",
-        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
         "TRACKER_DB_DIALECT": "sqlite",
         "TRACKER_DB_HOST": "",
         "TRACKER_DB_NAME": str(var / "trackers.db"),
@@ -44,7 +44,7 @@ def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     }
     for key, value in defaults.items():
         env.setdefault(key, value)
-    env.update(extra or {})
+    env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
     env.setdefault("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
     env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}")
     return env
@@ -86,9 +86,19 @@ def latest_model() -> Path:
     return models[-1]
 
 
+@dataclass
+class Services:
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen]
+
+    def url(self, name: str) -> str:
+        port = {"rasa": "RASA_PORT", "actions": "ACTION_PORT", "gateway": "GATEWAY_PORT"}[name]
+        return f"http://127.0.0.1:{self.env[port]}"
+
+
 @contextlib.contextmanager
-def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = None) -> Iterator[dict[str, str]]:
-    """Run all three processes until the block ends; yields the environment (ports, URLs)."""
+def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = None) -> Iterator[Services]:
+    """Run all three processes until the block ends; yields their environment and handles."""
     env = service_env(extra_env)
     log_dir = log_dir or Path(env["TRACKER_DB_NAME"]).parent / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -101,7 +111,7 @@ def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = Non
         wait_for(f"http://127.0.0.1:{env['ACTION_PORT']}/health", 120, processes)
         wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/status", 240, processes)
         wait_for(f"http://127.0.0.1:{env['GATEWAY_PORT']}/healthz", 60, processes)
-        yield env
+        yield Services(env, processes)
     finally:
         stop(processes)
 
@@ -123,8 +133,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print("Starting Rasa (5005), action server (5055) and gateway (8000)… (first start takes ~30 s)")
     try:
-        with services() as env:
-            print(f"Ready: http://127.0.0.1:{env['GATEWAY_PORT']}/  (API docs at /docs). Ctrl-C stops everything.")
+        with services() as running:
+            print(f"Ready: {running.url('gateway')}/  (API docs at /docs). Ctrl-C stops everything.")
             while True:
                 time.sleep(1)
     except KeyboardInterrupt:
