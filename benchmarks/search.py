@@ -18,9 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge.catalogue import load_catalogue  # noqa: E402
 from knowledge.embedding import make_embedder  # noqa: E402
-from knowledge.index import passage_text  # noqa: E402
+from knowledge.index import (
+    lexical_text,  # noqa: E402
+    passage_text,  # noqa: E402
+)
 from knowledge.lexical import LexicalIndex  # noqa: E402
-from knowledge.index import lexical_text  # noqa: E402
 from knowledge.search import Searcher  # noqa: E402
 
 QUESTIONS = Path(__file__).resolve().parent / "data" / "questions.tsv"

@@ -13,9 +13,7 @@ from bot.vietnamese import canonical
 
 # Function words that carry no meaning for retrieval (folded).
 STOPWORDS = frozenset(
-    "toi minh em anh chi ban muon can phai lam the nao o dau gi khong co duoc thi la va cua cho voi "
-    "nhu bao nhieu sao vay a nhe oi a ha giup hoi xin cam on roi se da dang nay do ve tu den mot cac "
-    "nhung khi neu hay hoac thu tuc".split()
+    ["toi", "minh", "em", "anh", "chi", "ban", "muon", "can", "phai", "lam", "the", "nao", "o", "dau", "gi", "khong", "co", "duoc", "thi", "la", "va", "cua", "cho", "voi", "nhu", "bao", "nhieu", "sao", "vay", "a", "nhe", "oi", "a", "ha", "giup", "hoi", "xin", "cam", "on", "roi", "se", "da", "dang", "nay", "do", "ve", "tu", "den", "mot", "cac", "nhung", "khi", "neu", "hay", "hoac", "thu", "tuc"]
 )
 
 

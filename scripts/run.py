@@ -71,10 +71,9 @@ def wait_for(url: str, timeout: float, processes: dict[str, subprocess.Popen]) -
         for name, proc in processes.items():
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with code {proc.returncode} during start-up")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
+            if response.status == 200:
+                return
         time.sleep(0.5)
     raise TimeoutError(f"{url} not ready after {timeout:.0f} s")
 
