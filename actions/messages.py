@@ -54,3 +54,16 @@ FALLBACK_EXAMPLES = [
 ]
 FALLBACK_HUMAN = "Tôi vẫn chưa hiểu được yêu cầu của bạn. Bạn có muốn gặp cán bộ hỗ trợ không?"
 FALLBACK_HUMAN_BUTTONS = [("Gặp cán bộ", "cho tôi gặp cán bộ"), ("Hỏi lại", "tôi muốn hỏi thủ tục khác")]
+
+HANDOVER_QUEUED = (
+    "Tôi đã chuyển cuộc trò chuyện tới cán bộ hỗ trợ. Cán bộ sẽ trả lời bạn ngay tại đây khi tiếp nhận; "
+    "trong lúc chờ, bạn vẫn có thể hỏi tôi."
+)
+
+RATING_BUTTONS = [("👍 Hữu ích", '/give_feedback{"rating": "5"}'), ("👎 Chưa đúng", '/give_feedback{"rating": "1"}')]
+FEEDBACK_ASK = "Bạn thấy câu trả lời vừa rồi thế nào?"
+FEEDBACK_THANKS = "Cảm ơn bạn đã đánh giá! Ý kiến của bạn giúp chúng tôi cải thiện trợ lý."
+FEEDBACK_SORRY = (
+    "Cảm ơn bạn đã góp ý, xin lỗi vì câu trả lời chưa tốt. Bạn có thể hỏi lại rõ hơn, "
+    "hoặc nhắn “gặp cán bộ” để được hỗ trợ trực tiếp."
+)

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answers
 from actions import messages as m
 from bot.vietnamese import canonical
+from dossiers import store
 from knowledge.catalogue import get_procedure
 from knowledge.search import SearchResult, search
 
@@ -53,7 +54,7 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: str | None) -> l
         dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
         return []
     text = answers.aspect_answer(procedure, aspect) if aspect else answers.overview(procedure)
-    dispatcher.utter_message(text=text, buttons=buttons(m.NEXT_STEP_BUTTONS))
+    dispatcher.utter_message(text=text, buttons=buttons(m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0)]
 
 
@@ -75,7 +76,9 @@ class ActionAnswerProcedure(Action):
         return "action_answer_procedure"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        result = search(tracker.latest_message.get("text") or "")
+        question = tracker.latest_message.get("text") or ""
+        result = search(question)
+        store.record_question(question, result.results[0].code if result.confident else None, result.confident)
         if not result.confident:
             reply_not_confident(dispatcher, result)
             return [SlotSet("fallback_count", 0.0)]

@@ -11,9 +11,11 @@ import re
 from typing import Any
 
 import httpx
+from starlette.concurrency import run_in_threadpool
 
 from connectors import messages as msg
 from connectors.settings import settings
+from dossiers import store
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +42,33 @@ def local_reply(text: str) -> str | None:
     return None
 
 
+def officer_messages(sender: str) -> list[dict[str, Any]]:
+    """Officer replies waiting for this citizen, in the REST-channel shape."""
+    return [{"recipient_id": sender, "text": text, "custom": {"author": "officer"}} for text in store.take_outbox(sender)]
+
+
 async def ask_core(sender: str, text: str, client: httpx.AsyncClient) -> list[dict[str, Any]]:
-    """Rasa REST-channel responses for one message; an apology if the core fails or is slow."""
+    """Responses for one citizen message: from an officer while one serves the conversation,
+    else from the Rasa core (an apology if it fails or is slow)."""
     cleaned = clean_text(text)
     reply = local_reply(cleaned)
     if reply is not None:
         return [{"recipient_id": sender, "text": reply}]
+    handover = await run_in_threadpool(store.active_handover, sender)
+    if handover:
+        await run_in_threadpool(store.add_transcript, handover["id"], "citizen", cleaned)
+        if handover["status"] == "active":
+            # An officer is serving this conversation: the bot stays silent.
+            return await run_in_threadpool(officer_messages, sender)
+    replies = await ask_rasa(sender, cleaned, client)
+    if handover:
+        for r in replies:
+            if r.get("text"):
+                await run_in_threadpool(store.add_transcript, handover["id"], "bot", r["text"])
+    return await run_in_threadpool(officer_messages, sender) + replies
+
+
+async def ask_rasa(sender: str, cleaned: str, client: httpx.AsyncClient) -> list[dict[str, Any]]:
     try:
         response = await client.post(
             f"{settings.rasa_url}/webhooks/rest/webhook",

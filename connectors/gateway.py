@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from connectors.api import health, rest
+from connectors.api import analytics, health, officer, rest
 
 
 @asynccontextmanager
@@ -23,6 +23,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 app = FastAPI(title="Trợ lý ảo Dịch vụ công — gateway", lifespan=lifespan)
 app.include_router(rest.router)
 app.include_router(health.router)
+app.include_router(officer.router)
+app.include_router(analytics.router)
 
 
 @app.exception_handler(RequestValidationError)

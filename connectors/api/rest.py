@@ -7,8 +7,9 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from connectors.core import ask_core
+from connectors.core import ask_core, officer_messages
 
 router = APIRouter(tags=["rest"])
 
@@ -33,3 +34,9 @@ def http_client(request: Request) -> httpx.AsyncClient:
 @router.post("/webhooks/rest/webhook", response_model=list[RestReply], response_model_exclude_none=True)
 async def rest_webhook(body: RestMessage, client: httpx.AsyncClient = Depends(http_client)) -> list[dict[str, Any]]:
     return await ask_core(body.sender, body.message, client)
+
+
+@router.get("/webhooks/rest/outbox/{sender}", response_model=list[RestReply], response_model_exclude_none=True)
+async def rest_outbox(sender: str) -> list[dict[str, Any]]:
+    """Officer replies for a conversation, for clients that poll between messages."""
+    return await run_in_threadpool(officer_messages, sender)

@@ -1,0 +1,53 @@
+"""Ratings of the assistant's answers (👍/👎 or 1–5 stars), stored with procedure and question."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages as m
+from bot.vietnamese import canonical
+from dossiers import store
+
+POSITIVE = ("huu ich", "hai long", "tot", "hay", "tuyet", "chinh xac", "dung roi")
+NEGATIVE = ("sai", "khong dung", "khong huu ich", "khong hai long", "te", "do", "chua dung", "dai dong")
+
+
+def rating_from(tracker: Tracker) -> int | None:
+    """1..5 from the button's entity, "N sao", or positive/negative words."""
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == "rating" and str(entity.get("value")).isdigit():
+            return max(1, min(5, int(entity["value"])))
+    folded = f" {canonical(tracker.latest_message.get('text') or '').lower()} "
+    stars = re.search(r"\b([1-5])\s*(sao|diem|\*)", folded)
+    if stars:
+        return int(stars.group(1))
+    if any(f" {w} " in folded for w in NEGATIVE):
+        return 1
+    if any(f" {w} " in folded for w in POSITIVE):
+        return 5
+    return None
+
+
+def last_question(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") == "ask_procedure":
+            return event.get("text")
+    return None
+
+
+class ActionRecordFeedback(Action):
+    def name(self) -> str:
+        return "action_record_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        rating = rating_from(tracker)
+        if rating is None:
+            dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=[{"title": t, "payload": p} for t, p in m.RATING_BUTTONS])
+            return []
+        store.record_feedback(tracker.sender_id, rating, tracker.get_slot("current_procedure"), last_question(tracker))
+        dispatcher.utter_message(text=m.FEEDBACK_THANKS if rating >= 4 else m.FEEDBACK_SORRY)
+        return []

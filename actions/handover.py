@@ -1,0 +1,35 @@
+"""Hand a conversation over to a human officer (queue in the SQL store)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages as m
+from dossiers import store
+
+HISTORY_MESSAGES = 12
+
+
+def recent_history(tracker: Tracker) -> list[tuple[str, str]]:
+    """The last user and bot texts, oldest first, for the officer's context."""
+    lines = []
+    for event in tracker.events:
+        if event.get("event") == "user" and event.get("text"):
+            lines.append(("citizen", event["text"]))
+        elif event.get("event") == "bot" and event.get("text"):
+            lines.append(("bot", event["text"]))
+    return lines[-HISTORY_MESSAGES:]
+
+
+class ActionHandover(Action):
+    def name(self) -> str:
+        return "action_handover"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        channel = tracker.get_latest_input_channel() or "rest"
+        store.open_handover(channel, tracker.sender_id, recent_history(tracker))
+        dispatcher.utter_message(text=m.HANDOVER_QUEUED)
+        return []

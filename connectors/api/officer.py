@@ -1,0 +1,46 @@
+"""Officers: list waiting conversations with transcripts, reply, close (hands back to the bot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field
+
+from connectors.api.auth import require_staff
+from dossiers import store
+
+router = APIRouter(prefix="/officer", tags=["officer"], dependencies=[Depends(require_staff)])
+
+
+class OfficerReply(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+    officer: str = Field(default="cán bộ", max_length=64)
+
+
+def existing(handover_id: int) -> dict[str, Any]:
+    handover = store.get_handover(handover_id)
+    if handover is None:
+        raise HTTPException(404, "No such conversation")
+    return handover
+
+
+@router.get("/conversations")
+def list_conversations(status: str | None = "waiting") -> list[dict[str, Any]]:
+    """Conversations by status (waiting, active, closed; empty for all), with transcripts."""
+    return store.list_handovers(status or None)
+
+
+@router.post("/conversations/{handover_id}/reply")
+def reply(handover_id: int, body: OfficerReply) -> dict[str, str]:
+    if existing(handover_id)["status"] == "closed":
+        raise HTTPException(409, "Conversation is closed")
+    store.officer_reply(handover_id, body.officer, body.text)
+    return {"status": "active"}
+
+
+@router.post("/conversations/{handover_id}/close")
+def close(handover_id: int) -> dict[str, str]:
+    existing(handover_id)
+    store.close_handover(handover_id)
+    return {"status": "closed"}
