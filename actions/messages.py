@@ -43,6 +43,7 @@ OTHER_MINISTRY = (
     "Thủ tục này thuộc thẩm quyền của {ministry}, hiện chưa có trong dữ liệu của tôi nên tôi không muốn trả lời sai. "
     "Bạn có thể tra cứu trên Cổng Dịch vụ công quốc gia: {url}"
 )
+OTHER_VARIANTS = "Nếu bạn thuộc trường hợp khác, chọn thủ tục tương ứng:"
 CLARIFY = "Thủ tục này có vài trường hợp khác nhau. Bạn đang cần trường hợp nào?"
 NO_CURRENT_PROCEDURE = "Bạn đang hỏi về thủ tục nào ạ? Ví dụ: “lệ phí đăng ký khai sinh”."
 

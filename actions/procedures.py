@@ -88,7 +88,12 @@ class ActionAnswerProcedure(Action):
             options = [top, *close][:4]
             dispatcher.utter_message(text=m.CLARIFY, buttons=buttons([(h.name, h.name) for h in options]))
             return [SlotSet("current_procedure", top.code)]
-        return answer(dispatcher, top.code, detect_aspect(tracker))
+        events = answer(dispatcher, top.code, detect_aspect(tracker))
+        if result.variants:
+            dispatcher.utter_message(
+                text=m.OTHER_VARIANTS, buttons=buttons([(h.name, h.name) for h in result.variants[:3]])
+            )
+        return events
 
 
 class ActionAnswerAspect(Action):

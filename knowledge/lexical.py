@@ -13,15 +13,28 @@ from bot.vietnamese import canonical
 
 # Function words that carry no meaning for retrieval (folded).
 STOPWORDS = frozenset(
-    ["toi", "minh", "em", "anh", "chi", "ban", "muon", "can", "phai", "lam", "the", "nao", "o", "dau", "gi", "khong", "co", "duoc", "thi", "la", "va", "cua", "cho", "voi", "nhu", "bao", "nhieu", "sao", "vay", "a", "nhe", "oi", "a", "ha", "giup", "hoi", "xin", "cam", "on", "roi", "se", "da", "dang", "nay", "do", "ve", "tu", "den", "mot", "cac", "nhung", "khi", "neu", "hay", "hoac", "thu", "tuc"]
+    # Only words whose folded form is unambiguous: "can" (cần/căn), "the" (thế/thẻ), "sao"
+    # (sao/bản sao), "dang" (đang/đăng), "dau" (đâu/đầu) carry meaning in procedure names.
+    "toi minh em muon phai lam nao o gi khong duoc thi la va cua cho voi nhu nhieu vay a nhe oi ha "
+    "giup xin roi se da nay cac nhung khi neu hay hoac "
+    # family words: "khai tử cho ông tôi" asks about khai tử, not about "ông"
+    "ong ba bo me vo chong chau be".split()
 )
 
 
-def terms(text: str) -> list[str]:
-    """Folded syllables (stop words dropped) plus bigrams of adjacent syllables (all kept)."""
+def terms(text: str, content_only: bool = False) -> list[str]:
+    """Folded syllables (stop words dropped) plus bigrams of adjacent syllables.
+
+    Ranking keeps bigrams with one stop word ("cho_con" helps tell procedures apart);
+    ``content_only`` drops them, for measuring how much of a question a procedure covers.
+    """
     syllables = canonical(text).lower().split()
     unigrams = [s for s in syllables if s not in STOPWORDS]
-    bigrams = [f"{a}_{b}" for a, b in zip(syllables, syllables[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
+    pairs = zip(syllables, syllables[1:])
+    if content_only:
+        bigrams = [f"{a}_{b}" for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS]
+    else:
+        bigrams = [f"{a}_{b}" for a, b in pairs if not (a in STOPWORDS and b in STOPWORDS)]
     return unigrams + bigrams
 
 
@@ -44,15 +57,13 @@ class LexicalIndex:
         }
 
     def scores(self, query: str) -> tuple[dict[int, float], float]:
-        """BM25 score per matching document, and the query's total idf mass (for coverage)."""
+        """BM25 score per matching document, and the idf mass of the query's content terms (for coverage)."""
         scores: dict[int, float] = defaultdict(float)
-        query_terms = set(terms(query))
-        mass = 0.0
-        for term in query_terms:
+        mass = sum(self.idf.get(t, 0.0) for t in set(terms(query, content_only=True)))
+        for term in set(terms(query)):
             idf = self.idf.get(term)
             if idf is None:
                 continue
-            mass += idf
             for doc_id, tf in self.postings[term]:
                 norm = tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * self.lengths[doc_id] / self.avg_length))
                 scores[doc_id] += idf * norm
@@ -61,4 +72,4 @@ class LexicalIndex:
     def matched_mass(self, query: str, doc_text: str) -> float:
         """Sum of idf of the query's terms that occur in ``doc_text``."""
         doc_terms = set(terms(doc_text))
-        return sum(self.idf.get(t, 0.0) for t in set(terms(query)) if t in doc_terms)
+        return sum(self.idf.get(t, 0.0) for t in set(terms(query, content_only=True)) if t in doc_terms)

@@ -85,14 +85,32 @@ def latest_model() -> Path:
     return models[-1]
 
 
+HEALTH_PATHS = {"actions": "/health", "rasa": "/status", "gateway": "/healthz"}
+START_TIMEOUTS = {"actions": 120, "rasa": 240, "gateway": 60}
+
+
 @dataclass
 class Services:
     env: dict[str, str]
     processes: dict[str, subprocess.Popen]
+    model: Path
+    log_dir: Path
 
     def url(self, name: str) -> str:
         port = {"rasa": "RASA_PORT", "actions": "ACTION_PORT", "gateway": "GATEWAY_PORT"}[name]
         return f"http://127.0.0.1:{self.env[port]}"
+
+    def start(self, name: str) -> None:
+        """Start one process (again) and wait until it answers its health check."""
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        self.processes[name] = subprocess.Popen(
+            commands(self.env, self.model)[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(self.url(name) + HEALTH_PATHS[name], START_TIMEOUTS[name], self.processes)
+
+    def stop(self, name: str) -> None:
+        stop({name: self.processes.pop(name)})
 
 
 @contextlib.contextmanager
@@ -101,18 +119,13 @@ def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = Non
     env = service_env(extra_env)
     log_dir = log_dir or Path(env["TRACKER_DB_NAME"]).parent / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    processes: dict[str, subprocess.Popen] = {}
+    running = Services(env, {}, latest_model(), log_dir)
     try:
-        for name, cmd in commands(env, latest_model()).items():
-            log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-            processes[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                               start_new_session=True)
-        wait_for(f"http://127.0.0.1:{env['ACTION_PORT']}/health", 120, processes)
-        wait_for(f"http://127.0.0.1:{env['RASA_PORT']}/status", 240, processes)
-        wait_for(f"http://127.0.0.1:{env['GATEWAY_PORT']}/healthz", 60, processes)
-        yield Services(env, processes)
+        for name in ("actions", "rasa", "gateway"):
+            running.start(name)
+        yield running
     finally:
-        stop(processes)
+        stop(running.processes)
 
 
 def stop(processes: dict[str, subprocess.Popen]) -> None:

@@ -1,0 +1,37 @@
+"""Kiosk voice: push-to-talk audio in, recognised text out; replies spoken back."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from connectors import messages as msg
+from connectors.speech import decode_wav, speech_to_text, text_to_speech
+
+router = APIRouter(prefix="/kiosk", tags=["kiosk"])
+MAX_AUDIO_BYTES = 10 * 1024 * 1024  # ~5 min of 16 kHz mono WAV
+
+
+@router.post("/speech")
+async def speech(request: Request) -> dict[str, str]:
+    """WAV audio in the body -> ``{"text": ...}``, or ``{"message": ...}`` explaining why not."""
+    audio = await request.body()
+    if len(audio) > MAX_AUDIO_BYTES:
+        raise HTTPException(413, msg.AUDIO_TOO_LONG)
+    engine = await run_in_threadpool(speech_to_text)
+    if engine is None:
+        return {"message": msg.VOICE_UNAVAILABLE}
+    try:
+        samples = decode_wav(audio)
+    except ValueError:
+        return {"message": msg.AUDIO_UNREADABLE}
+    text = await run_in_threadpool(engine.transcribe, samples)
+    return {"text": text} if text else {"message": msg.AUDIO_NOT_UNDERSTOOD}
+
+
+@router.get("/tts")
+async def tts(text: str = Query(min_length=1, max_length=1000)) -> Response:
+    audio = await run_in_threadpool(text_to_speech, text)
+    if audio is None:
+        raise HTTPException(503, msg.VOICE_UNAVAILABLE)
+    return Response(audio, media_type="audio/wav")

@@ -1,0 +1,114 @@
+"""Speech for the kiosk: speech-to-text and text-to-speech behind small interfaces.
+
+Speech-to-text engines (``STT_ENGINE``):
+- ``viet-asr`` — offline Vietnamese model shipped inside the ``viet-asr`` PyPI package
+  (optional extra: ``pip install viet-asr``); chosen automatically when installed.
+- ``sherpa:/path/to/model-dir`` — sherpa-onnx with an operator-supplied transducer model
+  (``encoder.onnx``, ``decoder.onnx``, ``joiner.onnx``, ``tokens.txt``).
+Text-to-speech: piper with an operator-supplied vi_VN voice (``TTS_PIPER_VOICE``), else
+Debian's ``espeak-ng`` Vietnamese voice. The kiosk always shows the reply as text too.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import wave
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+
+
+class SpeechToText(Protocol):
+    name: str
+
+    def transcribe(self, samples: np.ndarray) -> str:
+        """16 kHz mono float32 samples in [-1, 1] -> text."""
+        ...
+
+
+def decode_wav(data: bytes) -> np.ndarray:
+    """16-bit PCM WAV (any rate, mono or stereo) -> 16 kHz mono float32; ValueError if unreadable."""
+    try:
+        with wave.open(io.BytesIO(data)) as wav:
+            if wav.getsampwidth() != 2:
+                raise ValueError("only 16-bit PCM WAV is supported")
+            frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
+            channels, rate = wav.getnchannels(), wav.getframerate()
+    except (wave.Error, EOFError) as exc:
+        raise ValueError(f"not a readable WAV file: {exc}") from exc
+    if channels > 1:
+        frames = frames.reshape(-1, channels).mean(axis=1)
+    if rate != SAMPLE_RATE and len(frames):
+        positions = np.linspace(0, len(frames) - 1, int(len(frames) * SAMPLE_RATE / rate))
+        frames = np.interp(positions, np.arange(len(frames)), frames).astype(np.float32)
+    return frames
+
+
+class VietAsrEngine:
+    name = "viet-asr"
+
+    def __init__(self) -> None:
+        import vietasr
+
+        self._pipeline = vietasr.Pipeline.preset("transcribe")
+
+    def transcribe(self, samples: np.ndarray) -> str:
+        pcm = np.clip(samples * 32767, -32768, 32767).astype(np.int16)
+        return self._pipeline.transcribe(pcm, sample_rate=float(SAMPLE_RATE)).text.strip()
+
+
+class SherpaOnnxEngine:
+    name = "sherpa-onnx"
+
+    def __init__(self, model_dir: str) -> None:
+        import sherpa_onnx
+
+        def path(file: str) -> str:
+            return os.path.join(model_dir, file)
+
+        self._recognizer = sherpa_onnx.OfflineRecognizer.from_transducer(
+            encoder=path("encoder.onnx"), decoder=path("decoder.onnx"), joiner=path("joiner.onnx"),
+            tokens=path("tokens.txt"), num_threads=1,
+        )
+
+    def transcribe(self, samples: np.ndarray) -> str:
+        stream = self._recognizer.create_stream()
+        stream.accept_waveform(SAMPLE_RATE, samples)
+        self._recognizer.decode_stream(stream)
+        return stream.result.text.strip()
+
+
+@lru_cache(maxsize=1)
+def speech_to_text() -> SpeechToText | None:
+    """The configured engine, or None when no engine is installed (the kiosk then says so)."""
+    spec = os.environ.get("STT_ENGINE", "auto")
+    if spec.startswith("sherpa:"):
+        return SherpaOnnxEngine(spec.removeprefix("sherpa:"))
+    if spec in {"auto", "viet-asr"}:
+        try:
+            return VietAsrEngine()
+        except ImportError:
+            if spec == "viet-asr":
+                raise
+    return None
+
+
+def text_to_speech(text: str) -> bytes | None:
+    """WAV bytes of ``text`` spoken in Vietnamese, or None when no engine is available."""
+    voice = os.environ.get("TTS_PIPER_VOICE")
+    if voice and shutil.which("piper"):
+        result = subprocess.run(["piper", "--model", voice, "--output_file", "-"], input=text.encode(),
+                                capture_output=True, timeout=30)
+        if result.returncode == 0:
+            return result.stdout
+    if shutil.which("espeak-ng"):
+        result = subprocess.run(["espeak-ng", "-v", "vi", "--stdout", text], capture_output=True, timeout=30)
+        if result.returncode == 0:
+            return result.stdout
+    return None

@@ -1,0 +1,146 @@
+/* Trợ lý ảo Dịch vụ công — embeddable chat widget.
+ * Usage on any portal page:  <script src="http://HOST/widget.js" defer></script>
+ * Options (attributes on the script tag): data-mode="kiosk" renders full screen.
+ * No outside request (system fonts only); every text is inserted as text, never as HTML. */
+(function () {
+  "use strict";
+  var script = document.currentScript || document.querySelector('script[src$="widget.js"]');
+  var base = new URL(script.src, location.href).origin;
+  var kiosk = script.getAttribute("data-mode") === "kiosk";
+  var STORE = "dvc-chat";
+  var state = load();
+
+  function load() {
+    try { var s = JSON.parse(sessionStorage.getItem(STORE)); if (s && s.sender) return s; } catch (e) {}
+    return { sender: "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36), history: [], open: kiosk };
+  }
+  function save() { sessionStorage.setItem(STORE, JSON.stringify(state)); }
+
+  var css = [
+    ".dvc-root{position:fixed;right:20px;bottom:20px;z-index:2147483000;font-family:system-ui,'Noto Sans',Arial,sans-serif;font-size:15px;color:#1d2433}",
+    ".dvc-root.kiosk{inset:0;right:0;bottom:0;font-size:24px}",
+    ".dvc-toggle{background:#b3261e;color:#fff;border:0;border-radius:28px;padding:14px 20px;font-size:16px;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3)}",
+    ".dvc-panel{display:none;flex-direction:column;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 100px);background:#fff;border:1px solid #d0d4dc;border-radius:12px;box-shadow:0 4px 18px rgba(0,0,0,.25);overflow:hidden}",
+    ".dvc-root.open .dvc-panel{display:flex}.dvc-root.open .dvc-toggle{display:none}",
+    ".kiosk .dvc-panel{width:100%;max-width:none;height:100%;max-height:none;border-radius:0}",
+    ".dvc-head{background:#b3261e;color:#fff;padding:10px 14px;display:flex;justify-content:space-between;align-items:center;font-weight:600}",
+    ".dvc-head button{background:transparent;color:#fff;border:1px solid #fff;border-radius:6px;cursor:pointer;font-size:inherit}",
+    ".dvc-log{flex:1;overflow-y:auto;padding:12px;background:#f6f7f9}",
+    ".dvc-msg{margin:6px 0;padding:8px 12px;border-radius:10px;max-width:85%;white-space:pre-wrap;word-wrap:break-word}",
+    ".dvc-bot{background:#fff;border:1px solid #e1e4ea}.dvc-user{background:#dbe7ff;margin-left:auto}.dvc-officer{background:#fff4d6;border:1px solid #f0d58a}",
+    ".dvc-buttons{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0 8px}",
+    ".dvc-buttons button{border:1px solid #b3261e;color:#b3261e;background:#fff;border-radius:16px;padding:6px 12px;cursor:pointer;font-size:inherit}",
+    ".kiosk .dvc-buttons button{padding:18px 26px;border-radius:14px}",
+    ".dvc-typing{font-style:italic;color:#667;padding:0 12px 6px;min-height:1.4em}",
+    ".dvc-form{display:flex;border-top:1px solid #e1e4ea}.dvc-form input{flex:1;border:0;padding:12px;font-size:inherit}",
+    ".dvc-form button{border:0;background:#b3261e;color:#fff;padding:0 16px;cursor:pointer;font-size:inherit}",
+    ".dvc-root :focus-visible{outline:3px solid #1a73e8;outline-offset:2px}"
+  ].join("\n");
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  // Text with http(s) links made clickable; everything else stays plain text.
+  function richText(node, text) {
+    var parts = String(text).split(/(https?:\/\/[^\s<>"]+)/g);
+    parts.forEach(function (part, i) {
+      if (i % 2 === 1) {
+        var a = el("a", null, part); a.href = part; a.target = "_blank"; a.rel = "noopener noreferrer";
+        node.appendChild(a);
+      } else if (part) { node.appendChild(document.createTextNode(part)); }
+    });
+    return node;
+  }
+
+  var style = el("style"); style.textContent = css; document.head.appendChild(style);
+  var root = el("div", "dvc-root" + (kiosk ? " kiosk" : "") + (state.open ? " open" : ""));
+  var toggle = el("button", "dvc-toggle", "💬 Hỏi trợ lý Dịch vụ công");
+  toggle.type = "button"; toggle.setAttribute("aria-expanded", String(state.open));
+  var panel = el("section", "dvc-panel"); panel.setAttribute("aria-label", "Trợ lý ảo Dịch vụ công");
+  var head = el("div", "dvc-head"); head.appendChild(el("span", null, "Trợ lý ảo Dịch vụ công"));
+  var close = el("button", null, kiosk ? "Làm mới" : "Đóng"); close.type = "button";
+  close.setAttribute("aria-label", kiosk ? "Xóa cuộc trò chuyện" : "Đóng cửa sổ trò chuyện");
+  head.appendChild(close);
+  var log = el("div", "dvc-log"); log.setAttribute("role", "log"); log.setAttribute("aria-live", "polite");
+  var typing = el("div", "dvc-typing"); typing.setAttribute("aria-live", "polite");
+  var form = el("form", "dvc-form");
+  var input = el("input"); input.type = "text"; input.maxLength = 2000; input.autocomplete = "off";
+  input.placeholder = "Nhập câu hỏi, ví dụ: làm giấy khai sinh"; input.setAttribute("aria-label", "Câu hỏi của bạn");
+  var send = el("button", null, "Gửi"); send.type = "submit";
+  form.appendChild(input); form.appendChild(send);
+  panel.appendChild(head); panel.appendChild(log); panel.appendChild(typing); panel.appendChild(form);
+  root.appendChild(toggle); root.appendChild(panel);
+  document.body.appendChild(root);
+
+  function render(item) {
+    var who = item.author === "user" ? "dvc-user" : item.author === "officer" ? "dvc-officer" : "dvc-bot";
+    if (item.text) log.appendChild(richText(el("div", "dvc-msg " + who), item.text));
+    if (item.buttons && item.buttons.length) {
+      var row = el("div", "dvc-buttons");
+      item.buttons.forEach(function (b) {
+        var button = el("button", null, b.title); button.type = "button";
+        button.addEventListener("click", function () { ask(b.payload, b.title); });
+        row.appendChild(button);
+      });
+      log.appendChild(row);
+    }
+    log.scrollTop = log.scrollHeight;
+  }
+  function add(item) { state.history.push(item); save(); render(item); }
+  function addReplies(replies) {
+    (replies || []).forEach(function (r) {
+      var officer = r.custom && r.custom.author === "officer";
+      add({ author: officer ? "officer" : "bot", text: r.text || "", buttons: r.buttons || [] });
+    });
+  }
+
+  var busy = false;
+  function ask(message, shown) {
+    if (busy) return;
+    add({ author: "user", text: shown || message });
+    busy = true; typing.textContent = "Trợ lý đang trả lời…";
+    fetch(base + "/webhooks/rest/webhook", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: message })
+    }).then(function (r) { return r.json(); })
+      .then(addReplies)
+      .catch(function () { add({ author: "bot", text: "Xin lỗi, không kết nối được máy chủ. Bạn vui lòng thử lại." }); })
+      .then(function () { busy = false; typing.textContent = ""; input.focus(); });
+  }
+
+  function poll() {
+    if (!state.open || busy) return;
+    fetch(base + "/webhooks/rest/outbox/" + encodeURIComponent(state.sender))
+      .then(function (r) { return r.json(); }).then(addReplies).catch(function () {});
+  }
+
+  function setOpen(open) {
+    state.open = open; save();
+    root.classList.toggle("open", open); toggle.setAttribute("aria-expanded", String(open));
+    (open ? input : toggle).focus();
+  }
+
+  toggle.addEventListener("click", function () { setOpen(true); });
+  close.addEventListener("click", function () { if (kiosk) { reset(); } else { setOpen(false); } });
+  root.addEventListener("keydown", function (e) { if (e.key === "Escape" && !kiosk) setOpen(false); });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim(); if (!text) return;
+    input.value = ""; ask(text);
+  });
+
+  function reset() { sessionStorage.removeItem(STORE); state = load(); log.textContent = ""; greet(); }
+  function greet() { if (!state.history.length) ask("xin chào", "Xin chào"); }
+
+  state.history.forEach(render);
+  if (state.open) greet();
+  toggle.addEventListener("click", greet);
+  setInterval(poll, 5000);
+
+  // Public hooks for the kiosk page (big buttons, voice, idle wipe).
+  window.dvcChat = { ask: ask, reset: reset, sender: function () { return state.sender; }, addReplies: addReplies };
+})();

@@ -1,0 +1,160 @@
+"""Zalo Official Account channel: verify events, reply through OA API v3, refresh OAuth v4 tokens.
+
+A thin client of our own on httpx (there is no maintained official Python SDK).
+Wire facts: incoming ``user_send_text`` events carry ``app_id, sender.id, recipient.id,
+message.text, message.msg_id, timestamp``; header ``X-ZEvent-Signature: mac=<hex>`` with
+mac = SHA-256(app_id + raw body + timestamp + OA secret key). Refresh tokens are single-use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from starlette.concurrency import run_in_threadpool
+
+from connectors.core import ask_core
+from connectors.replies import Reply, from_rest
+from dossiers import store
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+# Outside the 7-day / 48-hour reply windows: retrying cannot succeed.
+NO_RETRY_ERRORS = {-230, -234}
+TOKEN_INVALID_ERRORS = {-216, -124}
+
+
+@dataclass(frozen=True)
+class ZaloConfig:
+    app_id: str
+    secret_key: str  # OA secret key: signs webhook events
+    app_secret: str  # app secret: authenticates token refreshes
+    api_base: str
+    oauth_base: str
+    max_skew_s: int
+
+    @classmethod
+    def from_env(cls) -> ZaloConfig | None:
+        if not os.environ.get("ZALO_APP_ID"):
+            return None
+        return cls(
+            app_id=os.environ["ZALO_APP_ID"],
+            secret_key=os.environ.get("ZALO_OA_SECRET_KEY", ""),
+            app_secret=os.environ.get("ZALO_APP_SECRET", ""),
+            api_base=os.environ.get("ZALO_API_BASE", "https://openapi.zalo.me"),
+            oauth_base=os.environ.get("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com"),
+            max_skew_s=int(os.environ.get("ZALO_MAX_EVENT_AGE_S", "300")),
+        )
+
+
+def signature(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
+    return hashlib.sha256(app_id.encode() + body + timestamp.encode() + secret_key.encode()).hexdigest()
+
+
+def verify(config: ZaloConfig, body: bytes, header: str | None) -> dict[str, Any] | None:
+    """The event if its signature is right and it is fresh, else None."""
+    try:
+        event = json.loads(body)
+        timestamp = str(event["timestamp"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    mac = (header or "").removeprefix("mac=").strip()
+    expected = signature(str(event.get("app_id", "")), body, timestamp, config.secret_key)
+    if str(event.get("app_id")) != config.app_id or not hmac.compare_digest(mac, expected):
+        return None
+    age_s = abs(time.time() - int(timestamp) / 1000)
+    return event if age_s <= config.max_skew_s else None
+
+
+def message_body(user_id: str, reply: Reply) -> dict[str, Any]:
+    """OA API v3 message: text, with buttons as a template that sends their payload back."""
+    message: dict[str, Any] = {"text": reply.text}
+    if reply.document:
+        message["text"] = f"{reply.text}\n{reply.document.url}".strip()
+    if reply.buttons:
+        message["attachment"] = {
+            "type": "template",
+            "payload": {"buttons": [
+                {"title": b.title[:100], "type": "oa.query.show", "payload": b.payload[:1000]} for b in reply.buttons[:5]
+            ]},
+        }
+    return {"recipient": {"user_id": user_id}, "message": message}
+
+
+class ZaloClient:
+    def __init__(self, config: ZaloConfig, http: httpx.AsyncClient) -> None:
+        self.config = config
+        self.http = http
+
+    async def access_token(self) -> str:
+        tokens = await run_in_threadpool(store.get_tokens, CHANNEL)
+        if tokens is None:
+            await run_in_threadpool(
+                store.seed_tokens, CHANNEL, os.environ.get("ZALO_ACCESS_TOKEN", ""), os.environ.get("ZALO_REFRESH_TOKEN", "")
+            )
+            tokens = await run_in_threadpool(store.get_tokens, CHANNEL)
+        return tokens["access_token"]
+
+    async def refresh(self) -> str:
+        """Trade the stored single-use refresh token for a new pair and persist both atomically."""
+        tokens = await run_in_threadpool(store.get_tokens, CHANNEL)
+        old_refresh = tokens["refresh_token"]
+        response = await self.http.post(
+            f"{self.config.oauth_base}/v4/oa/access_token",
+            headers={"secret_key": self.config.app_secret},
+            data={"refresh_token": old_refresh, "app_id": self.config.app_id, "grant_type": "refresh_token"},
+            timeout=10,
+        )
+        body = response.json()
+        if "access_token" not in body:
+            # Another replica may have refreshed with the same token a moment ago.
+            latest = await run_in_threadpool(store.get_tokens, CHANNEL)
+            if latest and latest["refresh_token"] != old_refresh:
+                return latest["access_token"]
+            raise RuntimeError(f"Zalo token refresh failed: {body.get('error')}")
+        expires = store.now() + timedelta(seconds=int(body.get("expires_in", 3600)))
+        await run_in_threadpool(
+            store.swap_tokens, CHANNEL, old_refresh, body["access_token"], body["refresh_token"], expires
+        )
+        return body["access_token"]
+
+    async def send(self, user_id: str, reply: Reply) -> None:
+        token = await self.access_token()
+        for attempt in range(2):
+            response = await self.http.post(
+                f"{self.config.api_base}/v3.0/oa/message/cs",
+                headers={"access_token": token}, json=message_body(user_id, reply), timeout=10,
+            )
+            error = int(response.json().get("error", 0))
+            if error == 0:
+                return
+            if error in NO_RETRY_ERRORS:
+                logger.info("Zalo: outside the reply window (error %s); not retrying", error)
+                return
+            if error in TOKEN_INVALID_ERRORS and attempt == 0:
+                token = await self.refresh()
+                continue
+            logger.warning("Zalo send failed with error %s", error)
+            return
+
+
+async def handle_event(config: ZaloConfig, http: httpx.AsyncClient, event: dict[str, Any]) -> None:
+    """Process one verified event in the background: ask the core, reply through the OA API."""
+    if event.get("event_name") != "user_send_text":
+        return  # the OA's own echoes (oa_send_*) and other events are not questions
+    user_id = str(event["sender"]["id"])
+    message = event.get("message") or {}
+    if not await run_in_threadpool(store.first_time, f"zalo:{message.get('msg_id')}"):
+        return  # Zalo retried an event we already handled
+    client = ZaloClient(config, http)
+    for reply in from_rest(await ask_core(f"zalo:{user_id}", message.get("text") or "", http)):
+        await client.send(user_id, reply)

@@ -1,0 +1,172 @@
+"""Multi-turn guidance conversations through the real gateway, Rasa server and action server.
+
+Answers are checked against the catalogue's own fields, never against copied strings.
+"""
+
+import json
+import os
+import urllib.request
+import uuid
+
+import pytest
+
+from actions import answers
+from actions import messages as m
+from knowledge.catalogue import get_procedure
+
+pytestmark = pytest.mark.integration
+TOKEN = os.environ["OFFICER_TOKEN"]
+
+
+def new_sender() -> str:
+    return f"t-{uuid.uuid4().hex[:10]}"
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def staff(stack, method: str, path: str, payload: dict | None = None, token: str = TOKEN):
+    request = urllib.request.Request(
+        f"{stack.url('gateway')}{path}", method=method,
+        data=json.dumps(payload).encode() if payload is not None else None,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, None
+
+
+# (turns, code each turn is about, aspect each turn answers (None = overview))
+CONVERSATIONS = [
+    (["dang ky khai sinh cho con", "the con le phi?", "mat bao lau", "nop o dau"],
+     "1.001193", [None, "lệ phí", "thời gian", "nơi nộp"]),
+    (["dk tam tru", "can giay to gi"], "1.004194", [None, "giấy tờ"]),
+    (["doi gplx", "co nop online duoc ko"], "3.000347", [None, "nộp trực tuyến"]),
+    (["xin giay doc than", "mat phi ko"], "1.004873", [None, "lệ phí"]),
+    (["nhap hk cho con", "cac buoc lam the nao"], "1.004222", [None, "trình tự"]),
+    (["lam cccd o dau"], "1.014061", ["nơi nộp"]),
+    (["thanh lap cong ty tnhh 1 thanh vien", "can dieu kien gi"], "2.001583", [None, "điều kiện"]),
+    (["đăng ký kết hôn", "thế còn căn cứ pháp lý?"], "1.000894", [None, "căn cứ pháp lý"]),
+    (["cấp lại thẻ căn cước", "kết quả nhận được là gì"], "1.014064", [None, "kết quả"]),
+    (["gia han tam tru", "mất bao lâu"], "1.002755", [None, "thời gian"]),
+    (["khai tử cho ông tôi", "nộp trực tuyến được không"], "1.000656", [None, "nộp trực tuyến"]),
+    (["le phi dang ky ket hon"], "1.000894", ["lệ phí"]),
+]
+
+
+@pytest.mark.parametrize(("turns", "code", "aspects"), CONVERSATIONS, ids=[c[0][0] for c in CONVERSATIONS])
+def test_answers_the_aspect_asked_about_the_procedure_in_context(chat, turns, code, aspects):
+    procedure = get_procedure(code)
+    sender = new_sender()
+    for turn, aspect in zip(turns, aspects, strict=True):
+        reply = chat(sender, turn)
+        text = texts(reply)
+        assert f"(mã {procedure.code})" in text and procedure.name in text, (turn, text)
+        assert procedure.source_url in text
+        expected = answers.aspect_answer(procedure, aspect) if aspect else answers.overview(procedure)
+        assert expected in text, (turn, text)
+        titles = [b["title"] for b in reply[0]["buttons"]]
+        assert [t for t, _ in m.NEXT_STEP_BUTTONS] == titles[: len(m.NEXT_STEP_BUTTONS)]
+
+
+def test_next_step_button_payload_answers_that_aspect(chat):
+    sender = new_sender()
+    first = chat(sender, "dang ky khai tu")
+    payload = next(b["payload"] for b in first[0]["buttons"] if b["title"] == "Giấy tờ cần chuẩn bị")
+    documents = get_procedure("1.000656").documents
+    reply = texts(chat(sender, payload))
+    first_paper = next(d for d in documents if d.quantity > 0)
+    assert first_paper.name[:60] in reply
+
+
+def test_switching_procedure_mid_conversation(chat):
+    sender = new_sender()
+    assert "1.001456" in texts(chat(sender, "lam ho chieu"))
+    switched = texts(chat(sender, "không phải, ý tôi là đăng ký kết hôn"))
+    assert "1.000894" in switched
+    fee = texts(chat(sender, "the con le phi"))
+    assert answers.aspect_answer(get_procedure("1.000894"), "lệ phí") in fee
+
+
+def test_close_variants_get_a_clarifying_question_then_an_answer(chat):
+    sender = new_sender()
+    reply = chat(sender, "sang ten so do")
+    assert reply[0]["text"] == m.CLARIFY
+    options = reply[0]["buttons"]
+    assert len(options) >= 2
+    chosen = options[1]
+    answer = texts(chat(sender, chosen["payload"]))
+    assert chosen["title"] in answer
+
+
+def test_standard_variant_answered_and_others_offered(chat):
+    reply = chat(new_sender(), "trình báo mất hộ chiếu")
+    assert "1.010386" in reply[0]["text"]  # commune level, what an ordinary citizen means
+    assert any(r.get("text") == m.OTHER_VARIANTS and r.get("buttons") for r in reply)
+
+
+def test_aspect_before_any_procedure_asks_which(chat):
+    assert texts(chat(new_sender(), "le phi bao nhieu")) == m.NO_CURRENT_PROCEDURE
+
+
+def test_other_ministry_is_said_honestly(chat):
+    text = texts(chat(new_sender(), "thu tuc huong tro cap that nghiep"))
+    assert "Bộ Nội vụ" in text and m.PORTAL_SEARCH_URL in text
+
+
+def test_not_confident_says_so_and_points_to_the_portal(chat):
+    text = texts(chat(new_sender(), "thủ tục cấp phép bay drone cho đám cưới"))
+    assert m.PORTAL_SEARCH_URL in text
+    assert "(mã " not in text  # no procedure presented as the answer
+
+
+def test_small_talk_keeps_the_procedure_in_context(chat):
+    sender = new_sender()
+    chat(sender, "dang ky ket hon")
+    assert "trợ lý ảo" in texts(chat(sender, "ban la ai"))
+    assert answers.aspect_answer(get_procedure("1.000894"), "thời gian") in texts(chat(sender, "mat bao lau"))
+
+
+def test_human_handover_queue_reply_and_close(stack, chat):
+    sender = new_sender()
+    chat(sender, "lam giay khai sinh")
+    assert texts(chat(sender, "cho toi gap can bo")) == m.HANDOVER_QUEUED
+    status, waiting = staff(stack, "GET", "/officer/conversations?status=waiting")
+    assert status == 200
+    conversation = next(c for c in waiting if c["sender_id"] == sender)
+    assert any("lam giay khai sinh" in line["text"] for line in conversation["transcript"])
+
+    assert staff(stack, "POST", f"/officer/conversations/{conversation['id']}/reply",
+                 {"text": "Chào anh, tôi là cán bộ một cửa."})[0] == 200
+    reply = chat(sender, "vang, toi can hoi them")
+    assert texts(reply) == "Chào anh, tôi là cán bộ một cửa."
+    assert reply[0]["custom"] == {"author": "officer"}
+    assert chat(sender, "alo") == []  # the bot stays silent while the officer serves
+
+    _, active = staff(stack, "GET", "/officer/conversations?status=active")
+    served = next(c for c in active if c["id"] == conversation["id"])
+    assert [line["author"] for line in served["transcript"]][-3:] == ["officer", "citizen", "citizen"]
+    assert staff(stack, "POST", f"/officer/conversations/{conversation['id']}/close")[0] == 200
+    assert "1.000894" in texts(chat(sender, "dang ky ket hon"))  # back to the bot
+
+
+def test_staff_api_requires_the_token(stack):
+    assert staff(stack, "GET", "/officer/conversations", token="wrong")[0] == 401
+    assert staff(stack, "GET", "/analytics", token="")[0] == 401
+
+
+def test_ratings_and_analytics(stack, chat):
+    sender = new_sender()
+    answer = chat(sender, "dang ky tam tru")
+    up = next(b["payload"] for b in answer[0]["buttons"] if b["title"].startswith("👍"))
+    assert texts(chat(sender, up)) == m.FEEDBACK_THANKS
+    assert texts(chat(sender, "1 sao, tra loi chua dung")) == m.FEEDBACK_SORRY
+    chat(new_sender(), "thủ tục cấp phép bay drone cho đám cưới")
+    status, report = staff(stack, "GET", "/analytics")
+    assert status == 200
+    assert any(p["code"] == "1.004194" for p in report["top_procedures"])
+    assert any("drone" in q["question"] for q in report["unanswered_questions"])
+    assert report["ratings"] >= 2 and 0 < report["satisfaction_rate"] < 1
