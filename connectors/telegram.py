@@ -47,7 +47,7 @@ async def send_reply(bot: Bot, http: httpx.AsyncClient, chat_id: int, reply: Rep
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
     """Ask the core and send every reply to the chat."""
-    http: httpx.AsyncClient = context.application.bot_data["http"]
+    http = http_client(context.application)
     for reply in from_rest(await ask_core(sender_id(chat_id), text, http)):
         await send_reply(context.bot, http, chat_id, reply)
 
@@ -67,17 +67,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(context, query.message.chat.id, payload or "")
 
 
-async def _open_http(application: Application) -> None:
-    application.bot_data["http"] = httpx.AsyncClient()
+def http_client(application: Application) -> httpx.AsyncClient:
+    """One HTTP client per Application, created on first use (post_init only runs under run_polling)."""
+    if "http" not in application.bot_data:
+        application.bot_data["http"] = httpx.AsyncClient()
+    return application.bot_data["http"]
 
 
 async def _close_http(application: Application) -> None:
-    await application.bot_data["http"].aclose()
+    if "http" in application.bot_data:
+        await application.bot_data.pop("http").aclose()
 
 
 def build_application(token: str, base_url: str | None = None, polling: bool = False) -> Application:
     """The Application with our handlers; ``base_url`` points at a Bot API server (tests use a local fake)."""
-    builder = Application.builder().token(token).post_init(_open_http).post_shutdown(_close_http)
+    builder = Application.builder().token(token).post_shutdown(_close_http)
     if base_url:
         builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
     if not polling:

@@ -35,10 +35,15 @@ def procedure_aliases() -> dict[str, list[str]]:
     return aliases
 
 
+def folk_terms_raw() -> list[tuple[str, str]]:
+    """(folk term, official wording) pairs as written in the data file."""
+    return [(folk, official) for folk, official in _tsv_rows(FOLK_TERMS_PATH)]
+
+
 @lru_cache(maxsize=1)
 def folk_terms() -> list[tuple[str, str]]:
     """(folded folk term, official wording) pairs, longest term first."""
-    pairs = [(canonical(folk), official) for folk, official in _tsv_rows(FOLK_TERMS_PATH)]
+    pairs = [(canonical(folk), official) for folk, official in folk_terms_raw()]
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 

@@ -19,6 +19,7 @@ import faiss
 import numpy as np
 
 from bot.vietnamese import DiacriticRestorer
+from knowledge.catalogue import ASPECT_PHRASES_PATH, folk_terms_raw
 from knowledge.embedding import Embedder
 from knowledge.schema import Procedure
 
@@ -51,9 +52,17 @@ def lexical_text(procedure: Procedure) -> str:
 
 
 def restorer_corpus(procedures: list[Procedure]) -> Iterator[str]:
+    # Citizens' own wording (aliases, folk terms) weighs more than the official prose:
+    # "doi bang lai" must become "đổi bằng lái", not the far more frequent "đối".
+    for _ in range(3):
+        for folk, official in folk_terms_raw():
+            yield folk
+            yield official
+        yield from ASPECT_PHRASES_PATH.read_text(encoding="utf-8").splitlines()[2:]
     for p in procedures:
         yield p.name
-        yield from p.aliases
+        for _ in range(3):
+            yield from p.aliases
         yield p.field
         yield from p.results
         yield from (d.name for d in p.documents)

@@ -109,12 +109,11 @@ def expand_folk_terms(text: str) -> str:
 
 
 def strip_aspect_phrases(text: str) -> str:
-    """Remove "cần giấy tờ gì", "mất bao lâu"... (they ask about, not for, a procedure)."""
+    """Remove "cần giấy tờ gì", "mất bao lâu"... (they ask about, not for, a procedure); may leave ''."""
     folded = f" {canonical(text).lower()} "
     for phrase in aspect_phrases():
         folded = folded.replace(f" {phrase} ", " ")
-    stripped = " ".join(folded.split())
-    return stripped if stripped else text
+    return " ".join(folded.split())
 
 
 def other_ministry(question: str, top_name: str) -> str:
@@ -176,6 +175,9 @@ class Searcher:
         if not re.search(r"\w", question):
             return SearchResult(question=question, confident=False, results=[])
         lexical_query, dense_query = self.prepare(question)
+        if not lexical_query:
+            # Only "how much / how long / where" words: the question names no procedure.
+            return SearchResult(question=question, confident=False, results=[])
 
         lexical_scores: dict[int, float] = {}
         mass = 0.0
