@@ -68,3 +68,44 @@ FEEDBACK_SORRY = (
     "Cảm ơn bạn đã góp ý, xin lỗi vì câu trả lời chưa tốt. Bạn có thể hỏi lại rõ hơn, "
     "hoặc nhắn “gặp cán bộ” để được hỗ trợ trực tiếp."
 )
+
+# --- dossier prefill -------------------------------------------------------------------------
+DOSSIER_SUPPORTED = "Tôi có thể giúp điền tờ khai cho các thủ tục sau. Bạn chọn thủ tục cần làm:"
+DOSSIER_FORM_BUTTONS = [
+    ("Tờ khai đăng ký khai sinh", "điền tờ khai đăng ký khai sinh"),
+    ("Tờ khai xác nhận tình trạng hôn nhân", "điền tờ khai xác nhận tình trạng hôn nhân"),
+    ("Tờ khai CT01 (thường trú)", "điền tờ khai đăng ký thường trú"),
+    ("Tờ khai CT01 (tạm trú)", "điền tờ khai đăng ký tạm trú"),
+]
+DOSSIER_START = (
+    "Bắt đầu điền “{title}”. Tôi sẽ hỏi từng mục; bất cứ lúc nào bạn có thể nhắn “sửa <tên mục>” "
+    "(ví dụ “sửa ngày sinh”), “xem lại” để xem các mục đã khai, hoặc “hủy” để dừng."
+)
+CONSENT_QUESTION = (
+    "Bạn có đồng ý để tôi lưu thông tin cá nhân (họ tên, ngày sinh, số CCCD, điện thoại, nơi cư trú) "
+    "để tự điền cho lần sau không? Bạn có thể xóa bất cứ lúc nào bằng cách nhắn “xóa thông tin của tôi”."
+)
+CONSENT_BUTTONS = [("Đồng ý lưu", "đồng ý"), ("Không lưu", "không đồng ý")]
+CONSENT_YES = "Cảm ơn bạn. Thông tin sẽ được lưu sau khi hoàn tất tờ khai."
+CONSENT_NO = "Vâng, tôi sẽ không lưu thông tin của bạn sau cuộc trò chuyện này."
+CONFIRM_PREFILL = "{label}: {value} — đúng không?"
+CONFIRM_BUTTONS = [("Đúng", "đúng"), ("Sửa", "sửa")]
+SUMMARY_HEADER = "Các thông tin bạn đã khai:"
+CONFIRM_FINISH = "Bạn kiểm tra lại. Nếu đúng hết, bấm “Hoàn tất”; muốn sửa mục nào thì nhắn “sửa <tên mục>”."
+FINISH_BUTTONS = [("Hoàn tất", "hoàn tất"), ("Sửa", "sửa")]
+ASK_WHICH_FIX = "Bạn muốn sửa mục nào? Nhắn “sửa <tên mục>”, ví dụ “sửa họ tên”."
+UNKNOWN_FIELD = "Tôi không tìm thấy mục “{name}”. Các mục gồm: {labels}."
+DOSSIER_DONE = (
+    "Đã tạo hồ sơ nháp mã {code} cho thủ tục {procedure} (mã {procedure_code}). "
+    "Bạn tải tờ khai để in và ký: {pdf_url}\nTra cứu tình trạng: nhắn “tra cứu hồ sơ {code}”."
+)
+CHECKLIST_HEADER = "Giấy tờ cần mang theo khi nộp:"
+DOSSIER_CANCELLED = "Đã hủy việc điền tờ khai. Thông tin vừa khai không được lưu."
+PROFILE_SAVED = "Thông tin cá nhân của bạn đã được lưu cho lần sau (theo sự đồng ý của bạn)."
+PROFILE_EMPTY = "Tôi không lưu thông tin cá nhân nào của bạn."
+PROFILE_SHOW = "Thông tin tôi đang lưu của bạn:"
+PROFILE_DELETED = "Đã xóa toàn bộ thông tin cá nhân và hồ sơ nháp của bạn ({count} mục). Tôi sẽ không dùng lại các thông tin này."
+STATUS_ASK_CODE = "Bạn cho tôi mã hồ sơ, dạng HS-2026-000123."
+STATUS_NOT_FOUND = "Không tìm thấy hồ sơ {code} của bạn. Bạn kiểm tra lại mã hồ sơ."
+STATUS_REPORT = "Hồ sơ {code} ({procedure}): {status}."
+STATUS_NOTE = "Ghi chú của cán bộ: {note}"

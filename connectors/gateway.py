@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from connectors.api import analytics, health, kiosk, officer, rest, telegram, web, zalo
+from connectors.api import analytics, dossiers, health, kiosk, officer, rest, telegram, web, zalo
 
 
 @asynccontextmanager
@@ -45,6 +45,7 @@ app.include_router(rest.router)
 app.include_router(health.router)
 app.include_router(officer.router)
 app.include_router(analytics.router)
+app.include_router(dossiers.router)
 app.include_router(web.router)
 app.include_router(kiosk.router)
 app.include_router(telegram.router)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import secrets
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     DateTime,
@@ -28,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     func,
     select,
     update,
@@ -109,6 +112,30 @@ seen_events = Table(
     Column("key", String(160), primary_key=True),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("sender_id", String(128), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("consented_at", DateTime(timezone=True), nullable=False),
+)
+dossiers = Table(
+    "dossiers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(32), unique=True),
+    Column("access_key", String(64), nullable=False),
+    Column("sender_id", String(128), nullable=False, index=True),
+    Column("procedure_code", String(32), nullable=False),
+    Column("form_id", String(64), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("note", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+DOSSIER_STATUSES = ("nháp", "đã nộp", "cần bổ sung", "đã có kết quả")
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -319,3 +346,58 @@ def swap_tokens(channel: str, old_refresh: str, access_token: str, refresh_token
             .values(access_token=access_token, refresh_token=refresh_token, expires_at=expires_at)
         )
         return result.rowcount == 1
+
+
+# --- profiles (kept only with consent) and dossiers -----------------------------------------
+
+
+def get_profile(sender_id: str) -> dict[str, str] | None:
+    with engine().connect() as conn:
+        return conn.execute(select(profiles.c.data).where(profiles.c.sender_id == sender_id)).scalar()
+
+
+def save_profile(sender_id: str, data: dict[str, str]) -> None:
+    """Merge ``data`` into the citizen's profile; call only after explicit consent."""
+    with engine().begin() as conn:
+        current = conn.execute(select(profiles.c.data).where(profiles.c.sender_id == sender_id)).scalar()
+        if current is None:
+            conn.execute(profiles.insert().values(sender_id=sender_id, data=data, consented_at=now()))
+        else:
+            conn.execute(update(profiles).where(profiles.c.sender_id == sender_id).values(data={**current, **data}))
+
+
+def delete_personal_data(sender_id: str) -> int:
+    """Delete the profile and the citizen's dossier drafts; returns how many records went."""
+    with engine().begin() as conn:
+        removed = conn.execute(delete(profiles).where(profiles.c.sender_id == sender_id)).rowcount
+        removed += conn.execute(
+            delete(dossiers).where(dossiers.c.sender_id == sender_id, dossiers.c.status == "nháp")
+        ).rowcount
+        return removed
+
+
+def create_dossier(sender_id: str, procedure_code: str, form_id: str, data: dict[str, str]) -> dict[str, Any]:
+    """Save a completed declaration as a draft dossier with a code like HS-2026-000123."""
+    with engine().begin() as conn:
+        dossier_id = conn.execute(dossiers.insert().values(
+            access_key=secrets.token_urlsafe(24), sender_id=sender_id, procedure_code=procedure_code, form_id=form_id,
+            data=data, status="nháp", created_at=now(), updated_at=now(),
+        )).inserted_primary_key[0]
+        code = f"HS-{now().year}-{dossier_id:06d}"
+        conn.execute(update(dossiers).where(dossiers.c.id == dossier_id).values(code=code))
+        return dict(conn.execute(select(dossiers).where(dossiers.c.id == dossier_id)).mappings().one())
+
+
+def get_dossier(code: str) -> dict[str, Any] | None:
+    with engine().connect() as conn:
+        row = conn.execute(select(dossiers).where(dossiers.c.code == code.upper())).mappings().first()
+        return dict(row) if row else None
+
+
+def set_dossier_status(code: str, status: str, note: str | None) -> dict[str, Any] | None:
+    if status not in DOSSIER_STATUSES:
+        raise ValueError(status)
+    with engine().begin() as conn:
+        conn.execute(update(dossiers).where(dossiers.c.code == code.upper()).values(
+            status=status, note=note, updated_at=now()))
+    return get_dossier(code)

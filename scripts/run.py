@@ -54,7 +54,7 @@ def commands(env: dict[str, str], model: Path) -> dict[str, list[str]]:
     return {
         "actions": [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", env["ACTION_PORT"]],
         "rasa": [
-            str(RASA_BIN), "run", "--model", str(model), "--endpoints", "bot/endpoints.yml",
+            str(RASA_BIN), "run", "--model", str(model), "--endpoints", env.get("RASA_ENDPOINTS", "bot/endpoints.yml"),
             "--credentials", "bot/credentials.yml", "--port", env["RASA_PORT"], "-i", "127.0.0.1",
             "--enable-api",
         ],
