@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages as m
 from actions.procedures import buttons
-from bot.vietnamese import canonical, fold
+from bot.vietnamese import fold
 from dossiers import store
 from dossiers.drafts import checklist
 from dossiers.forms import FORMS, Form, cross_check, form_for
@@ -253,7 +253,7 @@ class ActionCheckDossierStatus(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
-        match = re.search(r"hs\s*-\s*(\d{4})\s*-\s*(\d{1,6})", canonical(text).lower())
+        match = re.search(r"hs\s*-?\s*(\d{4})\s*-\s*(\d{1,6})", fold(text).lower())
         if not match:
             dispatcher.utter_message(text=m.STATUS_ASK_CODE)
             return []
