@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +29,8 @@ from dossiers import store
 logger = logging.getLogger(__name__)
 
 CHANNEL = "zalo"
+# Links in Zalo messages must be absolute: the gateway's public address.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8000')}")
 # Outside the 7-day / 48-hour reply windows: retrying cannot succeed.
 NO_RETRY_ERRORS = {-230, -234}
 TOKEN_INVALID_ERRORS = {-216, -124}
@@ -79,7 +82,8 @@ def message_body(user_id: str, reply: Reply) -> dict[str, Any]:
     """OA API v3 message: text, with buttons as a template that sends their payload back."""
     message: dict[str, Any] = {"text": reply.text}
     if reply.document:
-        message["text"] = f"{reply.text}\n{reply.document.url}".strip()
+        link = urljoin(PUBLIC_BASE_URL + "/", reply.document.url)
+        message["text"] = f"{reply.text}\n{reply.document.filename}: {link}".strip()
     if reply.buttons:
         message["attachment"] = {
             "type": "template",
@@ -157,4 +161,5 @@ async def handle_event(config: ZaloConfig, http: httpx.AsyncClient, event: dict[
         return  # Zalo retried an event we already handled
     client = ZaloClient(config, http)
     for reply in from_rest(await ask_core(f"zalo:{user_id}", message.get("text") or "", http)):
-        await client.send(user_id, reply)
+        if reply.text or reply.document:
+            await client.send(user_id, reply)

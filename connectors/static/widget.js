@@ -31,6 +31,7 @@
     ".dvc-buttons{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0 8px}",
     ".dvc-buttons button{border:1px solid #b3261e;color:#b3261e;background:#fff;border-radius:16px;padding:6px 12px;cursor:pointer;font-size:inherit}",
     ".kiosk .dvc-buttons button{padding:18px 26px;border-radius:14px}",
+    ".dvc-doc{display:block;color:#b3261e;font-weight:600}",
     ".dvc-typing{font-style:italic;color:#667;padding:0 12px 6px;min-height:1.4em}",
     ".dvc-form{display:flex;border-top:1px solid #e1e4ea}.dvc-form input{flex:1;border:0;padding:12px;font-size:inherit}",
     ".dvc-form button{border:0;background:#b3261e;color:#fff;padding:0 16px;cursor:pointer;font-size:inherit}",
@@ -79,6 +80,11 @@
   function render(item) {
     var who = item.author === "user" ? "dvc-user" : item.author === "officer" ? "dvc-officer" : "dvc-bot";
     if (item.text) log.appendChild(richText(el("div", "dvc-msg " + who), item.text));
+    if (item.document && /^\/[\w\-\/.?=&%]*$/.test(item.document.url)) {
+      var doc = el("a", "dvc-msg dvc-bot dvc-doc", "📄 Tải " + item.document.filename);
+      doc.href = base + item.document.url; doc.target = "_blank"; doc.rel = "noopener";
+      log.appendChild(doc);
+    }
     if (item.buttons && item.buttons.length) {
       var row = el("div", "dvc-buttons");
       item.buttons.forEach(function (b) {
@@ -94,7 +100,8 @@
   function addReplies(replies) {
     (replies || []).forEach(function (r) {
       var officer = r.custom && r.custom.author === "officer";
-      add({ author: officer ? "officer" : "bot", text: r.text || "", buttons: r.buttons || [] });
+      add({ author: officer ? "officer" : "bot", text: r.text || "", buttons: r.buttons || [],
+            document: r.custom && r.custom.document ? r.custom.document : null });
     });
   }
 
