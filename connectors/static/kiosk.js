@@ -6,6 +6,14 @@
   var idleTimer;
   function wipe() { if (window.dvcChat) window.dvcChat.reset(); }
   function touch() { clearTimeout(idleTimer); idleTimer = setTimeout(wipe, IDLE_MS); }
+  // Keep the chat above the button bar, whatever its height on this screen.
+  var bar = document.querySelector(".bar");
+  function fit() {
+    var root = document.querySelector(".dvc-root.kiosk");
+    if (root) root.style.bottom = bar.offsetHeight + "px";
+  }
+  window.addEventListener("resize", fit); fit(); setTimeout(fit, 100);
+
   ["click", "keydown", "touchstart"].forEach(function (t) { document.addEventListener(t, touch, true); });
   touch();
 
