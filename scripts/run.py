@@ -141,8 +141,14 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
+def interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Explicit handlers: a shell that starts us in the background ignores SIGINT by default.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     print("Starting Rasa (5005), action server (5055) and gateway (8000)… (first start takes ~30 s)")
     try:
         with services() as running:
