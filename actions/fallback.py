@@ -25,10 +25,3 @@ class ActionFallback(Action):
         # Revert the misunderstood message so it does not steer the dialogue policies.
         return [UserUtteranceReverted(), SlotSet("fallback_count", float(count + 1))]
 
-
-class ActionResetFallback(Action):
-    def name(self) -> str:
-        return "action_reset_fallback"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        return [SlotSet("fallback_count", 0.0)]

@@ -53,12 +53,16 @@ def other_ministries() -> list[tuple[str, str]]:
     return [(canonical(topic), ministry) for topic, ministry in _tsv_rows(OTHER_MINISTRIES_PATH)]
 
 
+def aspect_phrases_raw() -> list[str]:
+    """Phrases that ask *about* a procedure (papers, fee, time...), as written in the data file."""
+    lines = ASPECT_PHRASES_PATH.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 @lru_cache(maxsize=1)
 def aspect_phrases() -> list[str]:
-    """Folded phrases that ask *about* a procedure (papers, fee, time...), longest first."""
-    lines = ASPECT_PHRASES_PATH.read_text(encoding="utf-8").splitlines()
-    phrases = {canonical(line) for line in lines if line.strip() and not line.startswith("#")}
-    return sorted(phrases, key=len, reverse=True)
+    """The same phrases folded, longest first."""
+    return sorted({canonical(line) for line in aspect_phrases_raw()}, key=len, reverse=True)
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ import faiss
 import numpy as np
 
 from bot.vietnamese import DiacriticRestorer
-from knowledge.catalogue import ASPECT_PHRASES_PATH, folk_terms_raw
+from knowledge.catalogue import aspect_phrases_raw, folk_terms_raw
 from knowledge.embedding import Embedder
 from knowledge.schema import Procedure
 
@@ -58,7 +58,7 @@ def restorer_corpus(procedures: list[Procedure]) -> Iterator[str]:
         for folk, official in folk_terms_raw():
             yield folk
             yield official
-        yield from ASPECT_PHRASES_PATH.read_text(encoding="utf-8").splitlines()[2:]
+        yield from aspect_phrases_raw()
     for p in procedures:
         yield p.name
         for _ in range(3):

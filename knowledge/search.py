@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from bot.vietnamese import canonical, expand_abbreviations, fold, has_diacritics, words
-from knowledge.catalogue import aspect_phrases, folk_terms, load_catalogue, other_ministries
+from knowledge.catalogue import aspect_phrases, folk_terms, get_procedure, load_catalogue, other_ministries
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.index import lexical_text, load_dense, load_restorer
 from knowledge.lexical import LexicalIndex
@@ -216,8 +216,7 @@ class Searcher:
         hits.sort(key=lambda h: h.score, reverse=True)
 
         top = hits[0]
-        top_procedure = self.procedures[next(i for i in candidates if self.procedures[i].code == top.code)]
-        coverage = self.lexical.matched_mass(lexical_query, lexical_text(top_procedure)) / mass if mass else 0.0
+        coverage = self.lexical.matched_mass(lexical_query, lexical_text(get_procedure(top.code))) / mass if mass else 0.0
         ministry = other_ministry(question, top.name)
         confident = self._is_confident(coverage, top.dense) and not ministry
         top_base = base_name(top.name)
