@@ -58,3 +58,13 @@ def chat(stack):
         return body
 
     return send
+
+
+@pytest.fixture()
+def app_db(tmp_path):
+    """A fresh SQLite app store for one in-process test (migrated on first use)."""
+    from storage import db
+
+    db.configure(f"sqlite:///{tmp_path / 'app.db'}")
+    yield db
+    db.configure(None)

@@ -1,0 +1,74 @@
+"""What citizens asked and how they rated the answers, for the staff's analytics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, func, select
+
+from dossiers.privacy import mask_pii
+from storage.db import engine, metadata, now
+
+questions = Table(
+    "questions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("question", Text, nullable=False),
+    Column("procedure_code", String(32)),
+    Column("confident", Boolean, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(128), nullable=False),
+    Column("procedure_code", String(32)),
+    Column("question", Text),
+    Column("rating", Integer, nullable=False),  # 1..5 (👍 = 5, 👎 = 1)
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+STORED_QUESTION_CHARS = 500
+
+
+def record_question(question: str, procedure_code: str | None, confident: bool) -> None:
+    with engine().begin() as conn:
+        conn.execute(questions.insert().values(
+            question=mask_pii(question)[:STORED_QUESTION_CHARS], procedure_code=procedure_code,
+            confident=confident, at=now(),
+        ))
+
+
+def record_feedback(sender_id: str, rating: int, procedure_code: str | None, question: str | None) -> None:
+    with engine().begin() as conn:
+        conn.execute(feedback.insert().values(
+            sender_id=sender_id, rating=rating, procedure_code=procedure_code,
+            question=mask_pii(question)[:STORED_QUESTION_CHARS] if question else None, at=now(),
+        ))
+
+
+def analytics(since: datetime, until: datetime, top: int = 10) -> dict[str, Any]:
+    """Top procedures asked, questions the bot could not answer, and satisfaction over a period."""
+    with engine().connect() as conn:
+        in_period = questions.c.at.between(since, until)
+        top_rows = conn.execute(
+            select(questions.c.procedure_code, func.count().label("count"))
+            .where(in_period, questions.c.confident.is_(True))
+            .group_by(questions.c.procedure_code).order_by(func.count().desc()).limit(top)
+        ).all()
+        unanswered = conn.execute(
+            select(questions.c.question, func.count().label("count"))
+            .where(in_period, questions.c.confident.is_(False))
+            .group_by(questions.c.question).order_by(func.count().desc()).limit(top)
+        ).all()
+        ratings = conn.execute(select(feedback.c.rating).where(feedback.c.at.between(since, until))).scalars().all()
+    satisfied = sum(1 for r in ratings if r >= 4)
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "top_procedures": [{"code": r.procedure_code, "count": r.count} for r in top_rows],
+        "unanswered_questions": [{"question": r.question, "count": r.count} for r in unanswered],
+        "ratings": len(ratings),
+        "satisfaction_rate": round(satisfied / len(ratings), 3) if ratings else None,
+    }

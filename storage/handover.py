@@ -1,0 +1,111 @@
+"""Conversations handed over to an officer: the queue, masked transcripts and the outbox of replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, select, update
+
+from dossiers.privacy import mask_pii
+from storage.db import engine, every, first, metadata, now
+
+handovers = Table(
+    "handovers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel", String(32), nullable=False),
+    Column("sender_id", String(128), nullable=False, index=True),
+    Column("status", String(16), nullable=False),  # waiting | active | closed
+    Column("officer", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),
+)
+transcript = Table(
+    "transcript",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("handover_id", Integer, nullable=False, index=True),
+    Column("author", String(16), nullable=False),  # citizen | bot | officer
+    Column("text", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(128), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("delivered", Boolean, nullable=False, default=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
+def open_handover(channel: str, sender_id: str, history: list[tuple[str, str]]) -> int:
+    """Queue a conversation for an officer (or return the open one), with its recent history masked."""
+    with engine().begin() as conn:
+        existing = conn.execute(
+            select(handovers.c.id).where(handovers.c.sender_id == sender_id, handovers.c.status != "closed")
+        ).scalar()
+        if existing:
+            return int(existing)
+        handover_id = conn.execute(
+            handovers.insert().values(channel=channel, sender_id=sender_id, status="waiting", created_at=now())
+        ).inserted_primary_key[0]
+        for author, text in history:
+            conn.execute(transcript.insert().values(handover_id=handover_id, author=author, text=mask_pii(text), at=now()))
+        return int(handover_id)
+
+
+def active_handover(sender_id: str) -> dict[str, Any] | None:
+    """The open handover of a citizen (waiting or active), if any."""
+    with engine().connect() as conn:
+        return first(conn, select(handovers).where(handovers.c.sender_id == sender_id, handovers.c.status != "closed"))
+
+
+def add_transcript(handover_id: int, author: str, text: str) -> None:
+    with engine().begin() as conn:
+        conn.execute(transcript.insert().values(handover_id=handover_id, author=author, text=mask_pii(text), at=now()))
+
+
+def list_handovers(status: str | None = None) -> list[dict[str, Any]]:
+    """Handovers (newest first) with their transcripts."""
+    with engine().connect() as conn:
+        query = select(handovers).order_by(handovers.c.id.desc())
+        if status:
+            query = query.where(handovers.c.status == status)
+        rows = every(conn, query)
+        for row in rows:
+            row["transcript"] = every(conn, select(transcript.c.author, transcript.c.text, transcript.c.at)
+                                      .where(transcript.c.handover_id == row["id"]).order_by(transcript.c.id))
+    return rows
+
+
+def get_handover(handover_id: int) -> dict[str, Any] | None:
+    with engine().connect() as conn:
+        return first(conn, select(handovers).where(handovers.c.id == handover_id))
+
+
+def officer_reply(handover_id: int, officer: str, text: str) -> None:
+    """Record an officer's message, mark the conversation active and queue it for the citizen."""
+    with engine().begin() as conn:
+        row = conn.execute(select(handovers).where(handovers.c.id == handover_id)).mappings().one()
+        conn.execute(update(handovers).where(handovers.c.id == handover_id).values(status="active", officer=officer))
+        conn.execute(transcript.insert().values(handover_id=handover_id, author="officer", text=text, at=now()))
+        conn.execute(outbox.insert().values(sender_id=row["sender_id"], text=text, delivered=False, at=now()))
+
+
+def close_handover(handover_id: int) -> None:
+    with engine().begin() as conn:
+        conn.execute(update(handovers).where(handovers.c.id == handover_id).values(status="closed", closed_at=now()))
+
+
+def take_outbox(sender_id: str) -> list[str]:
+    """Undelivered officer messages for a citizen, marked delivered."""
+    with engine().begin() as conn:
+        rows = conn.execute(
+            select(outbox.c.id, outbox.c.text).where(outbox.c.sender_id == sender_id, outbox.c.delivered.is_(False))
+            .order_by(outbox.c.id)
+        ).all()
+        if rows:
+            conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(delivered=True))
+        return [r.text for r in rows]
