@@ -1,6 +1,6 @@
 """The channel-neutral middle: clean a citizen's message and ask the Rasa core.
 
-Every channel adapter calls ``ask_core``; nothing here knows any channel's wire format.
+Every channel adapter calls ``Core.ask(Inbound)``; nothing here knows any channel's wire format.
 """
 
 from __future__ import annotations
@@ -8,14 +8,17 @@ from __future__ import annotations
 import html
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from connectors import messages as msg
-from connectors.settings import settings
-from dossiers import store
+from connectors.settings import GatewaySettings
+from connectors.turn import Inbound, Reply, from_rasa
+from storage import handover
 
 logger = logging.getLogger(__name__)
 
@@ -31,57 +34,67 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def local_reply(text: str) -> str | None:
-    """A reply the gateway gives itself for input the core should never see, else None."""
-    if not text:
-        return msg.EMPTY_MESSAGE
-    if len(text) > settings.max_message_chars:
-        return msg.TOO_LONG.format(length=len(text), limit=settings.max_message_chars)
-    if not re.search(r"\w", text):
-        return msg.NO_TEXT  # emoji or punctuation only
-    return None
+def officer_replies(conversation_id: str) -> list[Reply]:
+    """Officer messages waiting for this citizen (marked delivered)."""
+    return [Reply(text=text, author="officer") for text in handover.take_outbox(conversation_id)]
 
 
-def officer_messages(sender: str) -> list[dict[str, Any]]:
-    """Officer replies waiting for this citizen, in the REST-channel shape."""
-    return [{"recipient_id": sender, "text": text, "custom": {"author": "officer"}} for text in store.take_outbox(sender)]
+@dataclass
+class Core:
+    """The way to the Rasa core, shared by every channel of one gateway process."""
+
+    settings: GatewaySettings
+    http: httpx.AsyncClient
+
+    def local_reply(self, text: str) -> str | None:
+        """A reply the gateway gives itself for input the core should never see, else None."""
+        if not text:
+            return msg.EMPTY_MESSAGE
+        if len(text) > self.settings.max_message_chars:
+            return msg.TOO_LONG.format(length=len(text), limit=self.settings.max_message_chars)
+        if not re.search(r"\w", text):
+            return msg.NO_TEXT  # emoji or punctuation only
+        return None
+
+    async def ask(self, inbound: Inbound) -> list[Reply]:
+        """Replies to one citizen message: from an officer while one serves the conversation,
+        else from the Rasa core (an apology if it fails or is slow)."""
+        conversation = inbound.conversation_id
+        cleaned = inbound.payload or clean_text(inbound.text)
+        reply = self.local_reply(cleaned)
+        if reply is not None:
+            return [Reply(text=reply)]
+        queued = await run_in_threadpool(handover.active_handover, conversation)
+        if queued:
+            await run_in_threadpool(handover.add_transcript, queued["id"], "citizen", cleaned)
+            if queued["status"] == "active":
+                # An officer is serving this conversation: the bot stays silent.
+                return await run_in_threadpool(officer_replies, conversation)
+        replies = await self.ask_rasa(inbound.channel, conversation, cleaned)
+        if queued:
+            for r in replies:
+                if r.text:
+                    await run_in_threadpool(handover.add_transcript, queued["id"], "bot", r.text)
+        return await run_in_threadpool(officer_replies, conversation) + replies
+
+    async def ask_rasa(self, channel: str, conversation: str, text: str) -> list[Reply]:
+        try:
+            response = await self.http.post(
+                f"{self.settings.rasa_url}/webhooks/rest/webhook",
+                json={"sender": conversation, "message": text, "input_channel": channel},
+                timeout=self.settings.core_timeout_s,
+            )
+            response.raise_for_status()
+            messages: list[dict[str, Any]] = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            logger.warning("core unavailable: %s", type(exc).__name__)
+            return [Reply(text=msg.CORE_UNAVAILABLE)]
+        if not messages:
+            # Rasa answers nothing when a custom action failed (e.g. the action server is down).
+            logger.warning("core returned no reply")
+            return [Reply(text=msg.CORE_UNAVAILABLE)]
+        return from_rasa(messages)
 
 
-async def ask_core(sender: str, text: str, client: httpx.AsyncClient) -> list[dict[str, Any]]:
-    """Responses for one citizen message: from an officer while one serves the conversation,
-    else from the Rasa core (an apology if it fails or is slow)."""
-    cleaned = clean_text(text)
-    reply = local_reply(cleaned)
-    if reply is not None:
-        return [{"recipient_id": sender, "text": reply}]
-    handover = await run_in_threadpool(store.active_handover, sender)
-    if handover:
-        await run_in_threadpool(store.add_transcript, handover["id"], "citizen", cleaned)
-        if handover["status"] == "active":
-            # An officer is serving this conversation: the bot stays silent.
-            return await run_in_threadpool(officer_messages, sender)
-    replies = await ask_rasa(sender, cleaned, client)
-    if handover:
-        for r in replies:
-            if r.get("text"):
-                await run_in_threadpool(store.add_transcript, handover["id"], "bot", r["text"])
-    return await run_in_threadpool(officer_messages, sender) + replies
-
-
-async def ask_rasa(sender: str, cleaned: str, client: httpx.AsyncClient) -> list[dict[str, Any]]:
-    try:
-        response = await client.post(
-            f"{settings.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": cleaned},
-            timeout=settings.core_timeout_s,
-        )
-        response.raise_for_status()
-        replies = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
-        logger.warning("core unavailable: %s", type(exc).__name__)
-        return [{"recipient_id": sender, "text": msg.CORE_UNAVAILABLE}]
-    if not replies:
-        # Rasa answers nothing when a custom action failed (e.g. the action server is down).
-        logger.warning("core returned no reply")
-        return [{"recipient_id": sender, "text": msg.CORE_UNAVAILABLE}]
-    return replies
+def get_core(request: Request) -> Core:
+    return request.app.state.core

@@ -1,18 +1,55 @@
-"""Gateway settings, read once from the environment (safe defaults for the embedded set-up)."""
+"""Gateway settings: one typed object a process, read from the environment (safe embedded defaults).
+
+Routes receive it with ``Depends(get_settings)``; tests build their own ``GatewaySettings(...)``
+and hand it to ``create_app``.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from fastapi import Request
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings
+
+DEFAULT_PORTS = {"rasa": 5005, "actions": 5055, "gateway": 8000}
 
 
-@dataclass(frozen=True)
-class Settings:
-    rasa_url: str = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
-    action_server_url: str = os.environ.get("ACTION_SERVER_URL", "http://127.0.0.1:5055")
+class GatewaySettings(BaseSettings):
+    rasa_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['rasa']}"
+    action_server_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['actions']}"
+    gateway_port: int = DEFAULT_PORTS["gateway"]
+    # How the gateway reaches itself (document downloads for Telegram) and how citizens reach it (Zalo links).
+    gateway_internal_url: str = ""
+    public_base_url: str = ""
     # The citizen gets an apology rather than a wait beyond this many seconds.
-    core_timeout_s: float = float(os.environ.get("CORE_TIMEOUT_S", "4.5"))
-    max_message_chars: int = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
+    core_timeout_s: float = 4.5
+    max_message_chars: int = 2000
+    officer_token: SecretStr = SecretStr("")  # empty: staff API off
+
+    telegram_bot_token: SecretStr = SecretStr("")  # empty: Telegram off
+    telegram_secret_token: SecretStr = SecretStr("")
+    telegram_api_base: str | None = None  # a Bot API server (tests: a local fake)
+    telegram_mode: str = "webhook"  # or "polling" (then run `python -m connectors.telegram`)
+
+    zalo_app_id: str = ""  # empty: Zalo off
+    zalo_oa_secret_key: SecretStr = SecretStr("")
+    zalo_app_secret: SecretStr = SecretStr("")
+    zalo_access_token: SecretStr = SecretStr("")
+    zalo_refresh_token: SecretStr = SecretStr("")
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_max_event_age_s: int = 300
+
+    stt_engine: str = "auto"  # auto | viet-asr | sherpa:/path/to/model
+    tts_piper_voice: str = ""  # an operator's vi_VN piper voice (.onnx); else espeak-ng
+
+    @property
+    def internal_url(self) -> str:
+        return self.gateway_internal_url or f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def public_url(self) -> str:
+        return self.public_base_url or self.internal_url
 
 
-settings = Settings()
+def get_settings(request: Request) -> GatewaySettings:
+    return request.app.state.settings

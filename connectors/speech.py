@@ -85,9 +85,9 @@ class SherpaOnnxEngine:
 
 
 @lru_cache(maxsize=1)
-def speech_to_text() -> SpeechToText | None:
-    """The configured engine, or None when no engine is installed (the kiosk then says so)."""
-    spec = os.environ.get("STT_ENGINE", "auto")
+def speech_to_text(spec: str = "auto") -> SpeechToText | None:
+    """The engine ``spec`` names (auto | viet-asr | sherpa:/path), or None when none is installed
+    (the kiosk then says so)."""
     if spec.startswith("sherpa:"):
         return SherpaOnnxEngine(spec.removeprefix("sherpa:"))
     if spec in {"auto", "viet-asr"}:
@@ -99,9 +99,9 @@ def speech_to_text() -> SpeechToText | None:
     return None
 
 
-def text_to_speech(text: str) -> bytes | None:
-    """WAV bytes of ``text`` spoken in Vietnamese, or None when no engine is available."""
-    voice = os.environ.get("TTS_PIPER_VOICE")
+def text_to_speech(text: str, voice: str = "") -> bytes | None:
+    """WAV bytes of ``text`` spoken in Vietnamese (piper with an operator ``voice``, else espeak-ng),
+    or None when no engine is available."""
     if voice and shutil.which("piper"):
         result = subprocess.run(["piper", "--model", voice, "--output_file", "-"], input=text.encode(),
                                 capture_output=True, timeout=30)

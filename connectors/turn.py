@@ -1,9 +1,29 @@
-"""The channel-neutral reply type between the core and each channel's renderer."""
+"""The channel-neutral turn: what a citizen sent (``Inbound``) and what comes back (``Reply``).
+
+Channels parse their wire format into an ``Inbound`` and render ``Reply`` objects in their own
+means; Rasa's REST dicts exist only at the REST edge (``to_rest``) and at the core (``from_rasa``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+# Channels whose identities come from a verified webhook: their conversations are namespaced.
+VERIFIED_CHANNELS = ("telegram", "zalo")
+
+
+@dataclass(frozen=True)
+class Inbound:
+    channel: str  # rest | telegram | zalo
+    sender_id: str  # the channel's own id: REST sender, Telegram chat id, Zalo user id
+    text: str = ""
+    payload: str | None = None  # a clicked button's payload: sent to the core instead of the text
+
+    @property
+    def conversation_id(self) -> str:
+        """The id the core and the store know this conversation by."""
+        return f"{self.channel}:{self.sender_id}" if self.channel in VERIFIED_CHANNELS else self.sender_id
 
 
 @dataclass(frozen=True)
@@ -26,18 +46,36 @@ class Reply:
     author: str = "bot"  # bot | officer
 
 
-def from_rest(messages: list[dict[str, Any]]) -> list[Reply]:
-    """Rasa REST-channel messages (as the gateway returns them) -> replies."""
+def from_rasa(messages: list[dict[str, Any]]) -> list[Reply]:
+    """Rasa REST-channel messages -> replies."""
     replies = []
     for message in messages:
         custom = message.get("custom") or {}
         document = custom.get("document")
-        replies.append(
-            Reply(
-                text=message.get("text") or "",
-                buttons=[Button(b["title"], b["payload"]) for b in message.get("buttons") or []],
-                document=Document(document["url"], document.get("filename", "ho-so.pdf")) if document else None,
-                author=custom.get("author", "bot"),
-            )
-        )
+        replies.append(Reply(
+            text=message.get("text") or "",
+            buttons=[Button(b["title"], b["payload"]) for b in message.get("buttons") or []],
+            document=Document(document["url"], document.get("filename", "ho-so.pdf")) if document else None,
+            author=custom.get("author", "bot"),
+        ))
     return replies
+
+
+def to_rest(recipient_id: str, replies: list[Reply]) -> list[dict[str, Any]]:
+    """Replies in Rasa's REST-channel shape, for REST clients (the widget, the kiosk)."""
+    messages = []
+    for reply in replies:
+        message: dict[str, Any] = {"recipient_id": recipient_id}
+        if reply.text:
+            message["text"] = reply.text
+        if reply.buttons:
+            message["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+        custom: dict[str, Any] = {}
+        if reply.document:
+            custom["document"] = {"url": reply.document.url, "filename": reply.document.filename}
+        if reply.author != "bot":
+            custom["author"] = reply.author
+        if custom:
+            message["custom"] = custom
+        messages.append(message)
+    return messages

@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,15 +21,19 @@ from urllib.parse import urljoin
 import httpx
 from starlette.concurrency import run_in_threadpool
 
-from connectors.core import ask_core
-from connectors.replies import Reply, from_rest
-from dossiers import store
+from connectors.core import Core
+from connectors.settings import GatewaySettings
+from connectors.turn import Inbound, Reply
+from storage import channels
+from storage.db import now
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "zalo"
-# Links in Zalo messages must be absolute: the gateway's public address.
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('GATEWAY_PORT', '8000')}")
+# Wire limits of an OA API v3 message with a button template.
+MAX_BUTTONS = 5
+MAX_BUTTON_TITLE = 100
+MAX_BUTTON_PAYLOAD = 1000
 # Outside the 7-day / 48-hour reply windows: retrying cannot succeed.
 NO_RETRY_ERRORS = {-230, -234}
 TOKEN_INVALID_ERRORS = {-216, -124}
@@ -44,18 +47,24 @@ class ZaloConfig:
     api_base: str
     oauth_base: str
     max_skew_s: int
+    public_url: str  # links in Zalo messages must be absolute: the gateway's public address
+    initial_access_token: str  # the operator's first token pair; later pairs live in the store
+    initial_refresh_token: str
 
     @classmethod
-    def from_env(cls) -> ZaloConfig | None:
-        if not os.environ.get("ZALO_APP_ID"):
+    def from_settings(cls, settings: GatewaySettings) -> ZaloConfig | None:
+        if not settings.zalo_app_id:
             return None
         return cls(
-            app_id=os.environ["ZALO_APP_ID"],
-            secret_key=os.environ.get("ZALO_OA_SECRET_KEY", ""),
-            app_secret=os.environ.get("ZALO_APP_SECRET", ""),
-            api_base=os.environ.get("ZALO_API_BASE", "https://openapi.zalo.me"),
-            oauth_base=os.environ.get("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com"),
-            max_skew_s=int(os.environ.get("ZALO_MAX_EVENT_AGE_S", "300")),
+            app_id=settings.zalo_app_id,
+            secret_key=settings.zalo_oa_secret_key.get_secret_value(),
+            app_secret=settings.zalo_app_secret.get_secret_value(),
+            api_base=settings.zalo_api_base,
+            oauth_base=settings.zalo_oauth_base,
+            max_skew_s=settings.zalo_max_event_age_s,
+            public_url=settings.public_url,
+            initial_access_token=settings.zalo_access_token.get_secret_value(),
+            initial_refresh_token=settings.zalo_refresh_token.get_secret_value(),
         )
 
 
@@ -78,17 +87,18 @@ def verify(config: ZaloConfig, body: bytes, header: str | None) -> dict[str, Any
     return event if age_s <= config.max_skew_s else None
 
 
-def message_body(user_id: str, reply: Reply) -> dict[str, Any]:
+def message_body(user_id: str, reply: Reply, public_url: str) -> dict[str, Any]:
     """OA API v3 message: text, with buttons as a template that sends their payload back."""
     message: dict[str, Any] = {"text": reply.text}
     if reply.document:
-        link = urljoin(PUBLIC_BASE_URL + "/", reply.document.url)
+        link = urljoin(public_url + "/", reply.document.url)
         message["text"] = f"{reply.text}\n{reply.document.filename}: {link}".strip()
     if reply.buttons:
         message["attachment"] = {
             "type": "template",
             "payload": {"buttons": [
-                {"title": b.title[:100], "type": "oa.query.show", "payload": b.payload[:1000]} for b in reply.buttons[:5]
+                {"title": b.title[:MAX_BUTTON_TITLE], "type": "oa.query.show", "payload": b.payload[:MAX_BUTTON_PAYLOAD]}
+                for b in reply.buttons[:MAX_BUTTONS]
             ]},
         }
     return {"recipient": {"user_id": user_id}, "message": message}
@@ -100,17 +110,17 @@ class ZaloClient:
         self.http = http
 
     async def access_token(self) -> str:
-        tokens = await run_in_threadpool(store.get_tokens, CHANNEL)
+        tokens = await run_in_threadpool(channels.get_tokens, CHANNEL)
         if tokens is None:
             await run_in_threadpool(
-                store.seed_tokens, CHANNEL, os.environ.get("ZALO_ACCESS_TOKEN", ""), os.environ.get("ZALO_REFRESH_TOKEN", "")
+                channels.seed_tokens, CHANNEL, self.config.initial_access_token, self.config.initial_refresh_token
             )
-            tokens = await run_in_threadpool(store.get_tokens, CHANNEL)
+            tokens = await run_in_threadpool(channels.get_tokens, CHANNEL)
         return tokens["access_token"]
 
     async def refresh(self) -> str:
         """Trade the stored single-use refresh token for a new pair and persist both atomically."""
-        tokens = await run_in_threadpool(store.get_tokens, CHANNEL)
+        tokens = await run_in_threadpool(channels.get_tokens, CHANNEL)
         old_refresh = tokens["refresh_token"]
         response = await self.http.post(
             f"{self.config.oauth_base}/v4/oa/access_token",
@@ -121,13 +131,13 @@ class ZaloClient:
         body = response.json()
         if "access_token" not in body:
             # Another replica may have refreshed with the same token a moment ago.
-            latest = await run_in_threadpool(store.get_tokens, CHANNEL)
+            latest = await run_in_threadpool(channels.get_tokens, CHANNEL)
             if latest and latest["refresh_token"] != old_refresh:
                 return latest["access_token"]
             raise RuntimeError(f"Zalo token refresh failed: {body.get('error')}")
-        expires = store.now() + timedelta(seconds=int(body.get("expires_in", 3600)))
+        expires = now() + timedelta(seconds=int(body.get("expires_in", 3600)))
         await run_in_threadpool(
-            store.swap_tokens, CHANNEL, old_refresh, body["access_token"], body["refresh_token"], expires
+            channels.swap_tokens, CHANNEL, old_refresh, body["access_token"], body["refresh_token"], expires
         )
         return body["access_token"]
 
@@ -136,7 +146,7 @@ class ZaloClient:
         for attempt in range(2):
             response = await self.http.post(
                 f"{self.config.api_base}/v3.0/oa/message/cs",
-                headers={"access_token": token}, json=message_body(user_id, reply), timeout=10,
+                headers={"access_token": token}, json=message_body(user_id, reply, self.config.public_url), timeout=10,
             )
             error = int(response.json().get("error", 0))
             if error == 0:
@@ -151,15 +161,15 @@ class ZaloClient:
             return
 
 
-async def handle_event(config: ZaloConfig, http: httpx.AsyncClient, event: dict[str, Any]) -> None:
+async def handle_event(core: Core, config: ZaloConfig, event: dict[str, Any]) -> None:
     """Process one verified event in the background: ask the core, reply through the OA API."""
     if event.get("event_name") != "user_send_text":
         return  # the OA's own echoes (oa_send_*) and other events are not questions
     user_id = str(event["sender"]["id"])
     message = event.get("message") or {}
-    if not await run_in_threadpool(store.first_time, f"zalo:{message.get('msg_id')}"):
+    if not await run_in_threadpool(channels.first_time, f"{CHANNEL}:{message.get('msg_id')}"):
         return  # Zalo retried an event we already handled
-    client = ZaloClient(config, http)
-    for reply in from_rest(await ask_core(f"zalo:{user_id}", message.get("text") or "", http)):
+    client = ZaloClient(config, core.http)
+    for reply in await core.ask(Inbound(CHANNEL, user_id, message.get("text") or "")):
         if reply.text or reply.document:
             await client.send(user_id, reply)

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fpdf import FPDF
 
 from dossiers.forms import FORMS
+from dossiers.settings import dossier_settings
 
 # A TrueType font with Vietnamese glyphs: Debian's fonts-noto-core, else DejaVu; PDF_FONT overrides.
 FONT_CANDIDATES = [
-    os.environ.get("PDF_FONT", ""),
     "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 ]
 
 
 def font_path() -> str:
-    for candidate in FONT_CANDIDATES:
+    for candidate in [dossier_settings().pdf_font, *FONT_CANDIDATES]:
         if candidate and Path(candidate).exists():
             return candidate
     raise RuntimeError("No Vietnamese-capable TrueType font found: install fonts-noto-core or set PDF_FONT")

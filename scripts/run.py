@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from connectors.settings import DEFAULT_PORTS  # noqa: E402
+
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
@@ -33,9 +36,9 @@ def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
         "OMP_NUM_THREADS": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "NO_PROXY": "127.0.0.1,localhost",
-        "RASA_PORT": "5005",
-        "ACTION_PORT": "5055",
-        "GATEWAY_PORT": "8000",
+        "RASA_PORT": str(DEFAULT_PORTS["rasa"]),
+        "ACTION_PORT": str(DEFAULT_PORTS["actions"]),
+        "GATEWAY_PORT": str(DEFAULT_PORTS["gateway"]),
         "TRACKER_DB_DIALECT": "sqlite",
         "TRACKER_DB_HOST": "",
         "TRACKER_DB_NAME": str(var / "trackers.db"),
@@ -59,7 +62,7 @@ def commands(env: dict[str, str], model: Path) -> dict[str, list[str]]:
             "--enable-api",
         ],
         "gateway": [
-            str(PYTHON), "-m", "uvicorn", "connectors.gateway:app", "--host", "127.0.0.1",
+            str(PYTHON), "-m", "uvicorn", "--factory", "connectors.gateway:create_app", "--host", "127.0.0.1",
             "--port", env["GATEWAY_PORT"], "--log-level", "warning",
         ],
     }
@@ -149,7 +152,7 @@ def main() -> int:
     # Explicit handlers: a shell that starts us in the background ignores SIGINT by default.
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
-    print("Starting Rasa (5005), action server (5055) and gateway (8000)… (first start takes ~30 s)")
+    print("Starting Rasa, the action server and the gateway… (first start takes ~30 s)")
     try:
         with services() as running:
             print(f"Ready: {running.url('gateway')}/  (API docs at /docs). Ctrl-C stops everything.")

@@ -8,14 +8,15 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from connectors.api.auth import require_staff
-from dossiers import store
+from storage import analytics as questions
+from storage.db import now
 
 router = APIRouter(tags=["analytics"], dependencies=[Depends(require_staff)])
 
 
 @router.get("/analytics")
-def analytics(since: datetime | None = None, until: datetime | None = None, top: int = 10) -> dict[str, Any]:
+def analytics_report(since: datetime | None = None, until: datetime | None = None, top: int = 10) -> dict[str, Any]:
     """Period defaults to the last 30 days."""
-    until = until or store.now()
+    until = until or now()
     since = since or until - timedelta(days=30)
-    return store.analytics(since, until, top=top)
+    return questions.analytics(since, until, top=top)

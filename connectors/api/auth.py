@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hmac
-import os
 
-from fastapi import Header, HTTPException, status
+from fastapi import Depends, Header, HTTPException, status
+
+from connectors.settings import GatewaySettings, get_settings
 
 
-def require_staff(authorization: str | None = Header(default=None)) -> str:
+def require_staff(
+    authorization: str | None = Header(default=None), settings: GatewaySettings = Depends(get_settings)
+) -> str:
     """Accept ``Authorization: Bearer <OFFICER_TOKEN>``; the API is off while no token is configured."""
-    expected = os.environ.get("OFFICER_TOKEN", "")
+    expected = settings.officer_token.get_secret_value()
     if not expected:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Staff API disabled: set OFFICER_TOKEN")
     scheme, _, token = (authorization or "").partition(" ")

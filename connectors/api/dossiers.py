@@ -10,16 +10,17 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from connectors.api.auth import require_staff
-from dossiers import store
 from dossiers.drafts import checklist, draft_json
 from dossiers.pdf import declaration_pdf
+from dossiers.status import DossierStatus
+from storage import citizens
 
 router = APIRouter(tags=["dossiers"])
 
 
 def owned(code: str, key: str) -> dict[str, Any]:
     """The dossier, if ``key`` is its access key (the link the citizen was given)."""
-    dossier = store.get_dossier(code)
+    dossier = citizens.get_dossier(code)
     if dossier is None or not hmac.compare_digest(key.encode(), dossier["access_key"].encode()):
         raise HTTPException(404, "Không tìm thấy hồ sơ")
     return dossier
@@ -38,16 +39,20 @@ def dossier_json(code: str, key: str) -> dict[str, Any]:
     return draft_json(owned(code, key))
 
 
+STATUS_CHOICES = ", ".join(f"{s.value} ({s.label})" for s in DossierStatus)
+
+
 class StatusUpdate(BaseModel):
-    status: str = Field(description="nháp | đã nộp | cần bổ sung | đã có kết quả")
+    status: str = Field(description=f"a code or its Vietnamese label: {STATUS_CHOICES}")
     note: str | None = Field(default=None, max_length=2000, description="e.g. which paper is missing")
 
 
 @router.patch("/officer/dossiers/{code}", dependencies=[Depends(require_staff)])
 def update_status(code: str, body: StatusUpdate) -> dict[str, Any]:
     """For the one-stop system or an officer: set the status and a note the citizen will see."""
-    if store.get_dossier(code) is None:
+    if citizens.get_dossier(code) is None:
         raise HTTPException(404, "No such dossier")
-    if body.status not in store.DOSSIER_STATUSES:
-        raise HTTPException(422, f"status must be one of {', '.join(store.DOSSIER_STATUSES)}")
-    return draft_json(store.set_dossier_status(code, body.status, body.note))
+    status = DossierStatus.parse(body.status)
+    if status is None:
+        raise HTTPException(422, f"status must be one of {STATUS_CHOICES}")
+    return draft_json(citizens.set_dossier_status(code, status, body.note))

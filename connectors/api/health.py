@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import APIRouter, Depends, Response
 
-from connectors.api.rest import http_client
-from connectors.settings import settings
+from connectors.core import Core, get_core
 
 router = APIRouter(tags=["health"])
 
@@ -20,10 +19,10 @@ async def _probe(client: httpx.AsyncClient, url: str) -> str:
 
 
 @router.get("/healthz")
-async def healthz(response: Response, client: httpx.AsyncClient = Depends(http_client)) -> dict[str, object]:
+async def healthz(response: Response, core: Core = Depends(get_core)) -> dict[str, object]:
     checks = {
-        "rasa": await _probe(client, f"{settings.rasa_url}/status"),
-        "action_server": await _probe(client, f"{settings.action_server_url}/health"),
+        "rasa": await _probe(core.http, f"{core.settings.rasa_url}/status"),
+        "action_server": await _probe(core.http, f"{core.settings.action_server_url}/health"),
     }
     healthy = all(v == "ok" for v in checks.values())
     response.status_code = 200 if healthy else 503

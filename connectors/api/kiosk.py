@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from connectors import messages as msg
+from connectors.settings import GatewaySettings, get_settings
 from connectors.speech import decode_wav, speech_to_text, text_to_speech
 
 router = APIRouter(prefix="/kiosk", tags=["kiosk"])
@@ -13,12 +14,12 @@ MAX_AUDIO_BYTES = 10 * 1024 * 1024  # ~5 min of 16 kHz mono WAV
 
 
 @router.post("/speech")
-async def speech(request: Request) -> dict[str, str]:
+async def speech(request: Request, settings: GatewaySettings = Depends(get_settings)) -> dict[str, str]:
     """WAV audio in the body -> ``{"text": ...}``, or ``{"message": ...}`` explaining why not."""
     audio = await request.body()
     if len(audio) > MAX_AUDIO_BYTES:
         raise HTTPException(413, msg.AUDIO_TOO_LONG)
-    engine = await run_in_threadpool(speech_to_text)
+    engine = await run_in_threadpool(speech_to_text, settings.stt_engine)
     if engine is None:
         return {"message": msg.VOICE_UNAVAILABLE}
     try:
@@ -30,8 +31,10 @@ async def speech(request: Request) -> dict[str, str]:
 
 
 @router.get("/tts")
-async def tts(text: str = Query(min_length=1, max_length=1000)) -> Response:
-    audio = await run_in_threadpool(text_to_speech, text)
+async def tts(
+    text: str = Query(min_length=1, max_length=1000), settings: GatewaySettings = Depends(get_settings)
+) -> Response:
+    audio = await run_in_threadpool(text_to_speech, text, settings.tts_piper_voice)
     if audio is None:
         raise HTTPException(503, msg.VOICE_UNAVAILABLE)
     return Response(audio, media_type="audio/wav")

