@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from actions import messages as m
+from actions.aspects import Aspect
 from knowledge.schema import Procedure
 
 MAX_DOCUMENTS = 6
@@ -103,16 +104,16 @@ def conditions(p: Procedure) -> str:
     return _short(p.conditions, 600) if p.conditions else "Không có điều kiện riêng được công bố."
 
 
-ASPECTS: dict[str, Callable[[Procedure], str]] = {
-    "giấy tờ": documents,
-    "lệ phí": fee,
-    "thời gian": time,
-    "nơi nộp": place,
-    "trình tự": steps,
-    "nộp trực tuyến": online,
-    "căn cứ pháp lý": legal_basis,
-    "kết quả": results,
-    "điều kiện": conditions,
+ASPECTS: dict[Aspect, Callable[[Procedure], str]] = {
+    Aspect.DOCUMENTS: documents,
+    Aspect.FEE: fee,
+    Aspect.TIME: time,
+    Aspect.PLACE: place,
+    Aspect.STEPS: steps,
+    Aspect.ONLINE: online,
+    Aspect.LEGAL_BASIS: legal_basis,
+    Aspect.RESULT: results,
+    Aspect.CONDITIONS: conditions,
 }
 
 
@@ -124,7 +125,7 @@ def header(p: Procedure) -> str:
     return m.PROCEDURE_HEADER.format(name=p.name, code=p.code)
 
 
-def aspect_answer(p: Procedure, aspect: str) -> str:
+def aspect_answer(p: Procedure, aspect: Aspect) -> str:
     """One aspect of a procedure, with its name, code and source link."""
     body = ASPECTS[aspect](p)
     return f"{header(p)}\n{m.ASPECT_TITLES[aspect]}:\n{body}\n{m.SOURCE_LINE.format(url=p.source_url)}"

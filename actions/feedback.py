@@ -7,10 +7,11 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
 from bot.vietnamese import canonical
-from dossiers import store
+from storage import analytics
 
 POSITIVE = ("huu ich", "hai long", "tot", "hay", "tuyet", "chinh xac", "dung roi")
 NEGATIVE = ("sai", "khong dung", "khong huu ich", "khong hai long", "te", "do", "chua dung", "dai dong")
@@ -43,11 +44,12 @@ class ActionRecordFeedback(Action):
     def name(self) -> str:
         return "action_record_feedback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         rating = rating_from(tracker)
         if rating is None:
             dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=[{"title": t, "payload": p} for t, p in m.RATING_BUTTONS])
             return []
-        store.record_feedback(tracker.sender_id, rating, tracker.get_slot("current_procedure"), last_question(tracker))
+        await run_in_threadpool(analytics.record_feedback, tracker.sender_id, rating,
+                                tracker.get_slot("current_procedure"), last_question(tracker))
         dispatcher.utter_message(text=m.FEEDBACK_THANKS if rating >= 4 else m.FEEDBACK_SORRY)
         return []

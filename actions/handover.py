@@ -6,9 +6,10 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
-from dossiers import store
+from storage import handover
 
 HISTORY_MESSAGES = 12
 
@@ -28,8 +29,8 @@ class ActionHandover(Action):
     def name(self) -> str:
         return "action_handover"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         channel = tracker.get_latest_input_channel() or "rest"
-        store.open_handover(channel, tracker.sender_id, recent_history(tracker))
+        await run_in_threadpool(handover.open_handover, channel, tracker.sender_id, recent_history(tracker))
         dispatcher.utter_message(text=m.HANDOVER_QUEUED)
         return []

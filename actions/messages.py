@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from actions.aspects import Aspect
+
 PORTAL_SEARCH_URL = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.html"
 
 ASPECT_TITLES = {
-    "giấy tờ": "Giấy tờ cần chuẩn bị",
-    "lệ phí": "Lệ phí",
-    "thời gian": "Thời gian giải quyết",
-    "nơi nộp": "Nơi nộp hồ sơ",
-    "trình tự": "Các bước thực hiện",
-    "nộp trực tuyến": "Nộp trực tuyến",
-    "căn cứ pháp lý": "Căn cứ pháp lý",
-    "kết quả": "Kết quả nhận được",
-    "điều kiện": "Điều kiện",
+    Aspect.DOCUMENTS: "Giấy tờ cần chuẩn bị",
+    Aspect.FEE: "Lệ phí",
+    Aspect.TIME: "Thời gian giải quyết",
+    Aspect.PLACE: "Nơi nộp hồ sơ",
+    Aspect.STEPS: "Các bước thực hiện",
+    Aspect.ONLINE: "Nộp trực tuyến",
+    Aspect.LEGAL_BASIS: "Căn cứ pháp lý",
+    Aspect.RESULT: "Kết quả nhận được",
+    Aspect.CONDITIONS: "Điều kiện",
 }
 
 # Buttons offered after an answer: (title, payload sent back as the citizen's text).
@@ -104,6 +106,8 @@ DOSSIER_CANCELLED = "Đã hủy việc điền tờ khai. Thông tin vừa khai 
 PROFILE_SAVED = "Thông tin cá nhân của bạn đã được lưu cho lần sau (theo sự đồng ý của bạn)."
 PROFILE_EMPTY = "Tôi không lưu thông tin cá nhân nào của bạn."
 PROFILE_SHOW = "Thông tin tôi đang lưu của bạn:"
+PROFILE_LABELS = {"full_name": "Họ tên", "dob": "Ngày sinh", "sex": "Giới tính", "ethnicity": "Dân tộc",
+                  "nationality": "Quốc tịch", "id_number": "Số CCCD", "phone": "Điện thoại", "residence": "Nơi cư trú"}
 PROFILE_DELETED = "Đã xóa toàn bộ thông tin cá nhân và hồ sơ nháp của bạn ({count} mục). Tôi sẽ không dùng lại các thông tin này."
 STATUS_ASK_CODE = "Bạn cho tôi mã hồ sơ, dạng HS-2026-000123."
 STATUS_NOT_FOUND = "Không tìm thấy hồ sơ {code} của bạn. Bạn kiểm tra lại mã hồ sơ."

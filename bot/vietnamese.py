@@ -34,6 +34,13 @@ _MODIFIED_VOWELS = set("ăâêôơư")
 
 _SYLLABLE_RE = re.compile(r"\w+(?:[-./]\w+)*", re.UNICODE)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+# How much of a text was typed without diacritics decides two things, at two levels:
+# - more than MOSTLY_UNACCENTED: word segmentation breaks down on it ("dieu kien" -> "kien_la"), so it is
+#   left one token a syllable (a third of ordinary accented syllables carry no mark: "khai", "sinh");
+# - more than PARTLY_UNACCENTED: the embedding model does poorly on it, so the search restores diacritics
+#   first (restoring keeps the marks that were typed, so it is safe on mixed text).
+MOSTLY_UNACCENTED = 0.7
+PARTLY_UNACCENTED = 0.3
 
 
 def fold(text: str) -> str:
@@ -45,6 +52,12 @@ def fold(text: str) -> str:
 
 def has_diacritics(text: str) -> bool:
     return fold(text) != text
+
+
+def unaccented_share(syllables: list[str]) -> float:
+    """Share of the word syllables typed without diacritics (numbers, codes and dates do not count)."""
+    letters = [s for s in syllables if s.isalpha()]
+    return sum(1 for s in letters if not has_diacritics(s)) / len(letters) if letters else 0.0
 
 
 def _place_tone(syllable: str) -> str:
@@ -100,18 +113,23 @@ def syllable_spans(text: str) -> list[tuple[str, int, int]]:
     return [(normalize(m.group(0)), m.start(), m.end()) for m in _SYLLABLE_RE.finditer(text)]
 
 
+def lexicon(name: str) -> list[list[str]]:
+    """Rows of the tab-separated lexicon ``nlu_data/lexicon/<name>.tsv`` (comments, blank lines skipped)."""
+    rows = []
+    for line in (LEXICON_DIR / f"{name}.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[tuple[str, ...], str]:
     """Abbreviation lexicon: folded token sequence -> expansion (normalised)."""
     table: dict[tuple[str, ...], str] = {}
-    path = LEXICON_DIR / "abbreviations.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        short, _, full = line.partition("\t")
+    for short, *full in lexicon("abbreviations"):
         key = tuple(_WORD_RE.findall(normalize(short)))
-        if key and full.strip():
-            table[key] = normalize(full)
+        if key and full and full[0]:
+            table[key] = normalize(full[0])
     return table
 
 
@@ -253,8 +271,7 @@ def segment(text: str) -> list[tuple[str, int, int]]:
     if not spans:
         return []
     syllables = [s for s, _, _ in spans]
-    accented = sum(1 for s in syllables if has_diacritics(s))
-    if accented < 0.3 * len(syllables):
+    if unaccented_share(syllables) > MOSTLY_UNACCENTED:
         return spans
     starts, ends, position = {}, {}, 0
     for index, syllable in enumerate(syllables):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dossiers.status import DossierStatus
 from knowledge.catalogue import get_procedure
 
 
@@ -19,7 +20,9 @@ def checklist(procedure_code: str) -> list[str]:
 
 
 def draft_json(dossier: dict[str, Any]) -> dict[str, Any]:
-    """The JSON draft: {code, form, procedure, status, note, fields: {field key: value}, checklist}."""
+    """The JSON draft: {code, form, procedure, status (Vietnamese label), status_code, note,
+    fields: {field key: value}, checklist}."""
+    status = DossierStatus(dossier["status"])
     return {"code": dossier["code"], "form": dossier["form_id"], "procedure": dossier["procedure_code"],
-            "status": dossier["status"], "note": dossier["note"], "fields": dossier["data"],
+            "status": status.label, "status_code": status.value, "note": dossier["note"], "fields": dossier["data"],
             "checklist": checklist(dossier["procedure_code"])}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 
@@ -19,10 +20,19 @@ def mask_pii(text: str) -> str:
     return _DATE_RE.sub(lambda m: f"**/**/{m.group(1)}", text)
 
 
-class MaskingFilter(logging.Filter):
-    """Logging filter that masks personal data in every record's final message."""
+def mask_logs() -> None:
+    """Mask personal data in every log record this process creates, whichever logger or handler
+    (rasa-sdk, uvicorn and Sanic set up their own handlers, so a filter on one would miss others)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "masks_pii", False):
+        return
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_pii(record.getMessage())
-        record.args = ()
-        return True
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        # A malformed call is left as is: logging reports it when the record is emitted.
+        with contextlib.suppress(TypeError, ValueError):
+            record.msg, record.args = mask_pii(record.getMessage()), ()
+        return record
+
+    factory.masks_pii = True
+    logging.setLogRecordFactory(factory)

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from bot.vietnamese import fold
+from dossiers.answers import Meaning, means
 
 # Province/city codes that open a 12-digit CCCD (Circular 59/2021/TT-BCA, 63 codes).
 PROVINCE_CODES = frozenset(
@@ -77,7 +78,7 @@ def check_text(text: str) -> Result:
 
 def check_optional(text: str) -> Result:
     value = " ".join((text or "").split())
-    if fold(value).lower() in {"khong", "ko", "k", "khong co", "bo qua", "-", ""}:
+    if not value or means(value, Meaning.NONE):
         return "", None
     return check_text(value)
 
@@ -102,7 +103,7 @@ def check_phone(text: str) -> Result:
 
 def check_email(text: str) -> Result:
     value = (text or "").strip()
-    if fold(value).lower() in {"khong", "ko", "k", "khong co", "-", ""}:
+    if not value or means(value, Meaning.NONE):
         return "", None
     if re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}", value):
         return value.lower(), None

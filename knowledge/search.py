@@ -8,11 +8,11 @@ from __future__ import annotations
 import html
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.vietnamese import canonical, expand_abbreviations, fold, has_diacritics, words
+from bot.vietnamese import PARTLY_UNACCENTED, canonical, expand_abbreviations, fold, unaccented_share, words
 from knowledge.catalogue import aspect_phrases, folk_terms, get_procedure, load_catalogue, other_ministries
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.index import lexical_text, load_dense, load_restorer
@@ -53,6 +53,8 @@ VARIANT_MARKERS = [
     "cap doi",
 ]
 VARIANT_PENALTY = 0.12
+# Variants scoring within this of the top hit are too close to call: the citizen is asked which.
+CLOSE_VARIANT = 0.05
 
 # Confidence: how much of the question's meaningful words the top procedure covers,
 # and how close it is in the embedding space (thresholds set on benchmarks/questions).
@@ -86,8 +88,6 @@ class SearchResult:
             "results": [{"code": h.code, "name": h.name, "score": round(h.score, 4)} for h in self.results],
         }
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def clean_question(question: str) -> str:
@@ -164,9 +164,8 @@ class Searcher:
         """(lexical query, dense query): abbreviations and folk terms expanded; the dense one
         also gets its diacritics restored, since e5 does poorly on unaccented Vietnamese."""
         expanded = expand_folk_terms(expand_abbreviations(question))
-        tokens = list(words(expanded))
-        unaccented = sum(1 for t in tokens if not has_diacritics(t) and not t.isdigit())
-        dense_query = self.restorer.restore(expanded) if tokens and unaccented / len(tokens) > 0.3 else expanded
+        partly_unaccented = unaccented_share(list(words(expanded))) > PARTLY_UNACCENTED
+        dense_query = self.restorer.restore(expanded) if partly_unaccented else expanded
         # The lexical side works on folded text, so it can drop aspect phrases directly.
         return strip_aspect_phrases(expanded), dense_query
 
@@ -220,7 +219,7 @@ class Searcher:
         ministry = other_ministry(question, top.name)
         confident = self._is_confident(coverage, top.dense) and not ministry
         top_base = base_name(top.name)
-        variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - 0.05]
+        variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - CLOSE_VARIANT]
         return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)
 
     def _is_confident(self, coverage: float, dense: float) -> bool:

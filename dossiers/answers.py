@@ -1,0 +1,35 @@
+"""What a short answer means ("đúng rồi", "ko", "bỏ qua", "hủy"), from ``nlu_data/lexicon/answers.tsv``."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from functools import lru_cache
+
+from bot.vietnamese import fold, lexicon
+
+
+class Meaning(StrEnum):
+    YES = "yes"
+    NO = "no"
+    NONE = "none"  # nothing to declare: an optional field left empty
+    CANCEL = "cancel"
+    REVIEW = "review"
+
+
+def folded(text: str) -> str:
+    """Lower-case words without diacritics or punctuation: the form answers are compared in."""
+    return " ".join(re.findall(r"\w+|-", fold(text or "").lower()))
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, frozenset[Meaning]]:
+    table: dict[str, set[Meaning]] = {}
+    for word, meaning in lexicon("answers"):
+        table.setdefault(folded(word), set()).add(Meaning(meaning))
+    return {word: frozenset(meanings) for word, meanings in table.items()}
+
+
+def means(text: str, meaning: Meaning) -> bool:
+    """Whether the whole answer ``text`` says ``meaning`` ("Đúng rồi!" means yes)."""
+    return meaning in _table().get(folded(text), frozenset())

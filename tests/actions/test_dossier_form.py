@@ -1,0 +1,176 @@
+"""The declaration form, step by step, in-process: consent, prefill, validation, fixes, cancel, output."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages as m
+from actions.dossier import (
+    ActionAskDossierAnswer,
+    ActionCheckDossierStatus,
+    ActionDeleteProfile,
+    ActionShowProfile,
+    ActionSubmitDossier,
+    Kind,
+    Step,
+    ValidateDossierForm,
+    parse_command,
+)
+from dossiers.forms import RESIDENCE
+from tests.actions.conversation import run, texts, tracker
+
+ANSWERS = {
+    "full_name": "Trần Thị Mai", "dob": "12/12/1992", "sex": "nữ", "id_number": "079192012345", "phone": "0912 345 678",
+    "email": "không", "head_name": "Trần Văn Bình", "head_relationship": "Con", "head_id_number": "079060001122",
+    "content": "Đăng ký thường trú vào hộ gia đình của cha", "new_address": "Số 8 Nguyễn Huệ, phường Sài Gòn, TP Hồ Chí Minh",
+}
+
+
+class Form:
+    """One citizen filling the CT01 declaration: asks, answers and the slots between them."""
+
+    def __init__(self, sender: str = "citizen") -> None:
+        self.sender = sender
+        self.slots = {"dossier_form_id": RESIDENCE.id, "dossier_procedure": "1.004222", "dossier_data": {},
+                      "dossier_step": Step.CONSENT, "dossier_field": None, "dossier_consent": None,
+                      "dossier_pending": None, "dossier_asked": None}
+
+    def ask(self) -> str:
+        events, messages = run(ActionAskDossierAnswer(), tracker(slots=self.slots, sender=self.sender))
+        self.slots.update({e["name"]: e["value"] for e in events if e["event"] == "slot"})
+        return texts(messages)
+
+    def say(self, text: str) -> str:
+        dispatcher = CollectingDispatcher()
+        changes = asyncio.run(ValidateDossierForm().validate_dossier_answer(
+            text, dispatcher, tracker(text, self.slots, self.sender), {}))
+        self.slots.update(changes)
+        return texts(dispatcher.messages)
+
+    def answer_all(self) -> None:
+        while self.slots["dossier_step"] == Step.FIELD:
+            self.say("đúng" if self.slots["dossier_pending"] else ANSWERS[self.slots["dossier_field"]])
+            self.ask()
+
+    def submit(self) -> tuple[list[dict], str]:
+        events, messages = run(ActionSubmitDossier(), tracker(slots=self.slots, sender=self.sender))
+        return events, texts(messages)
+
+
+@pytest.mark.parametrize(("text", "kind", "words"), [
+    ("Đúng rồi", Kind.YES, ""), ("dong y luu nhe", Kind.YES, ""), ("ko", Kind.NO, ""), ("Không đồng ý", Kind.NO, ""),
+    ("Hủy", Kind.CANCEL, ""), ("thôi không làm nữa", Kind.CANCEL, ""), ("xem lại", Kind.REVIEW, ""),
+    ("sửa ngày sinh", Kind.FIX, "ngay sinh"), ("Sửa", Kind.FIX, ""), ("Lê Văn Hùng", Kind.ANSWER, ""),
+])
+def test_one_parser_reads_what_a_citizen_types(text, kind, words):
+    command = parse_command(text)
+    assert (command.kind, command.words) == (kind, words)
+
+
+def test_a_whole_declaration_without_consent_keeps_no_profile(app_db):
+    from storage import citizens
+
+    form = Form("no-consent")
+    assert m.CONSENT_QUESTION in form.ask()
+    assert form.say("không đồng ý") == m.CONSENT_NO
+    assert form.ask() == RESIDENCE.fields[0].question
+    form.answer_all()
+    assert form.slots["dossier_step"] == Step.CONFIRM
+    assert form.slots["dossier_data"]["phone"] == "0912345678" and form.slots["dossier_data"]["email"] == ""
+    form.say("hoàn tất")
+    assert form.slots["dossier_step"] == Step.DONE and form.slots["dossier_answer"] == "hoàn tất"
+    events, said = form.submit()
+    assert SlotSet("dossier_step", None) in events and "Đã tạo hồ sơ nháp mã HS-" in said
+    assert citizens.get_profile("no-consent") is None
+
+
+def test_consent_saves_the_profile_and_the_next_form_offers_it(app_db):
+    from storage import citizens
+
+    first = Form("consents")
+    first.ask()
+    assert first.say("Đồng ý lưu") == m.CONSENT_YES
+    first.ask()
+    first.answer_all()
+    first.say("đúng")
+    assert m.PROFILE_SAVED in first.submit()[1]
+    assert citizens.get_profile("consents")["id_number"] == ANSWERS["id_number"]
+
+    again = Form("consents")
+    again.slots.update(dossier_step=Step.FIELD, dossier_field="full_name", dossier_consent=True)
+    assert again.ask() == m.CONFIRM_PREFILL.format(label=RESIDENCE.fields[0].label, value="Trần Thị Mai")
+    again.say("đúng")
+    assert again.slots["dossier_data"]["full_name"] == "Trần Thị Mai" and again.slots["dossier_field"] == "dob"
+
+
+def test_a_wrong_cccd_is_explained_and_asked_again(app_db):
+    form = Form()
+    form.slots.update(dossier_step=Step.FIELD, dossier_field="id_number", dossier_asked=True,
+                      dossier_data={"full_name": "Trần Thị Mai", "dob": "12/12/1992", "sex": "Nữ"})
+    reply = form.say("07919201234")
+    assert "12" in reply and form.slots["dossier_field"] == "id_number" and "id_number" not in form.slots["dossier_data"]
+    reply = form.say("079092012345")  # a man's century/sex digit for a woman
+    assert reply and form.slots["dossier_field"] == "id_number"
+    assert form.say("079192012345") == "" and form.slots["dossier_field"] == "phone"
+
+
+def test_a_fix_at_the_summary_goes_back_to_that_field_only(app_db):
+    form = Form()
+    form.slots.update(dossier_step=Step.CONFIRM, dossier_asked=True, dossier_data={
+        k: v for k, v in ANSWERS.items() if k not in {"phone", "email"}} | {"phone": "0912345678", "email": ""})
+    form.say("sửa ngày sinh")
+    assert (form.slots["dossier_step"], form.slots["dossier_field"]) == (Step.FIELD, "dob")
+    assert "dob" not in form.slots["dossier_data"]
+    form.say("ngày 1 tháng 2 năm 1992")
+    assert form.slots["dossier_step"] == Step.CONFIRM and form.slots["dossier_data"]["dob"] == "01/02/1992"
+    unknown = form.say("sửa quê ngoại")  # no such field: the list of fields, nothing lost
+    assert unknown.startswith("Tôi không tìm thấy mục “quê ngoại”") and RESIDENCE.fields[0].label in unknown
+    assert form.slots["dossier_step"] == Step.CONFIRM
+
+
+def test_a_question_at_the_summary_does_not_finish_the_form(app_db):
+    form = Form()
+    form.slots.update(dossier_step=Step.CONFIRM, dossier_asked=True, dossier_data=dict(ANSWERS))
+    assert form.say("mất bao lâu") == m.ASK_WHICH_FIX
+    assert form.slots["dossier_step"] == Step.CONFIRM and form.slots["dossier_answer"] is None
+
+
+def test_cancel_mid_form_keeps_nothing(app_db):
+    from storage import citizens
+
+    form = Form("cancels")
+    form.slots.update(dossier_step=Step.FIELD, dossier_field="phone", dossier_asked=True,
+                      dossier_data={"full_name": "Trần Thị Mai"})
+    form.say("hủy")
+    assert form.slots["dossier_step"] == Step.CANCELLED
+    events, said = form.submit()
+    assert said == m.DOSSIER_CANCELLED and SlotSet("dossier_data", None) in events
+    with app_db.engine().connect() as conn:
+        assert conn.execute(citizens.dossiers.select()).first() is None
+
+
+def test_profile_is_shown_masked_and_deleted_on_request(app_db):
+    from storage import citizens
+
+    citizens.save_profile("p1", {"full_name": "Trần Thị Mai", "id_number": "079192012345", "phone": "0912345678"})
+    shown = texts(run(ActionShowProfile(), tracker("thông tin của tôi", sender="p1"))[1])
+    assert "Trần Thị Mai" in shown and "079192012345" not in shown and "079******345" in shown
+    assert "0912345678" not in shown
+    assert "(1 mục)" in texts(run(ActionDeleteProfile(), tracker("xóa thông tin của tôi", sender="p1"))[1])
+    assert texts(run(ActionShowProfile(), tracker("thông tin của tôi", sender="p1"))[1]) == m.PROFILE_EMPTY
+
+
+def test_dossier_status_only_to_the_conversation_that_made_it(app_db):
+    from dossiers.status import DossierStatus
+    from storage import citizens
+
+    code = citizens.create_dossier("owner", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {})["code"]
+    citizens.set_dossier_status(code, DossierStatus.NEEDS_MORE, "Thiếu bản sao CCCD")
+    question = f"tra cuu ho so {code.lower()}"
+    assert m.STATUS_NOT_FOUND.format(code=code) == texts(run(ActionCheckDossierStatus(), tracker(question, sender="other"))[1])
+    said = texts(run(ActionCheckDossierStatus(), tracker(question, sender="owner"))[1])
+    assert "cần bổ sung" in said and "Thiếu bản sao CCCD" in said
