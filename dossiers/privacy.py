@@ -1,4 +1,9 @@
-"""Masking of personal data before anything is logged or kept without consent."""
+"""Masking of personal data before anything is logged or kept without consent.
+
+Caught as citizens and officers really write them: CCCD/CMND and phone numbers with or without
+spaces, dots or dashes ("001 191 012 345", "0912.345.678", "+84 912 345 678"), dates in figures or
+in words, e-mail addresses, house numbers with their street, and a dossier link's access key.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,103 @@ import contextlib
 import logging
 import re
 
-_ID_RE = re.compile(r"(?<!\d)(\d{3})\d{6}(\d{3})(?!\d)")  # CCCD: 12 digits
-_OLD_ID_RE = re.compile(r"(?<!\d)(\d{2})\d{5}(\d{2})(?!\d)")  # CMND: 9 digits
-_PHONE_RE = re.compile(r"(?<![\d+])((?:\+84|0)\d{2})\d{4}(\d{3})(?!\d)")
+# Digit groups joined by single separators: one number as typed, possibly several numbers in a row.
+_NUMBER_RUN_RE = re.compile(r"(?<![\w+])\+?\d+(?:[ .\-]\d+)*(?![\w])")
 _DATE_RE = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](\d{4})(?!\d)")
+_DATE_WORDS_RE = re.compile(
+    r"\b(ngày|ngay)\s*\d{1,2}\s*(tháng|thang)\s*\d{1,2}\s*(năm|nam)\s*(\d{4})\b", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"\b([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)\b")
+_ACCESS_KEY_RE = re.compile(r"([?&]key=)[\w\-]+")
+# A house number (after "số nhà", "số", "nhà" or before a street word), then the street's name.
+_STREET_WORDS = r"(?:đường|duong|phố|pho|ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet)"
+_ADDRESS_RE = re.compile(
+    rf"\b(?:(?:số nhà|so nha|số|so|nhà|nha)\s+\d+[a-zA-Z]?(?:/\d+[a-zA-Z]?)*(?:\s+{_STREET_WORDS})?"
+    rf"|\d+[a-zA-Z]?(?:/\d+[a-zA-Z]?)*\s+{_STREET_WORDS}"
+    rf"|{_STREET_WORDS}\s+\d+[a-zA-Z]?(?:/\d+[a-zA-Z]?)*)"
+    r"(?:\s+(?:[^\W\d_][^\W_]*))*?(?=\s*(?:,|\.|;|\n|$|\s+(?:phường|phuong|xã|xa|quận|quan|huyện|huyen|thị|thi|tp|tỉnh|tinh)\b))",
+    re.IGNORECASE,
+)
+ADDRESS_MASK = "[địa chỉ]"
+# A person's name after the words that introduce one ("tên là", "tôi là", "họ tên"): capitalised words.
+_NAME_CUE_RE = re.compile(
+    r"\b(?:tên là|tên|tôi là|em là|họ và tên|họ tên|ten la|ten|toi la|em la|ho va ten|ho ten)\s*:?\s+", re.IGNORECASE)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+NAME_MASK = "[họ tên]"
+
+
+def _kind(digits: str, typed: str) -> tuple[int, int] | None:
+    """(digits kept at the start, at the end) if ``digits`` is a personal number, else None."""
+    if typed.startswith("+84") or (digits.startswith("84") and len(digits) == 11):
+        return (4, 3) if len(digits) == 11 else None  # 84 and two digits of the network
+    if digits.startswith("0") and len(digits) in {10, 11}:
+        return 3, 3  # mobile or landline
+    if len(digits) == 12 and digits.startswith("0"):
+        return 3, 3  # CCCD: a province code opens it
+    if len(digits) == 9 and "." not in typed:
+        return 2, 2  # CMND ("150.000.000" is money)
+    return None
+
+
+def _mask_number(typed: str, keep: tuple[int, int], total: int) -> str:
+    head, tail = keep
+    out, seen = [], 0
+    for ch in typed:
+        if ch.isdigit():
+            out.append(ch if seen < head or seen >= total - tail else "*")
+            seen += 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _mask_run(match: re.Match) -> str:
+    """Split a run of digit groups into personal numbers, longest first, group boundaries only."""
+    run = match.group(0)
+    parts = re.split(r"(?<=\d)([ .\-])(?=\d)", run)  # groups at even indexes, separators between
+    groups, out, i = parts[0::2], [], 0
+    while i < len(groups):
+        for j in range(len(groups), i, -1):
+            typed = "".join(parts[2 * i: 2 * j - 1])
+            digits = re.sub(r"\D", "", typed)
+            keep = _kind(digits, typed)
+            if keep:
+                out.append(_mask_number(typed, keep, len(digits)))
+                break
+        else:
+            j = i + 1
+            out.append(groups[i])
+        if j < len(groups):
+            out.append(parts[2 * j - 1])
+        i = j
+    return "".join(out)
+
+
+def _mask_names(text: str) -> str:
+    out, position = [], 0
+    for cue in _NAME_CUE_RE.finditer(text):
+        if cue.start() < position:
+            continue
+        words, end = 0, cue.end()
+        for word in _WORD_RE.finditer(text, cue.end()):
+            if text[end:word.start()].strip() or not word.group(0)[0].isupper() or words == 4:
+                break
+            words, end = words + 1, word.end()
+        if words >= 2:
+            out.append(text[position:cue.end()] + NAME_MASK)
+            position = end
+    return "".join(out) + text[position:]
 
 
 def mask_pii(text: str) -> str:
-    """'001203004567' -> '001******567'; phones keep prefix and last 3 digits; dates keep the year."""
-    text = _ID_RE.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
-    text = _PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
-    text = _OLD_ID_RE.sub(lambda m: f"{m.group(1)}*****{m.group(2)}", text)
-    return _DATE_RE.sub(lambda m: f"**/**/{m.group(1)}", text)
+    """'001203004567' -> '001******567', '0912 345 678' -> '091* *** 678', dates keep their year,
+    e-mails their first letter and domain, addresses become '[địa chỉ]', introduced names '[họ tên]'."""
+    text = _ACCESS_KEY_RE.sub(r"\1***", text)
+    text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+    text = _DATE_WORDS_RE.sub(lambda m: f"{m.group(1)} ** {m.group(2)} ** {m.group(3)} {m.group(4)}", text)
+    text = _DATE_RE.sub(lambda m: f"**/**/{m.group(1)}", text)
+    text = _ADDRESS_RE.sub(ADDRESS_MASK, text)
+    text = _mask_names(text)
+    return _NUMBER_RUN_RE.sub(_mask_run, text)
 
 
 def mask_logs() -> None:
