@@ -16,6 +16,7 @@ What it does:
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import math
 import re
@@ -41,6 +42,22 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 #   first (restoring keeps the marks that were typed, so it is safe on mixed text).
 MOSTLY_UNACCENTED = 0.7
 PARTLY_UNACCENTED = 0.3
+
+
+_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]*>")
+# Zero-width characters join or hide, they never separate: "khai\u200bsinh" is "khaisinh" as typed.
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def clean_text(text: str) -> str:
+    """What a citizen typed, as text: entities decoded first (so "&lt;img&gt;" cannot come back as a
+    tag), then scripts and tags removed, zero-width characters dropped, control characters and
+    runs of white space made single spaces."""
+    text = html.unescape(text or "").translate(_ZERO_WIDTH)
+    text = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text))
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:

@@ -5,7 +5,6 @@ Every channel adapter calls ``Core.ask(Inbound)``; nothing here knows any channe
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from dataclasses import dataclass
@@ -15,24 +14,13 @@ import httpx
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from bot.vietnamese import clean_text
 from connectors import messages as msg
 from connectors.settings import GatewaySettings
 from connectors.turn import Inbound, Reply, from_rasa
 from storage import handover
 
 logger = logging.getLogger(__name__)
-
-_TAG_RE = re.compile(r"<[^>]*>")
-_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
-
-
-def clean_text(text: str) -> str:
-    """Strip HTML tags and control characters; collapse white space."""
-    text = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text or ""))
-    text = html.unescape(text)
-    text = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
-    return " ".join(text.split())
-
 
 def officer_replies(conversation_id: str) -> list[Reply]:
     """Officer messages waiting for this citizen (marked delivered)."""

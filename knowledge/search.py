@@ -5,14 +5,13 @@
 
 from __future__ import annotations
 
-import html
 import re
 import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.vietnamese import PARTLY_UNACCENTED, canonical, expand_abbreviations, fold, unaccented_share, words
+from bot.vietnamese import PARTLY_UNACCENTED, canonical, clean_text, expand_abbreviations, fold, unaccented_share, words
 from knowledge.catalogue import aspect_phrases, folk_terms, get_procedure, load_catalogue, other_ministries
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.index import lexical_text, load_dense, load_restorer
@@ -91,10 +90,8 @@ class SearchResult:
 
 
 def clean_question(question: str) -> str:
-    """Drop markup and control characters, bound the length."""
-    text = html.unescape(re.sub(r"<[^>]*>", " ", question or ""))
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+    """The question as text (no markup, no control characters), bounded in length."""
+    return clean_text(question)[:MAX_QUESTION_CHARS]
 
 
 def expand_folk_terms(text: str) -> str:
