@@ -11,10 +11,14 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from connectors import messages as msg
 from connectors.api import analytics, dossiers, health, kiosk, officer, rest, telegram, web, zalo
+from connectors.conversations import TOKEN_HEADER
 from connectors.core import Core
+from connectors.limits import BodyLimit, Limit
 from connectors.settings import GatewaySettings
 from dossiers.privacy import mask_logs
 
@@ -60,4 +64,10 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
     for module in (rest, health, officer, analytics, dossiers, web, kiosk, telegram, zalo):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, invalid_request)
+    settings = app.state.settings
+    app.add_middleware(BodyLimit, default=Limit(settings.max_body_bytes, msg.BODY_TOO_LARGE),
+                       per_path={"/kiosk/speech": Limit(settings.max_audio_bytes, msg.AUDIO_TOO_LONG)})
+    # Portals that embed the widget call the gateway from their own origin.
+    app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"],
+                       allow_headers=["Content-Type", TOKEN_HEADER], max_age=600)
     return app

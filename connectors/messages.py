@@ -8,3 +8,6 @@ VOICE_UNAVAILABLE = "Chức năng giọng nói chưa được cài đặt trên 
 AUDIO_TOO_LONG = "Đoạn ghi âm quá dài. Bạn vui lòng nói ngắn gọn hơn."
 AUDIO_UNREADABLE = "Không đọc được đoạn ghi âm. Bạn vui lòng thử lại."
 AUDIO_NOT_UNDERSTOOD = "Xin lỗi, tôi chưa nghe rõ. Bạn vui lòng nói lại hoặc gõ câu hỏi."
+CONVERSATION_EXPIRED = "Phiên trò chuyện không hợp lệ hoặc đã hết hạn. Bạn vui lòng tải lại trang để bắt đầu phiên mới."
+CONVERSATION_MISMATCH = "Tin nhắn không thuộc phiên trò chuyện này."
+BODY_TOO_LARGE = "Nội dung gửi lên quá lớn. Bạn vui lòng gửi tin nhắn ngắn hơn."

@@ -24,6 +24,10 @@ class GatewaySettings(BaseSettings):
     core_timeout_s: float = 4.5
     max_message_chars: int = 2000
     officer_token: SecretStr = SecretStr("")  # empty: staff API off
+    conversation_secret: SecretStr = SecretStr("")  # signs browser conversation tokens; empty: a key in VAR_DIR
+    allowed_origins: str = ""  # comma-separated origins of the portals that embed the widget
+    max_body_bytes: int = 256 * 1024  # larger request bodies are refused before they are read
+    max_audio_bytes: int = 10 * 1024 * 1024  # the kiosk's recordings (~5 min of 16 kHz mono WAV)
 
     telegram_bot_token: SecretStr = SecretStr("")  # empty: Telegram off
     telegram_secret_token: SecretStr = SecretStr("")
@@ -41,6 +45,10 @@ class GatewaySettings(BaseSettings):
 
     stt_engine: str = "auto"  # auto | viet-asr | sherpa:/path/to/model
     tts_piper_voice: str = ""  # an operator's vi_VN piper voice (.onnx); else espeak-ng
+
+    @property
+    def origins(self) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in self.allowed_origins.split(",") if origin.strip()]
 
     @property
     def internal_url(self) -> str:

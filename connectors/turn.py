@@ -9,21 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Channels whose identities come from a verified webhook: their conversations are namespaced.
-VERIFIED_CHANNELS = ("telegram", "zalo")
-
 
 @dataclass(frozen=True)
 class Inbound:
-    channel: str  # rest | telegram | zalo
-    sender_id: str  # the channel's own id: REST sender, Telegram chat id, Zalo user id
+    channel: str  # web (a gateway-issued conversation) | rest (anonymous) | telegram | zalo
+    sender_id: str  # the channel's own id: conversation id, REST sender, Telegram chat id, Zalo user id
     text: str = ""
     payload: str | None = None  # a clicked button's payload: sent to the core instead of the text
 
     @property
     def conversation_id(self) -> str:
-        """The id the core and the store know this conversation by."""
-        return f"{self.channel}:{self.sender_id}" if self.channel in VERIFIED_CHANNELS else self.sender_id
+        """The id the core and the store know this conversation by: namespaced by channel, so no
+        client can name another channel's conversation."""
+        return f"{self.channel}:{self.sender_id}"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from storage.db import now
 logger = logging.getLogger(__name__)
 
 CHANNEL = "zalo"
+USER_TEXT = "user_send_text"
 # Wire limits of an OA API v3 message with a button template.
 MAX_BUTTONS = 5
 MAX_BUTTON_TITLE = 100
@@ -72,19 +73,39 @@ def signature(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
     return hashlib.sha256(app_id.encode() + body + timestamp.encode() + secret_key.encode()).hexdigest()
 
 
-def verify(config: ZaloConfig, body: bytes, header: str | None) -> dict[str, Any] | None:
-    """The event if its signature is right and it is fresh, else None."""
+class MalformedEvent(ValueError):
+    """The body is not a Zalo event (answered 400, never 500)."""
+
+
+def parse_event(body: bytes) -> dict[str, Any]:
+    """The event in ``body``: a JSON object with an integer timestamp (ms) and, for a message, its
+    sender's id; else ``MalformedEvent``."""
     try:
         event = json.loads(body)
-        timestamp = str(event["timestamp"])
-    except (ValueError, KeyError, TypeError):
-        return None
+        int(event["timestamp"])
+        if event.get("event_name") == USER_TEXT:
+            str(event["sender"]["id"])
+            event["message"].get("text")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise MalformedEvent(type(exc).__name__) from exc
+    return event
+
+
+def verify(config: ZaloConfig, event: dict[str, Any], body: bytes, header: str | None) -> bool:
+    """Whether the event was signed by our OA and is fresh (not a replay)."""
+    timestamp = str(event["timestamp"])
     mac = (header or "").removeprefix("mac=").strip()
     expected = signature(str(event.get("app_id", "")), body, timestamp, config.secret_key)
     if str(event.get("app_id")) != config.app_id or not hmac.compare_digest(mac, expected):
-        return None
-    age_s = abs(time.time() - int(timestamp) / 1000)
-    return event if age_s <= config.max_skew_s else None
+        return False
+    return abs(time.time() - int(timestamp) / 1000) <= config.max_skew_s
+
+
+def dedupe_key(event: dict[str, Any]) -> str:
+    """Zalo retries an event with the same ``msg_id``; without one, the event's content identifies it."""
+    msg_id = (event.get("message") or {}).get("msg_id")
+    content = json.dumps(event, sort_keys=True, ensure_ascii=False).encode()
+    return f"{CHANNEL}:{msg_id or hashlib.sha256(content).hexdigest()[:32]}"
 
 
 def message_body(user_id: str, reply: Reply, public_url: str) -> dict[str, Any]:
@@ -163,11 +184,11 @@ class ZaloClient:
 
 async def handle_event(core: Core, config: ZaloConfig, event: dict[str, Any]) -> None:
     """Process one verified event in the background: ask the core, reply through the OA API."""
-    if event.get("event_name") != "user_send_text":
+    if event.get("event_name") != USER_TEXT:
         return  # the OA's own echoes (oa_send_*) and other events are not questions
     user_id = str(event["sender"]["id"])
     message = event.get("message") or {}
-    if not await run_in_threadpool(channels.first_time, f"{CHANNEL}:{message.get('msg_id')}"):
+    if not await run_in_threadpool(channels.first_time, dedupe_key(event)):
         return  # Zalo retried an event we already handled
     client = ZaloClient(config, core.http)
     for reply in await core.ask(Inbound(CHANNEL, user_id, message.get("text") or "")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, select, update
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, delete, select, update
 
 from dossiers.privacy import mask_pii
 from storage.db import engine, every, first, metadata, now
@@ -85,13 +85,15 @@ def get_handover(handover_id: int) -> dict[str, Any] | None:
         return first(conn, select(handovers).where(handovers.c.id == handover_id))
 
 
-def officer_reply(handover_id: int, officer: str, text: str) -> None:
-    """Record an officer's message, mark the conversation active and queue it for the citizen."""
+def officer_reply(handover_id: int, officer: str, text: str) -> dict[str, Any]:
+    """Record an officer's message (masked), mark the conversation active and queue the message for
+    the citizen; returns the handover."""
     with engine().begin() as conn:
         row = conn.execute(select(handovers).where(handovers.c.id == handover_id)).mappings().one()
         conn.execute(update(handovers).where(handovers.c.id == handover_id).values(status="active", officer=officer))
-        conn.execute(transcript.insert().values(handover_id=handover_id, author="officer", text=text, at=now()))
+        conn.execute(transcript.insert().values(handover_id=handover_id, author="officer", text=mask_pii(text), at=now()))
         conn.execute(outbox.insert().values(sender_id=row["sender_id"], text=text, delivered=False, at=now()))
+        return dict(row)
 
 
 def close_handover(handover_id: int) -> None:
@@ -99,13 +101,21 @@ def close_handover(handover_id: int) -> None:
         conn.execute(update(handovers).where(handovers.c.id == handover_id).values(status="closed", closed_at=now()))
 
 
+def requeue_outbox(sender_id: str, texts: list[str]) -> None:
+    """Put back officer messages that could not be delivered."""
+    if texts:
+        with engine().begin() as conn:
+            conn.execute(outbox.insert(), [{"sender_id": sender_id, "text": t, "delivered": False, "at": now()} for t in texts])
+
+
 def take_outbox(sender_id: str) -> list[str]:
-    """Undelivered officer messages for a citizen, marked delivered."""
+    """Undelivered officer messages for a citizen, removed as they are handed over (the transcript
+    keeps a masked copy)."""
     with engine().begin() as conn:
         rows = conn.execute(
             select(outbox.c.id, outbox.c.text).where(outbox.c.sender_id == sender_id, outbox.c.delivered.is_(False))
-            .order_by(outbox.c.id)
+            .order_by(outbox.c.id).with_for_update()
         ).all()
         if rows:
-            conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(delivered=True))
+            conn.execute(delete(outbox).where(outbox.c.id.in_([r.id for r in rows])))
         return [r.text for r in rows]

@@ -13,6 +13,7 @@ from tests.helpers import post_json  # noqa: E402
 
 PORTS = {"RASA_PORT": "25005", "ACTION_PORT": "25055", "GATEWAY_PORT": "28000"}
 FAKE_TELEGRAM_PORT, FAKE_ZALO_PORT = 28101, 28102
+PORTAL_ORIGIN_PORT = 28201  # a provincial portal page on another origin, embedding the widget
 os.environ.setdefault("OFFICER_TOKEN", "test-officer-token")
 CHANNEL_ENV = {
     "TELEGRAM_BOT_TOKEN": "123456:TEST-token",
@@ -25,6 +26,7 @@ CHANNEL_ENV = {
     "ZALO_OAUTH_BASE": f"http://127.0.0.1:{FAKE_ZALO_PORT}",
     "ZALO_ACCESS_TOKEN": "access-0",
     "ZALO_REFRESH_TOKEN": "refresh-0",
+    "ALLOWED_ORIGINS": f"http://127.0.0.1:{PORTAL_ORIGIN_PORT}",
 }
 
 

@@ -55,4 +55,6 @@ def update_status(code: str, body: StatusUpdate) -> dict[str, Any]:
     status = DossierStatus.parse(body.status)
     if status is None:
         raise HTTPException(422, f"status must be one of {STATUS_CHOICES}")
-    return draft_json(citizens.set_dossier_status(code, status, body.note))
+    draft = draft_json(citizens.set_dossier_status(code, status, body.note))
+    # The status record only: the declaration's personal data is not echoed to staff clients.
+    return {key: draft[key] for key in ("code", "form", "procedure", "status", "status_code", "note")}

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+from pathlib import Path
+
 import httpx
 from fastapi import APIRouter, Depends, Response
 
 from connectors.core import Core, get_core
+from storage.settings import storage_settings
+
+# Written by the supervisor (scripts/run.py): each process's pid and how often it was restarted.
+SUPERVISOR_STATUS = "run/supervisor.json"
 
 router = APIRouter(tags=["health"])
 
@@ -26,4 +34,8 @@ async def healthz(response: Response, core: Core = Depends(get_core)) -> dict[st
     }
     healthy = all(v == "ok" for v in checks.values())
     response.status_code = 200 if healthy else 503
-    return {"status": "ok" if healthy else "degraded", "dependencies": checks}
+    report: dict[str, object] = {"status": "ok" if healthy else "degraded", "dependencies": checks}
+    status_file = Path(storage_settings().var_dir) / SUPERVISOR_STATUS
+    with contextlib.suppress(OSError, ValueError):
+        report["processes"] = json.loads(status_file.read_text())
+    return report

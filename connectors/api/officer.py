@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from connectors.api.auth import require_staff
+from connectors.core import Core, get_core
+from connectors.delivery import push_officer_replies
 from storage import handover as queue
 
 router = APIRouter(prefix="/officer", tags=["officer"], dependencies=[Depends(require_staff)])
@@ -32,11 +35,14 @@ def list_conversations(status: str | None = "waiting") -> list[dict[str, Any]]:
 
 
 @router.post("/conversations/{handover_id}/reply")
-def reply(handover_id: int, body: OfficerReply) -> dict[str, str]:
-    if existing(handover_id)["status"] == "closed":
+async def reply(handover_id: int, body: OfficerReply, request: Request, core: Core = Depends(get_core)) -> dict[str, Any]:
+    """Record the reply and deliver it: pushed at once to Telegram and Zalo users, queued for REST clients."""
+    if (await run_in_threadpool(existing, handover_id))["status"] == "closed":
         raise HTTPException(409, "Conversation is closed")
-    queue.officer_reply(handover_id, body.officer, body.text)
-    return {"status": "active"}
+    queued = await run_in_threadpool(queue.officer_reply, handover_id, body.officer, body.text)
+    application = getattr(request.app.state, "telegram", None)
+    pushed = await push_officer_replies(core, queued, application.bot if application else None)
+    return {"status": "active", "pushed": pushed}
 
 
 @router.post("/conversations/{handover_id}/close")

@@ -1,13 +1,19 @@
-"""Rasa's REST-channel contract, served by the gateway and forwarded to the core."""
+"""Rasa's REST-channel contract, served by the gateway and forwarded to the core.
+
+Browser clients first ask for a conversation (``POST /webhooks/rest/conversations``) and send its
+token in ``X-Conversation-Token``; clients without a token chat anonymously (see ``conversations``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from connectors import messages as msg
+from connectors.conversations import new_conversation, signing_key, verified_id
 from connectors.core import Core, get_core, officer_replies
 from connectors.turn import Inbound, to_rest
 
@@ -15,7 +21,7 @@ router = APIRouter(tags=["rest"])
 
 
 class RestMessage(BaseModel):
-    sender: str = Field(min_length=1, max_length=128, description="conversation id chosen by the client")
+    sender: str = Field(min_length=1, max_length=128, description="conversation id (the one issued with the token)")
     message: str = Field(default="", max_length=200_000)
 
 
@@ -27,13 +33,47 @@ class RestReply(BaseModel):
     custom: dict[str, Any] | None = None
 
 
+class Conversation(BaseModel):
+    sender: str
+    token: str
+
+
+def bound_conversation(core: Core, token: str | None) -> str | None:
+    """The conversation a token belongs to (None without a token); 401 for a token that is not ours."""
+    if token is None:
+        return None
+    conversation_id = verified_id(signing_key(core.settings), token)
+    if conversation_id is None:
+        raise HTTPException(401, msg.CONVERSATION_EXPIRED)
+    return conversation_id
+
+
+@router.post("/webhooks/rest/conversations", response_model=Conversation)
+async def start_conversation(core: Core = Depends(get_core)) -> dict[str, str]:
+    """A new conversation for a browser client: its id (send it as ``sender``) and its token."""
+    sender, token = new_conversation(signing_key(core.settings))
+    return {"sender": sender, "token": token}
+
+
 @router.post("/webhooks/rest/webhook", response_model=list[RestReply], response_model_exclude_none=True)
-async def rest_webhook(body: RestMessage, core: Core = Depends(get_core)) -> list[dict[str, Any]]:
-    replies = await core.ask(Inbound("rest", body.sender, body.message))
-    return to_rest(body.sender, replies)
+async def rest_webhook(
+    body: RestMessage, core: Core = Depends(get_core), x_conversation_token: str | None = Header(default=None)
+) -> list[dict[str, Any]]:
+    conversation_id = bound_conversation(core, x_conversation_token)
+    if conversation_id is not None and conversation_id != body.sender:
+        raise HTTPException(403, msg.CONVERSATION_MISMATCH)
+    inbound = Inbound("web", conversation_id, body.message) if conversation_id else Inbound("rest", body.sender, body.message)
+    return to_rest(body.sender, await core.ask(inbound))
 
 
-@router.get("/webhooks/rest/outbox/{sender}", response_model=list[RestReply], response_model_exclude_none=True)
-async def rest_outbox(sender: str) -> list[dict[str, Any]]:
-    """Officer replies for a conversation, for clients that poll between messages."""
-    return to_rest(sender, await run_in_threadpool(officer_replies, Inbound("rest", sender).conversation_id))
+@router.get("/webhooks/rest/outbox", response_model=list[RestReply], response_model_exclude_none=True)
+async def rest_outbox(
+    core: Core = Depends(get_core), x_conversation_token: str | None = Header(default=None)
+) -> list[dict[str, Any]]:
+    """Officer replies for the token's conversation, for clients that poll between messages.
+    Without a token there is nothing to poll: anonymous conversations get them with their next reply."""
+    conversation_id = bound_conversation(core, x_conversation_token)
+    if conversation_id is None:
+        raise HTTPException(401, msg.CONVERSATION_EXPIRED)
+    replies = await run_in_threadpool(officer_replies, Inbound("web", conversation_id).conversation_id)
+    return to_rest(conversation_id, replies)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from telegram import Update
@@ -24,6 +25,11 @@ async def telegram_webhook(
     expected = settings.telegram_secret_token.get_secret_value()
     if not expected or not hmac.compare_digest((x_telegram_bot_api_secret_token or "").encode(), expected.encode()):
         raise HTTPException(403, "Invalid secret token")
-    update = Update.de_json(await request.json(), application.bot)
+    try:
+        update = Update.de_json(json.loads(await request.body()), application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise HTTPException(400, "Not a Telegram update") from None
+    if update is None:
+        raise HTTPException(400, "Not a Telegram update")
     await application.update_queue.put(update)  # answered at once; processed by the Application
     return {"ok": True}

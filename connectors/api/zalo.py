@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request
 
 from connectors.core import Core, get_core
-from connectors.zalo import ZaloConfig, handle_event, verify
+from connectors.zalo import MalformedEvent, ZaloConfig, handle_event, parse_event, verify
 
 router = APIRouter(tags=["zalo"])
 
@@ -18,8 +18,12 @@ async def zalo_webhook(
     config = ZaloConfig.from_settings(core.settings)
     if config is None:
         raise HTTPException(404, "Zalo channel not configured")
-    event = verify(config, await request.body(), x_zevent_signature)
-    if event is None:
+    body = await request.body()
+    try:
+        event = parse_event(body)
+    except MalformedEvent:
+        raise HTTPException(400, "Not a Zalo event") from None
+    if not verify(config, event, body, x_zevent_signature):
         raise HTTPException(401, "Invalid or stale signature")
     background.add_task(handle_event, core, config, event)
     return {"status": "ok"}

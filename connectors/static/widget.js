@@ -11,10 +11,32 @@
   var state = load();
 
   function load() {
-    try { var s = JSON.parse(sessionStorage.getItem(STORE)); if (s && s.sender) return s; } catch (e) {}
-    return { sender: "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36), history: [], open: kiosk };
+    try { var s = JSON.parse(sessionStorage.getItem(STORE)); if (s && s.sender && s.token) return s; } catch (e) {}
+    return { sender: null, token: null, history: [], open: kiosk };
   }
   function save() { sessionStorage.setItem(STORE, JSON.stringify(state)); }
+
+  // The gateway issues the conversation (an unguessable id and its signed token); the widget only
+  // keeps it for this tab and sends the token with every request.
+  var starting = null;
+  function conversation() {
+    if (state.token) return Promise.resolve(state);
+    if (!starting) {
+      starting = fetch(base + "/webhooks/rest/conversations", { method: "POST" })
+        .then(function (r) { if (!r.ok) throw new Error("conversation " + r.status); return r.json(); })
+        .then(function (c) { state.sender = c.sender; state.token = c.token; save(); starting = null; return state; },
+              function (e) { starting = null; throw e; });
+    }
+    return starting;
+  }
+  function post(message) {
+    return conversation().then(function () {
+      return fetch(base + "/webhooks/rest/webhook", {
+        method: "POST", headers: { "Content-Type": "application/json", "X-Conversation-Token": state.token },
+        body: JSON.stringify({ sender: state.sender, message: message })
+      });
+    });
+  }
 
   var css = [
     ".dvc-root{position:fixed;right:20px;bottom:20px;z-index:2147483000;font-family:system-ui,'Noto Sans',Arial,sans-serif;font-size:15px;color:#1d2433}",
@@ -110,19 +132,20 @@
     if (busy) return;
     add({ author: "user", text: shown || message });
     busy = true; typing.textContent = "Trợ lý đang trả lời…";
-    fetch(base + "/webhooks/rest/webhook", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: message })
-    }).then(function (r) { return r.json(); })
+    post(message).then(function (r) {
+      if (r.status !== 401) return r;
+      state.token = null;  // the gateway no longer knows this conversation (its key changed): start anew
+      return post(message);
+    }).then(function (r) { if (!r.ok) throw new Error("webhook " + r.status); return r.json(); })
       .then(addReplies)
       .catch(function () { add({ author: "bot", text: "Xin lỗi, không kết nối được máy chủ. Bạn vui lòng thử lại." }); })
       .then(function () { busy = false; typing.textContent = ""; input.focus(); });
   }
 
   function poll() {
-    if (!state.open || busy) return;
-    fetch(base + "/webhooks/rest/outbox/" + encodeURIComponent(state.sender))
-      .then(function (r) { return r.json(); }).then(addReplies).catch(function () {});
+    if (!state.open || busy || !state.token) return;
+    fetch(base + "/webhooks/rest/outbox", { headers: { "X-Conversation-Token": state.token } })
+      .then(function (r) { return r.ok ? r.json() : []; }).then(addReplies).catch(function () {});
   }
 
   function setOpen(open) {

@@ -4,70 +4,17 @@
 import json
 import time
 
-import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from connectors import messages as msg
-from connectors.gateway import create_app
-from connectors.settings import GatewaySettings
 from connectors.zalo import signature
-
-RASA = "http://rasa.test"
-TOKEN = "staff-token"
-STAFF = {"Authorization": f"Bearer {TOKEN}"}
-
-
-class FakeCore:
-    """Answers like Rasa's REST channel and records what it was sent."""
-
-    def __init__(self, replies=None, down=False):
-        self.replies = replies if replies is not None else [{"text": "Chào bạn", "buttons": [{"title": "Lệ phí", "payload": "lệ phí"}]}]
-        self.down = down
-        self.sent: list[dict] = []
-        self.zalo: list[dict] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/webhooks/rest/webhook":
-            if self.down:
-                raise httpx.ConnectError("refused", request=request)
-            body = json.loads(request.content)
-            self.sent.append(body)
-            return httpx.Response(200, json=[{"recipient_id": body["sender"], **r} for r in self.replies])
-        if request.url.path in {"/status", "/health"}:
-            return httpx.Response(503 if self.down else 200, json={})
-        if request.url.path == "/v3.0/oa/message/cs":
-            self.zalo.append(json.loads(request.content))
-            return httpx.Response(200, json={"error": 0})
-        return httpx.Response(404)
-
-
-@pytest.fixture()
-def gateway(app_db):
-    """gateway(core, **settings) -> a TestClient on a fresh app store."""
-    clients = []
-
-    def make(core: FakeCore, **settings) -> TestClient:
-        config = GatewaySettings(**{"rasa_url": RASA, "action_server_url": RASA, "officer_token": TOKEN, **settings})
-        client = TestClient(create_app(config, transport=httpx.MockTransport(core)))
-        clients.append(client.__enter__())
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
-
-
-def chat(client, sender, text):
-    response = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
-    assert response.status_code == 200
-    return response.json()
+from tests.connectors.inprocess import RASA, STAFF, FakeCore, chat
 
 
 def test_rest_message_reaches_the_core_cleaned_with_its_channel(gateway):
     core = FakeCore(replies=[{"text": "Hồ sơ", "custom": {"document": {"url": "/dossiers/x.pdf", "filename": "x.pdf"}}}])
     replies = chat(gateway(core), "u1", "  <b>làm   giấy khai sinh</b> ")
-    assert core.sent == [{"sender": "u1", "message": "làm giấy khai sinh", "input_channel": "rest"}]
+    assert core.sent == [{"sender": "rest:u1", "message": "làm giấy khai sinh", "input_channel": "rest"}]
     assert replies == [{"recipient_id": "u1", "text": "Hồ sơ",
                         "custom": {"document": {"url": "/dossiers/x.pdf", "filename": "x.pdf"}}}]
 
@@ -91,7 +38,8 @@ def test_dead_core_gets_an_apology_not_an_error(gateway, core):
 
 
 def test_health_reports_each_dependency(gateway):
-    assert gateway(FakeCore()).get("/healthz").json() == {"status": "ok", "dependencies": {"rasa": "ok", "action_server": "ok"}}
+    healthy = gateway(FakeCore()).get("/healthz").json()
+    assert healthy["status"] == "ok" and healthy["dependencies"] == {"rasa": "ok", "action_server": "ok"}
     down = gateway(FakeCore(down=True)).get("/healthz")
     assert down.status_code == 503 and down.json()["status"] == "degraded"
 
@@ -109,7 +57,7 @@ def test_officer_serves_a_conversation_while_the_bot_stays_silent(gateway):
 
     core = FakeCore()
     client = gateway(core)
-    queued = handover.open_handover("rest", "u5", [("citizen", "CCCD của tôi 079192012345")])
+    queued = handover.open_handover("rest", "rest:u5", [("citizen", "CCCD của tôi 079192012345")])
     waiting = client.get("/officer/conversations", headers=STAFF).json()
     assert waiting[0]["transcript"][0]["text"] == "CCCD của tôi 079******345"
     assert client.post(f"/officer/conversations/{queued}/reply", headers=STAFF, json={"text": "Chào bạn, tôi là cán bộ"}).status_code == 200

@@ -136,7 +136,7 @@ def test_human_handover_queue_reply_and_close(stack, chat):
     assert texts(chat(sender, "cho toi gap can bo")) == m.HANDOVER_QUEUED
     status, waiting = staff(stack, "GET", "/officer/conversations?status=waiting")
     assert status == 200
-    conversation = next(c for c in waiting if c["sender_id"] == sender)
+    conversation = next(c for c in waiting if c["sender_id"] == f"rest:{sender}")  # anonymous REST namespace
     assert any("lam giay khai sinh" in line["text"] for line in conversation["transcript"])
 
     assert staff(stack, "POST", f"/officer/conversations/{conversation['id']}/reply",

@@ -1,0 +1,56 @@
+"""Conversation identities the gateway issues to browser clients (widget, kiosk).
+
+A client asks for a conversation and gets an unguessable id with a token (the id signed with the
+gateway's key, HMAC-SHA256). Every later request carries the token; the gateway, not the client,
+decides which conversation a request belongs to. Clients that send no token still chat (Rasa's
+REST contract), in an anonymous namespace of their own (``rest:<sender>``) that no token-bound,
+Telegram or Zalo conversation can be reached from.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from connectors.settings import GatewaySettings
+from storage.settings import storage_settings
+
+TOKEN_HEADER = "X-Conversation-Token"
+KEY_FILE = "conversation.key"
+
+
+def signing_key(settings: GatewaySettings) -> bytes:
+    """``CONVERSATION_SECRET``, else a random key kept in ``VAR_DIR`` (shared by the embedded processes;
+    replicas on several machines must share ``CONVERSATION_SECRET``)."""
+    secret = settings.conversation_secret.get_secret_value()
+    if secret:
+        return secret.encode()
+    path = Path(storage_settings().var_dir) / KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write(secrets.token_urlsafe(32))
+    return path.read_text().strip().encode()
+
+
+def _signature(key: bytes, conversation_id: str) -> str:
+    digest = hmac.new(key, conversation_id.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def new_conversation(key: bytes) -> tuple[str, str]:
+    """(conversation id, token) for a new browser conversation."""
+    conversation_id = secrets.token_urlsafe(18)
+    return conversation_id, f"{conversation_id}.{_signature(key, conversation_id)}"
+
+
+def verified_id(key: bytes, token: str | None) -> str | None:
+    """The conversation id a token was issued for, or None if it is not ours."""
+    conversation_id, _, signature = (token or "").rpartition(".")
+    if conversation_id and hmac.compare_digest(signature, _signature(key, conversation_id)):
+        return conversation_id
+    return None

@@ -1,0 +1,61 @@
+"""The gateway in-process: FastAPI's TestClient, with the Rasa core and Zalo's API behind an
+``httpx.MockTransport`` (the end-to-end suite runs the real processes)."""
+
+import json
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from connectors.gateway import create_app
+from connectors.settings import GatewaySettings
+
+RASA = "http://rasa.test"
+TOKEN = "staff-token"
+STAFF = {"Authorization": f"Bearer {TOKEN}"}
+
+
+class FakeCore:
+    """Answers like Rasa's REST channel and records what it was sent."""
+
+    def __init__(self, replies=None, down=False):
+        self.replies = replies if replies is not None else [{"text": "Chào bạn", "buttons": [{"title": "Lệ phí", "payload": "lệ phí"}]}]
+        self.down = down
+        self.sent: list[dict] = []
+        self.zalo: list[dict] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            if self.down:
+                raise httpx.ConnectError("refused", request=request)
+            body = json.loads(request.content)
+            self.sent.append(body)
+            return httpx.Response(200, json=[{"recipient_id": body["sender"], **r} for r in self.replies])
+        if request.url.path in {"/status", "/health"}:
+            return httpx.Response(503 if self.down else 200, json={})
+        if request.url.path == "/v3.0/oa/message/cs":
+            self.zalo.append(json.loads(request.content))
+            return httpx.Response(200, json={"error": 0})
+        return httpx.Response(404)
+
+
+@pytest.fixture()
+def gateway(app_db):
+    """gateway(core, **settings) -> a TestClient on a fresh app store."""
+    clients = []
+
+    def make(core: FakeCore, **settings) -> TestClient:
+        config = GatewaySettings(**{"rasa_url": RASA, "action_server_url": RASA, "officer_token": TOKEN, **settings})
+        client = TestClient(create_app(config, transport=httpx.MockTransport(core)))
+        clients.append(client.__enter__())
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def chat(client, sender, text):
+    response = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    assert response.status_code == 200
+    return response.json()

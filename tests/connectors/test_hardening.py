@@ -1,0 +1,146 @@
+"""Probes from the attack run, in-process: identities the gateway decides, officer replies kept
+private and pushed, no 500 on malformed webhooks, bounded bodies, CORS for embedding portals."""
+
+import json
+import time
+
+import pytest
+
+from connectors import messages as msg
+from connectors.zalo import signature
+from tests.connectors.inprocess import RASA, STAFF, FakeCore, chat
+
+ZALO = {"zalo_app_id": "42", "zalo_oa_secret_key": "oa-secret", "zalo_api_base": RASA,
+        "zalo_access_token": "a0", "zalo_refresh_token": "r0"}
+
+
+def conversation(client) -> tuple[str, dict]:
+    issued = client.post("/webhooks/rest/conversations").json()
+    return issued["sender"], {"X-Conversation-Token": issued["token"]}
+
+
+def test_a_rest_client_cannot_name_a_telegram_or_zalo_conversation(gateway):
+    core = FakeCore()
+    client = gateway(core)
+    chat(client, "telegram:5004", "thông tin của tôi")
+    chat(client, "zalo:z1", "xóa thông tin của tôi")
+    assert [s["sender"] for s in core.sent] == ["rest:telegram:5004", "rest:zalo:z1"]
+
+
+def test_issued_conversations_are_bound_to_their_token(gateway):
+    core = FakeCore()
+    client = gateway(core)
+    sender, token = conversation(client)
+    other, _ = conversation(client)
+    assert sender != other and len(sender) >= 20
+    reply = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "xin chào"}, headers=token)
+    assert reply.status_code == 200 and reply.json()[0]["recipient_id"] == sender
+    assert core.sent[-1]["sender"] == f"web:{sender}" and core.sent[-1]["input_channel"] == "web"
+    # Someone else's id with this token, or a forged token: refused.
+    assert client.post("/webhooks/rest/webhook", json={"sender": other, "message": "x"}, headers=token).status_code == 403
+    forged = {"X-Conversation-Token": f"{other}.AAAA"}
+    refused = client.post("/webhooks/rest/webhook", json={"sender": other, "message": "x"}, headers=forged)
+    assert refused.status_code == 401 and refused.json()["detail"] == msg.CONVERSATION_EXPIRED
+
+
+def test_officer_replies_reach_only_the_conversation_that_holds_the_token(gateway):
+    from storage import handover
+
+    client = gateway(FakeCore())
+    sender, token = conversation(client)
+    queued = handover.open_handover("web", f"web:{sender}", [])
+    client.post(f"/officer/conversations/{queued}/reply", headers=STAFF, json={"text": "Chào bạn, tôi là cán bộ"})
+    # The attacks of the probe: naming the conversation, polling without or with another token.
+    assert client.get(f"/webhooks/rest/outbox/{sender}").status_code == 404
+    assert client.get("/webhooks/rest/outbox").status_code == 401
+    _, stranger = conversation(client)
+    assert client.get("/webhooks/rest/outbox", headers=stranger).json() == []
+    assert client.get("/webhooks/rest/outbox", headers=token).json() == [
+        {"recipient_id": sender, "text": "Chào bạn, tôi là cán bộ", "custom": {"author": "officer"}}]
+
+
+def test_officer_replies_are_pushed_to_zalo_at_once_and_kept_masked(gateway):
+    from storage import handover
+
+    core = FakeCore()
+    client = gateway(core, **ZALO)
+    queued = handover.open_handover("zalo", "zalo:z9", [("citizen", "cho tôi gặp cán bộ")])
+    answer = client.post(f"/officer/conversations/{queued}/reply", headers=STAFF,
+                         json={"text": "Chị gửi lại số CCCD 079192012345 giúp em"})
+    assert answer.json() == {"status": "active", "pushed": 1}
+    assert core.zalo[0]["recipient"] == {"user_id": "z9"} and "079192012345" in core.zalo[0]["message"]["text"]
+    transcript = client.get("/officer/conversations?status=active", headers=STAFF).json()[0]["transcript"]
+    assert transcript[-1]["text"] == "Chị gửi lại số CCCD 079******345 giúp em"
+
+
+def test_staff_status_change_does_not_echo_personal_data(gateway):
+    from storage import citizens
+
+    client = gateway(FakeCore())
+    code = citizens.create_dossier("rest:u", "1.004222", "ct01-to-khai-thay-doi-thong-tin-cu-tru",
+                                   {"full_name": "Trần Thị Mai", "id_number": "079192012345"})["code"]
+    body = client.patch(f"/officer/dossiers/{code}", headers=STAFF, json={"status": "đã nộp"}).text
+    assert "079192012345" not in body and "Trần Thị Mai" not in body and "đã nộp" in body
+
+
+def signed_zalo(body: dict) -> tuple[bytes, dict]:
+    raw = json.dumps(body).encode()
+    mac = signature("42", raw, str(body.get("timestamp")), "oa-secret")
+    return raw, {"Content-Type": "application/json", "X-ZEvent-Signature": f"mac={mac}"}
+
+
+@pytest.mark.parametrize("body", [
+    {"app_id": "42", "event_name": "user_send_text", "timestamp": "abc", "sender": {"id": "z"}, "message": {"text": "a"}},
+    {"app_id": "42", "event_name": "user_send_text", "timestamp": 1, "sender": "z", "message": {"text": "a"}},
+    {"app_id": "42", "event_name": "user_send_text", "sender": {"id": "z"}, "message": {"text": "a"}},
+])
+def test_malformed_zalo_events_are_400_not_500(gateway, body):
+    raw, headers = signed_zalo(body)
+    assert gateway(FakeCore(), **ZALO).post("/webhooks/zalo", content=raw, headers=headers).status_code == 400
+
+
+def test_zalo_events_without_msg_id_are_not_taken_for_retries_of_each_other(gateway):
+    core = FakeCore()
+    client = gateway(core, **ZALO)
+    for text in ("lam cccd o dau", "dang ky ket hon"):
+        event = {"app_id": "42", "event_name": "user_send_text", "timestamp": int(time.time() * 1000),
+                 "sender": {"id": "z2"}, "recipient": {"id": "oa"}, "message": {"text": text}}
+        raw, headers = signed_zalo(event)
+        assert client.post("/webhooks/zalo", content=raw, headers=headers).status_code == 200
+        client.post("/webhooks/zalo", content=raw, headers=headers)  # Zalo's retry of the same event
+    assert [s["message"] for s in core.sent] == ["lam cccd o dau", "dang ky ket hon"]
+
+
+def test_markup_and_zero_width_characters_are_cleaned_before_the_core(gateway):
+    core = FakeCore()
+    client = gateway(core)
+    chat(client, "u", "&lt;img src=x onerror=alert(1)&gt;làm giấy khai\u200bsinh")
+    chat(client, "u", "l\u200bà\u200bm giấy khai sinh")
+    assert [s["message"] for s in core.sent] == ["làm giấy khaisinh", "làm giấy khai sinh"]
+    assert "<" not in json.dumps(core.sent)
+
+
+def test_huge_bodies_are_refused_before_they_are_read(gateway):
+    client = gateway(FakeCore(), max_body_bytes=64 * 1024)
+    declared = client.post("/webhooks/rest/webhook", content=b"{}", headers={
+        "Content-Type": "application/json", "Content-Length": str(100 * 1024 * 1024)})
+    assert declared.status_code == 413 and declared.json()["detail"] == msg.BODY_TOO_LARGE
+
+    def stream():
+        for _ in range(100):
+            yield b" " * 4096
+
+    streamed = client.post("/webhooks/rest/webhook", content=stream(), headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413
+    assert client.post("/webhooks/zalo", content=b"x" * (65 * 1024)).status_code == 413
+    assert chat(client, "u", "xin chào")[0]["text"] == "Chào bạn"  # ordinary messages pass
+
+
+def test_cors_allows_only_the_configured_portals(gateway):
+    client = gateway(FakeCore(), allowed_origins="https://dichvucong.example.gov.vn, https://portal.test")
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,x-conversation-token"}
+    allowed = client.options("/webhooks/rest/webhook", headers={"Origin": "https://portal.test", **preflight})
+    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == "https://portal.test"
+    assert "x-conversation-token" in allowed.headers["access-control-allow-headers"].lower()
+    refused = client.options("/webhooks/rest/webhook", headers={"Origin": "https://evil.test", **preflight})
+    assert "access-control-allow-origin" not in refused.headers
