@@ -1,13 +1,14 @@
 """rasa-sdk actions, one module a conversation capability.
 
-The search models load in a background thread when an action server's worker process starts (not
-in rasa-sdk's manager process, not in tests that import an action module), so the first citizen
-does not wait for them. Sanic names its worker processes in ``SANIC_WORKER_NAME``.
+In an action server's worker process the search models load while the actions are imported, before
+the worker accepts requests: the server is ready only when warm, so no citizen waits for a model
+load (or gets the gateway's apology) right after a (re)start. Sanic names its worker processes in
+``SANIC_WORKER_NAME``; rasa-sdk's manager process and tests that import an action module load nothing.
 """
 
 import logging
 import os
-import threading
+import time
 
 from dossiers.privacy import mask_logs
 
@@ -15,15 +16,16 @@ logger = logging.getLogger(__name__)
 mask_logs()  # citizens type CCCD numbers and phones into forms: no log of this process shows them
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
+    started = time.monotonic()
     try:
         from knowledge.search import default_searcher
 
         default_searcher().search("đăng ký khai sinh")
-        logger.info("search models loaded")
+        logger.info("search models loaded in %.1f s", time.monotonic() - started)
     except Exception:  # a failed warm-up only means the first question loads them instead
         logger.exception("search warm-up failed")
 
 
 if os.environ.get("SANIC_WORKER_NAME"):
-    threading.Thread(target=_warm_up, name="search-warm-up", daemon=True).start()
+    warm_up()

@@ -6,14 +6,16 @@ Used by `make run` (foreground) and by the integration tests (as a context manag
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +29,7 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment shared by the three processes, with the embedded defaults."""
     env = {**os.environ, **(extra or {})}
-    var = Path(env.get("VAR_DIR", ROOT / "var"))
+    var = Path(env.setdefault("VAR_DIR", str(ROOT / "var")))
     var.mkdir(parents=True, exist_ok=True)
     env.setdefault("PYTHONPATH", str(ROOT))
     defaults = {
@@ -89,6 +91,7 @@ def latest_model() -> Path:
 
 
 HEALTH_PATHS = {"actions": "/health", "rasa": "/status", "gateway": "/healthz"}
+STATUS_FILE = "supervisor.json"
 START_TIMEOUTS = {"actions": 120, "rasa": 240, "gateway": 60}
 
 
@@ -98,37 +101,88 @@ class Services:
     processes: dict[str, subprocess.Popen]
     model: Path
     log_dir: Path
+    run_dir: Path
+    restarts: dict[str, int] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def url(self, name: str) -> str:
         port = {"rasa": "RASA_PORT", "actions": "ACTION_PORT", "gateway": "GATEWAY_PORT"}[name]
         return f"http://127.0.0.1:{self.env[port]}"
 
     def start(self, name: str) -> None:
-        """Start one process (again) and wait until it answers its health check."""
+        """Start one process (again) and wait until it answers its health check (the action server
+        answers only once its search models are loaded)."""
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
-        self.processes[name] = subprocess.Popen(
+        process = subprocess.Popen(
             commands(self.env, self.model)[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(self.url(name) + HEALTH_PATHS[name], START_TIMEOUTS[name], self.processes)
+        with self.lock:
+            self.processes[name] = process
+        (self.run_dir / f"{name}.pid").write_text(f"{process.pid}\n")
+        wait_for(self.url(name) + HEALTH_PATHS[name], START_TIMEOUTS[name], {name: process})
+        self.write_status()
 
     def stop(self, name: str) -> None:
-        stop({name: self.processes.pop(name)})
+        with self.lock:
+            process = self.processes.pop(name)
+        stop({name: process})
+        (self.run_dir / f"{name}.pid").unlink(missing_ok=True)
+
+    def write_status(self) -> None:
+        """What ``/healthz`` reports of the supervisor: each process's pid and restarts."""
+        with self.lock:
+            status = {name: {"pid": p.pid, "restarts": self.restarts.get(name, 0)} for name, p in self.processes.items()}
+        (self.run_dir / STATUS_FILE).write_text(json.dumps(status))
+
+    def supervise(self, stopping: threading.Event) -> None:
+        """Restart any process that dies, with back-off (1 s, 2 s, 4 s … 30 s; reset after a minute up)."""
+        backoff: dict[str, float] = {}
+        started: dict[str, float] = {name: time.monotonic() for name in self.processes}
+        while not stopping.wait(0.5):
+            with self.lock:
+                dead = [(name, p) for name, p in self.processes.items() if p.poll() is not None]
+            for name, process in dead:
+                # The whole process group goes: a Sanic worker can outlive its killed manager and hold the port.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                delay = backoff.get(name, 0.0) if time.monotonic() - started.get(name, 0) < 60 else 0.0
+                backoff[name] = min(max(delay * 2, 1.0), 30.0)
+                print(f"{name} exited with code {process.returncode}; restarting in {backoff[name]:.0f} s", flush=True)
+                if stopping.wait(backoff[name]):
+                    return
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                try:
+                    self.start(name)
+                    started[name] = time.monotonic()
+                except (RuntimeError, TimeoutError) as exc:
+                    print(f"{name} restart failed: {exc}", flush=True)
 
 
 @contextlib.contextmanager
 def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = None) -> Iterator[Services]:
-    """Run all three processes until the block ends; yields their environment and handles."""
+    """Run all three processes, restarting any that dies, until the block ends; yields their
+    environment and handles."""
     env = service_env(extra_env)
-    log_dir = log_dir or Path(env["TRACKER_DB_NAME"]).parent / "logs"
+    var = Path(env["VAR_DIR"])
+    log_dir = log_dir or var / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    running = Services(env, {}, latest_model(), log_dir)
+    run_dir = var / "run"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    running = Services(env, {}, latest_model(), log_dir, run_dir)
+    stopping = threading.Event()
+    supervisor = threading.Thread(target=running.supervise, args=(stopping,), name="supervisor", daemon=True)
     try:
         for name in ("actions", "rasa", "gateway"):
             running.start(name)
+        supervisor.start()
         yield running
     finally:
-        stop(running.processes)
+        stopping.set()
+        if supervisor.is_alive():
+            supervisor.join(timeout=START_TIMEOUTS["rasa"] + 5)
+        with running.lock:
+            stop(running.processes)
 
 
 def stop(processes: dict[str, subprocess.Popen]) -> None:

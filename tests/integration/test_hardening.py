@@ -1,0 +1,89 @@
+"""Probes from the attack run that need the real processes: the supervisor restarts what dies,
+officer replies are pushed to Telegram at once, malformed Telegram updates, /restart, and the
+widget embedded on another origin in a real browser."""
+
+import json
+import os
+import signal
+import threading
+import time
+import urllib.request
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from connectors.messages import CORE_UNAVAILABLE
+from tests.conftest import CHANNEL_ENV, PORTAL_ORIGIN_PORT
+from tests.connectors.browser import browser_page
+from tests.connectors.fakes import telegram_text_update, wait_until
+from tests.helpers import post_json
+
+pytestmark = pytest.mark.integration
+STAFF = {"Authorization": "Bearer test-officer-token"}
+SECRET = {"X-Telegram-Bot-Api-Secret-Token": CHANNEL_ENV["TELEGRAM_SECRET_TOKEN"]}
+
+
+def health(stack) -> dict:
+    try:
+        with urllib.request.urlopen(f"{stack.url('gateway')}/healthz", timeout=10) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return json.loads(err.read())
+
+
+def test_killed_action_server_is_restarted_and_the_form_goes_on(stack, chat):
+    sender = f"kill-{time.time_ns()}"
+    chat(sender, "điền tờ khai đăng ký tạm trú")
+    before = health(stack)["processes"]["actions"]
+    os.kill(before["pid"], signal.SIGKILL)  # the manager process only, as the probe did
+    wait_until(lambda: health(stack)["processes"]["actions"]["pid"] != before["pid"], timeout=120)
+    after = health(stack)
+    assert after["processes"]["actions"]["restarts"] == before["restarts"] + 1 and after["status"] == "ok"
+    reply = "\n".join(r.get("text", "") for r in chat(sender, "không đồng ý"))
+    assert CORE_UNAVAILABLE not in reply and "Họ và tên" in reply  # the form resumes at its next question
+
+
+def test_malformed_telegram_update_with_the_right_secret_is_400(stack):
+    for body in ({}, [], {"update_id": 1, "message": 5}):
+        status, _ = post_json(f"{stack.url('gateway')}/webhooks/telegram", body, headers=SECRET)
+        assert status == 400
+
+
+def test_officer_reply_is_pushed_to_the_telegram_user_at_once(stack, fakes):
+    telegram = fakes["telegram"]
+    post_json(f"{stack.url('gateway')}/webhooks/telegram", telegram_text_update(71, 5071, "cho tôi gặp cán bộ"), headers=SECRET)
+    waiting = wait_until(lambda: [c for c in json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{stack.url('gateway')}/officer/conversations?status=waiting", headers=STAFF)).read())
+        if c["sender_id"] == "telegram:5071"])
+    assert waiting[0]["channel"] == "telegram"  # the channel reaches Rasa, so the handover knows it
+    status, body = post_json(f"{stack.url('gateway')}/officer/conversations/{waiting[0]['id']}/reply",
+                             {"text": "Chào anh, tôi là cán bộ một cửa."}, headers=STAFF)
+    assert status == 200 and body["pushed"] == 1
+    assert any(m["text"] == "Chào anh, tôi là cán bộ một cửa." for m in telegram.sent("sendMessage", 5071))
+
+
+def test_restart_command_answers_politely(chat):
+    reply = chat(f"r-{time.time_ns()}", "/restart")
+    assert reply and CORE_UNAVAILABLE not in reply[0]["text"] and "cuộc trò chuyện mới" in reply[0]["text"]
+
+
+@pytest.mark.browser
+def test_widget_embedded_on_another_origin_chats(stack, tmp_path):
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Cổng tỉnh</title><h1>Cổng dịch vụ công tỉnh</h1>'
+        f'<script src="{stack.url("gateway")}/widget.js" defer></script></html>', encoding="utf-8")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    portal = ThreadingHTTPServer(("127.0.0.1", PORTAL_ORIGIN_PORT), handler)
+    threading.Thread(target=portal.serve_forever, daemon=True).start()
+    try:
+        with browser_page() as page:
+            page.goto(f"http://127.0.0.1:{PORTAL_ORIGIN_PORT}/")
+            page.click(".dvc-toggle")
+            page.wait_for_selector(".dvc-msg.dvc-bot", timeout=30_000)
+            greeting = page.locator(".dvc-msg.dvc-bot").first.inner_text()
+            assert "không kết nối được" not in greeting and "Xin chào" in greeting
+            token = page.evaluate("JSON.parse(sessionStorage.getItem('dvc-chat')).token")
+            assert token and token.startswith(page.evaluate("window.dvcChat.sender()"))
+    finally:
+        portal.shutdown()
