@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from actions import messages as m
 from actions.aspects import Aspect
-from knowledge.schema import Procedure
+from knowledge.schema import Procedure, SubmissionWay
 
 MAX_DOCUMENTS = 6
 MAX_STEPS = 5
@@ -23,7 +24,7 @@ def _bullets(lines: list[str]) -> str:
 
 
 def documents(p: Procedure) -> str:
-    papers = [d for d in p.documents if d.quantity > 0]
+    papers = p.papers()
     if not papers:
         return m.NO_INFO
     lines = []
@@ -38,29 +39,51 @@ def documents(p: Procedure) -> str:
     return text
 
 
+_AMOUNT_RE = re.compile(r"\d{1,3}(?:[.,]\d{3})+\s*(?:đồng|vnđ|việt nam đồng)|\d+\s*(?:đồng|vnđ)", re.IGNORECASE)
+_FEE_WORD_RE = re.compile(r"\b(?:lệ phí|phí)\b", re.IGNORECASE)
+_EXEMPT_RE = re.compile(r"\b(?:miễn (?:lệ )?phí|miễn lệ phí|không thu (?:lệ )?phí)\b", re.IGNORECASE)
+FREE = "Miễn phí"
+
+
+def way_fee(w: SubmissionWay) -> str:
+    """What one way of submission costs. The portal's fee column often says "Miễn phí" while the
+    note beside it states the fee ("Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần"): the note wins."""
+    if w.fee and FREE not in w.fee:
+        return w.fee
+    clauses = [c.strip() for c in re.split(r"(?<=[.;])\s+", w.description) if _AMOUNT_RE.search(c)]
+    if clauses:
+        return "; ".join(_short(c.rstrip(".;"), 180) for c in clauses[:2])
+    if _EXEMPT_RE.search(w.description):  # "Miễn lệ phí. Phí cấp bản sao (nếu có yêu cầu) theo …": the note says it best
+        return _short(w.description.strip("() "), 200)
+    if _FEE_WORD_RE.search(w.description):
+        return m.FEE_BY_RULE  # a fee rule without an amount: not free, amount unknown
+    return w.fee or m.NO_INFO
+
+
+def _by_mode(p: Procedure, value: Callable[[SubmissionWay], str]) -> list[tuple[str, str]]:
+    """(modes, value) with the modes that share a value together: each value said once."""
+    grouped: dict[str, list[str]] = {}
+    for w in p.ways:
+        grouped.setdefault(value(w), []).append(w.mode)
+    return [(", ".join(modes), text) for text, modes in grouped.items()]
+
+
 def fee(p: Procedure) -> str:
     if not p.ways:
         return m.NO_INFO
-    lines = []
-    for w in p.ways:
-        text = w.fee or m.NO_INFO
-        if w.description and ("phí" in w.description.lower() or "đồng" in w.description.lower()):
-            text += f" — {_short(w.description, 200)}"
-        lines.append(f"{w.mode}: {text}")
-    return _bullets(_dedupe(lines))
+    return _bullets([f"{modes}: {text}" for modes, text in _by_mode(p, way_fee)])
 
 
-def _time_text(value: str) -> str:
-    """The portal sometimes gives a bare number; say so rather than guess the unit."""
-    if not value:
-        return m.NO_INFO
-    return m.TIME_NO_UNIT.format(value=value) if value.isdigit() else value
+def _bare_number(value: str) -> bool:
+    return value.strip().isdigit()
 
 
 def time(p: Procedure) -> str:
+    """Time by way of submission; the portal sometimes gives a bare number: said once, not guessed."""
     if not p.ways:
         return m.NO_INFO
-    return _bullets(_dedupe([f"{w.mode}: {_time_text(w.time)}" for w in p.ways]))
+    lines = _bullets([f"{modes}: {text or m.NO_INFO}" for modes, text in _by_mode(p, lambda w: w.time)])
+    return lines + ("\n" + m.TIME_NO_UNIT if any(_bare_number(w.time) for w in p.ways) else "")
 
 
 def place(p: Procedure) -> str:
@@ -86,6 +109,8 @@ def steps(p: Procedure) -> str:
 
 
 def online(p: Procedure) -> str:
+    if not p.ways:
+        return m.NO_INFO
     return m.ONLINE_YES if p.online else m.ONLINE_NO
 
 
@@ -133,17 +158,18 @@ def aspect_answer(p: Procedure, aspect: Aspect) -> str:
 
 def overview(p: Procedure) -> str:
     """What it is, papers (short), fee, time, where, online — concise."""
-    papers = [d for d in p.documents if d.quantity > 0]
-    fees = _dedupe([w.fee for w in p.ways if w.fee]) or [m.NO_INFO]
-    times = _dedupe([_time_text(w.time) for w in p.ways if w.time]) or [m.NO_INFO]
-    example = next((d for d in papers if not d.case), papers[0] if papers else None)
+    papers = p.papers()
+    fees = _dedupe([way_fee(w) for w in p.ways]) or [m.NO_INFO]
+    times = _dedupe([w.time for w in p.ways if w.time]) or [m.NO_INFO]
+    example = papers[0] if papers else None
+    online_text = m.NO_INFO_SHORT if not p.ways else "có" if p.online else "không"
     lines = [
         header(p),
-        f"• Lĩnh vực: {p.field}; cấp thực hiện: {', '.join(p.levels) or m.NO_INFO}",
+        f"• Lĩnh vực: {p.field}; cấp thực hiện: {', '.join(p.levels) or m.NO_INFO_SHORT}",
         f"• Giấy tờ chính: {len(papers)} loại" + (f" (ví dụ: {_short(example.name, 120)})" if example else ""),
         f"• Lệ phí: {'; '.join(fees)}",
-        f"• Thời gian: {'; '.join(times)}",
-        f"• Nộp trực tuyến: {'có' if p.online else 'không'}",
+        f"• Thời gian: {'; '.join(times)}" + (f" ({m.TIME_NO_UNIT_SHORT})" if any(map(_bare_number, times)) else ""),
+        f"• Nộp trực tuyến: {online_text}",
         m.SOURCE_LINE.format(url=p.source_url),
     ]
     return "\n".join(lines)

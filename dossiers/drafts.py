@@ -12,10 +12,9 @@ def checklist(procedure_code: str) -> list[str]:
     """Papers to bring, from the catalogue (only those with a quantity; notes left out)."""
     procedure = get_procedure(procedure_code)
     items = []
-    for d in procedure.documents if procedure else []:
-        if d.quantity > 0:
-            name = d.name if len(d.name) <= 160 else d.name[:159].rsplit(" ", 1)[0] + "…"
-            items.append(f"{d.case + ': ' if d.case else ''}{name} ({d.quantity} {d.copy_type})")
+    for d in procedure.papers() if procedure else []:
+        name = d.name if len(d.name) <= 160 else d.name[:159].rsplit(" ", 1)[0] + "…"
+        items.append(f"{d.case + ': ' if d.case else ''}{name} ({d.quantity} {d.copy_type})")
     return items
 
 

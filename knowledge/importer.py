@@ -32,12 +32,17 @@ _FEE_RE = re.compile(
     rf"\s*((?:(?:Phí|Lệ phí)\s*:?\s*)?(?:Miễn phí|Không có thông tin|(?:{_AMOUNT})\s*(?:Việt Nam Đồng|VNĐ|Đồng|đồng)))"
 )
 _DOC_SECTION_RE = re.compile(r"\*\s*([^*:]{2,120}?)\s*:\s*Tên giấy tờMẫu đơn, tờ khaiSố lượng")
-_QUANTITY_RE = re.compile(r"(\d+)\s*(bản chính|bản sao|bản chụp|Bản chính|Bản sao|Bản chụp)")
-_FORM_FILE_RE = re.compile(r"([\w .,()\-]{1,80}?\.(?:docx?|pdf|xlsx?|rtf|odt))$", re.IGNORECASE)
+_COPY = r"\d+\s*(?:bản chính|bản sao|bản chụp)"
+# The quantity column: "1 bản chính", "0 bản chính,1 bản sao" (both kinds), "1 bản chụp;1 bản chính" (either).
+# A real cell is glued to the next paper's name; "nộp 02 bản chính tờ khai" inside a name is prose.
+_QUANTITY_RE = re.compile(rf"{_COPY}(?:\s*[,;]\s*{_COPY})*(?!\s+[a-zà-ỹđ])", re.IGNORECASE)
+# An attached form's file name closes a paper's name: "… (NA20).Mau NA20-BCA.docx" (no dot before its extension).
+_FORM_FILE_RE = re.compile(r"([\w ,()\-]{1,80}?\.(?:docx?|pdf|xlsx?|rtf|odt))$", re.IGNORECASE)
 _CASE_RE = re.compile(r"^(Trường hợp|Đối với)\s+(.{3,160}?)(?:,)?\s+(?:thì|phải|cần)\s+(?:nộp\s+)?(.+)$", re.DOTALL)
 _LAW_NUMBER_RE = re.compile(
     r"\d+[A-Za-z]?/\d{4}/(?:QH\d{2}|[A-ZĐ]+\d*(?:-[A-ZĐ]+\d*)*(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ]|$|\W))|\d+/\d{4}(?=[A-ZĐÀ-Ỹ]|$)"
 )
+MIN_NAME_CHARS = 12
 _RESULT_CUT_RE = re.compile(r"Từ khóa|Chọn cơ quan thực hiện")
 
 
@@ -100,26 +105,40 @@ def parse_documents(text: str) -> list[Document]:
         for quantity in _QUANTITY_RE.finditer(body):
             raw = body[position : quantity.start()].strip()
             position = quantity.end()
-            raw = re.sub(r"^[-+•]\s*", "", raw).strip()
-            if not raw:
-                continue
+            raw = re.sub(r"^[-+•\s]+", "", raw).strip()
+            if not re.search(r"[^\W\d_]{3,}", raw):
+                continue  # a second quantity cell of the same paper ("…: 01 bản chụp; 0 bản chính,1 bản sao")
             form = ""
             form_match = _FORM_FILE_RE.search(raw)
             if form_match:
                 form = form_match.group(1).strip()
-                raw = raw[: form_match.start()].strip()
+                name_part = raw[: form_match.start()].strip()
+                # The portal glues the file name to the paper's name; when the split would leave only a
+                # fragment ("Đ" + "ơn đề nghị … .docx"), the whole text stays the name.
+                raw = name_part if len(name_part) >= MIN_NAME_CHARS else raw
             case, name = _split_case(raw)
-            documents.append(
-                Document(
-                    name=name.rstrip(" ."),
-                    section=section.group(1).strip(),
-                    form=form,
-                    quantity=int(quantity.group(1)),
-                    copy_type=quantity.group(2).lower(),
-                    case=case,
-                )
-            )
+            if not re.search(r"[^\W\d_]{3,}", name):
+                continue  # a case heading whose papers follow ("Trường hợp … Có:")
+            count, copy_type = parse_quantity(quantity.group(0))
+            documents.append(Document(name=name.rstrip(" ."), section=section.group(1).strip(), form=form,
+                                      quantity=count, copy_type=copy_type, case=case))
     return documents
+
+
+def parse_quantity(cell: str) -> tuple[int, str]:
+    """A quantity cell -> (count, kind): "0 bản chính,1 bản sao" -> (1, "bản sao");
+    "1 bản chính,1 bản sao" -> (1, "bản chính, 1 bản sao"); "1 bản chụp;1 bản chính" ->
+    (1, "bản chụp hoặc 1 bản chính"); all zero -> (0, first kind): a note, not a paper to bring."""
+    alternatives = []
+    for alternative in cell.lower().split(";"):
+        items = [re.match(r"\s*(\d+)\s*(.+?)\s*$", item).groups() for item in alternative.split(",")]
+        wanted = ", ".join(f"{int(n)} {kind}" for n, kind in items if int(n) > 0)
+        if wanted and wanted not in alternatives:
+            alternatives.append(wanted)
+    if not alternatives:
+        return 0, re.sub(r"^\s*\d+\s*", "", cell.lower().split(";")[0].split(",")[0])
+    count, _, kind = " hoặc ".join(alternatives).partition(" ")
+    return int(count), kind
 
 
 def title_ends_here(body: str, position: int) -> bool:

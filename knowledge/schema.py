@@ -27,6 +27,12 @@ class Document:
     copy_type: str = "bản chính"
     case: str = ""
 
+    @property
+    def special_case(self) -> bool:
+        """Needed only in a particular situation ("Trường hợp trẻ em bị bỏ rơi: …", an authorisation)."""
+        name = self.name.lower()
+        return bool(self.case) or name.lstrip("(ivx) ").startswith(("trường hợp", "đối với")) or "ủy quyền" in name
+
 
 @dataclass
 class LegalBasis:
@@ -61,6 +67,10 @@ class Procedure:
     def online(self) -> bool:
         """Whether the portal lists an online way of submission."""
         return any(w.mode == "Trực tuyến" for w in self.ways)
+
+    def papers(self) -> list[Document]:
+        """Papers to bring (notes left out): the ones everybody needs first, then particular cases."""
+        return sorted((d for d in self.documents if d.quantity > 0), key=lambda d: d.special_case)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

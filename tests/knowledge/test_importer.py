@@ -2,11 +2,23 @@
 
 import gzip
 import json
+import re
 from pathlib import Path
 
-from knowledge.importer import import_folders, parse_legal_basis, parse_ways, write_catalogue
+import pytest
+
+from knowledge.catalogue import load_catalogue
+from knowledge.importer import (
+    coverage_report,
+    import_folders,
+    parse_legal_basis,
+    parse_quantity,
+    parse_ways,
+    write_catalogue,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def imported():
@@ -84,3 +96,36 @@ def test_shipped_catalogue_has_the_whole_portal_crawl():
     catalogue = load_catalogue()
     assert len(catalogue) >= 2642
     assert catalogue["1.004873"].name == "Cấp Giấy xác nhận tình trạng hôn nhân"
+
+
+RAW_CATALOGUE = ROOT / ".." / "shared" / "catalogue" / "raw"
+
+
+def named(document) -> bool:
+    return bool(re.search(r"[^\W\d_]{3,}", document.name))
+
+
+@pytest.mark.skipif(not RAW_CATALOGUE.is_dir(), reason="the raw portal catalogue (../shared) is not beside the project")
+def test_every_document_of_the_whole_raw_catalogue_has_a_name(capsys):
+    procedures = import_folders([RAW_CATALOGUE])
+    print(coverage_report(procedures))  # per-field counts, shown with -s and kept in the log on failure
+    nameless = [(p.code, d) for p in procedures for d in p.documents if not named(d)]
+    assert len(procedures) == 2642 and nameless == []
+    household = next(p for p in procedures if p.code == "1.001612")
+    assert [d.copy_type for d in household.documents if d.name.startswith("Giấy đề nghị đăng ký hộ kinh doanh")] == ["bản chính"]
+
+
+def test_the_shipped_catalogue_has_no_nameless_document_and_reads_both_quantity_columns():
+    catalogue = load_catalogue()
+    assert [(p.code, d.name) for p in catalogue.values() for d in p.documents if not named(d)] == []
+    copies = [d for d in catalogue["1.001612"].documents if "ủy quyền cho cá nhân" in d.name]
+    assert copies and (copies[0].quantity, copies[0].copy_type) == (1, "bản sao")  # "0 bản chính,1 bản sao"
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("1 bản chính", (1, "bản chính")), ("0 bản chính,1 bản sao", (1, "bản sao")),
+    ("1 bản chính,1 bản sao", (1, "bản chính, 1 bản sao")), ("1 bản chụp;1 bản chính,0 bản sao", (1, "bản chụp hoặc 1 bản chính")),
+    ("0 bản chính", (0, "bản chính")), ("2 Bản sao", (2, "bản sao")),
+])
+def test_quantity_cells(cell, expected):
+    assert parse_quantity(cell) == expected
