@@ -13,6 +13,7 @@ RASA_MODEL := models/rasa/assistant.tar.gz
 RASA_INPUTS := config.yml bot/domain.yml $(wildcard nlu_data/*.yml) $(wildcard bot/data/*.yml) \
                bot/components.py bot/vietnamese.py nlu_data/lexicon/abbreviations.tsv
 KNOWLEDGE_INPUTS := knowledge/data/catalogue.jsonl.gz knowledge/data/procedure_aliases.tsv \
+                    knowledge/data/folk_terms.tsv nlu_data/lexicon/aspects.tsv \
                     knowledge/index.py knowledge/embedding.py bot/vietnamese.py
 
 .PHONY: run test setup models lint bench clean lexicons

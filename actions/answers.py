@@ -126,7 +126,11 @@ def results(p: Procedure) -> str:
 
 
 def conditions(p: Procedure) -> str:
-    return _short(p.conditions, 600) if p.conditions else "Không có điều kiện riêng được công bố."
+    """Conditions, and who the procedure is for ("có cần không", "ai được làm")."""
+    lines = [_short(p.conditions, 500) if p.conditions else m.NO_CONDITIONS]
+    if p.target_groups:
+        lines.append(m.TARGET_GROUPS.format(groups=_short(p.target_groups, 200)))
+    return "\n".join(lines)
 
 
 ASPECTS: dict[Aspect, Callable[[Procedure], str]] = {

@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -21,11 +22,11 @@ from rasa_sdk.types import DomainDict
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
-from actions.procedures import buttons
-from bot.vietnamese import fold
+from actions.procedures import ActionAnswerProcedure, buttons
+from bot.vietnamese import canonical, fold, lexicon
 from dossiers.answers import Meaning, folded, means
 from dossiers.drafts import checklist
-from dossiers.forms import FORMS, Form, cross_check, form_for
+from dossiers.forms import FORMS, SAME_AS, Form, cross_check, form_for
 from dossiers.privacy import mask_pii
 from dossiers.status import DossierStatus
 from knowledge.catalogue import get_procedure
@@ -33,6 +34,11 @@ from knowledge.search import search
 from storage import citizens
 
 logger = logging.getLogger(__name__)
+KIOSK_CHANNEL = "kiosk"
+DELETE_INTENT = "delete_profile"
+DELETE_CONFIDENCE = 0.7
+# The national portal's / one-stop systems' dossier numbers: "000.00.12.H29-250101-0001".
+PORTAL_CODE_RE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}\b")
 
 
 class Step(StrEnum):
@@ -95,30 +101,49 @@ def next_position(form: Form, data: dict[str, str]) -> dict[str, Any]:
     return {"dossier_step": Step.FIELD if key else Step.CONFIRM, "dossier_field": key}
 
 
-def find_field(form: Form, words: str) -> str | None:
-    """The field whose label best contains the words after "sửa" ("sửa ngày sinh")."""
+def find_fields(form: Form, words: str) -> list[str]:
+    """The fields "sửa <words>" may mean: "sửa mục 3" (the third), else those whose labels share the
+    most words with it ("sửa ngày sinh"); several when the words fit more than one equally."""
+    position = re.fullmatch(r"muc (\d+)", words)
+    if position:
+        index = int(position.group(1)) - 1
+        return [form.fields[index].key] if 0 <= index < len(form.fields) else []
     wanted = set(words.split())
-    scored = [(len(wanted & set(folded(f.label).split())), f.key) for f in form.fields]
-    best = max(scored, default=(0, None))
-    return best[1] if best[0] else None
+    scores = {f.key: len(wanted & set(folded(f.label).split())) for f in form.fields}
+    best = max(scores.values(), default=0)
+    return [key for key, score in scores.items() if best and score == best]
 
 
-def prefill_value(form: Form, key: str, sender_id: str) -> str | None:
+def prefill_value(form: Form, key: str, sender_id: str, use_profile: bool) -> str | None:
     """What we already know for a field: the consented profile, else the form's default."""
     field = form.field(key)
-    profile = citizens.get_profile(sender_id) or {}
+    profile = (citizens.get_profile(sender_id) if use_profile else None) or {}
     if field.profile_key and profile.get(field.profile_key):
         return profile[field.profile_key]
     return field.default
 
 
+@lru_cache(maxsize=1)
+def form_words() -> list[str]:
+    return [canonical(row[0]).lower() for row in lexicon("form_requests")]
+
+
+def asks_for_a_form(text: str) -> bool:
+    """Whether the message asks to fill a declaration ("điền tờ khai …"), not just names a procedure."""
+    padded = f" {canonical(text).lower()} "
+    return any(f" {word} " in padded for word in form_words())
+
+
 class ActionStartDossier(Action):
-    """Pick the declaration (from the procedure under discussion or the message) and start the form."""
+    """Pick the declaration (from the procedure under discussion or the message) and start the form —
+    only when the citizen asks for one; a procedure's name alone is a question about it."""
 
     def name(self) -> str:
         return "action_start_dossier"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if not asks_for_a_form(tracker.latest_message.get("text") or ""):
+            return await ActionAnswerProcedure().run(dispatcher, tracker, domain)
         result = await run_in_threadpool(search, tracker.latest_message.get("text") or "")
         code = result.results[0].code if result.confident and form_for(result.results[0].code) else None
         code = code or tracker.get_slot("current_procedure")
@@ -126,13 +151,16 @@ class ActionStartDossier(Action):
         if form is None:
             dispatcher.utter_message(text=m.DOSSIER_SUPPORTED, buttons=buttons(m.DOSSIER_FORM_BUTTONS))
             return []
-        consented = await run_in_threadpool(citizens.get_profile, tracker.sender_id) is not None
+        kiosk = tracker.get_latest_input_channel() == KIOSK_CHANNEL
+        consented = not kiosk and await run_in_threadpool(citizens.get_profile, tracker.sender_id) is not None
         dispatcher.utter_message(text=m.DOSSIER_START.format(title=form.title.capitalize()))
-        start = next_position(form, {}) if consented else {"dossier_step": Step.CONSENT, "dossier_field": None}
+        if kiosk:  # a shared screen: nothing personal is offered to be kept, nothing is prefilled
+            dispatcher.utter_message(text=m.KIOSK_NOTHING_KEPT)
+        start = next_position(form, {}) if consented or kiosk else {"dossier_step": Step.CONSENT, "dossier_field": None}
         return [
             SlotSet("dossier_form_id", form.id), SlotSet("dossier_procedure", code), SlotSet("dossier_data", {}),
             *(SlotSet(slot, value) for slot, value in start.items()),
-            SlotSet("dossier_consent", True if consented else None), SlotSet("dossier_pending", None),
+            SlotSet("dossier_consent", False if kiosk else True if consented else None), SlotSet("dossier_pending", None),
             SlotSet("dossier_asked", None),
             SlotSet("current_procedure", code), FollowupAction("dossier_form"),
         ]
@@ -161,7 +189,8 @@ class ActionAskDossierAnswer(Action):
         key = tracker.get_slot("dossier_field")
         pending = tracker.get_slot("dossier_pending")
         if pending is None and key not in data:
-            pending = await run_in_threadpool(prefill_value, form, key, tracker.sender_id)
+            pending = await run_in_threadpool(prefill_value, form, key, tracker.sender_id,
+                                              tracker.get_slot("dossier_consent") is not False)
         if pending:
             field = form.field(key)
             dispatcher.utter_message(text=m.CONFIRM_PREFILL.format(label=field.label, value=pending),
@@ -185,6 +214,10 @@ class ValidateDossierForm(FormValidationAction):
         if not tracker.get_slot("dossier_asked"):
             # The form is being activated: the message that asked for it is not an answer.
             return {"dossier_answer": None}
+        intent = tracker.latest_message.get("intent") or {}
+        if intent.get("name") == DELETE_INTENT and intent.get("confidence", 0) >= DELETE_CONFIDENCE:
+            # "Xóa thông tin của tôi" is heard even in the middle of a form: stop it, then confirm.
+            return {"dossier_answer": text, "dossier_step": Step.CANCELLED, "delete_pending": True}
         data = dict(tracker.get_slot("dossier_data") or {})
         step = tracker.get_slot("dossier_step")
         pending = tracker.get_slot("dossier_pending")
@@ -197,11 +230,16 @@ class ValidateDossierForm(FormValidationAction):
             dispatcher.utter_message(text=summary(form, data))
             return {**stay, "dossier_pending": pending}
         if command.kind == Kind.FIX and command.words:
-            target = find_field(form, command.words)
-            if target is None:
+            targets = find_fields(form, command.words)
+            if not targets:
                 labels = ", ".join(f.label for f in form.fields)
                 dispatcher.utter_message(text=m.UNKNOWN_FIELD.format(name=text[4:].strip(), labels=labels))
                 return {**stay, "dossier_pending": pending}
+            if len(targets) > 1:  # "sửa họ tên" in CT01: the citizen's or the head of household's?
+                choices = [(form.field(k).label, f"sửa mục {form.fields.index(form.field(k)) + 1}") for k in targets]
+                dispatcher.utter_message(text=m.WHICH_FIELD, buttons=buttons(choices))
+                return {**stay, "dossier_pending": pending}
+            target = targets[0]
             data.pop(target, None)
             return {**stay, "dossier_data": data, "dossier_step": Step.FIELD, "dossier_field": target}
 
@@ -226,6 +264,8 @@ class ValidateDossierForm(FormValidationAction):
         elif command.kind == Kind.FIX:
             dispatcher.utter_message(text=m.ASK_WHICH_FIX)
             return stay
+        if means(text, Meaning.SAME) and data.get(SAME_AS.get(key, "")):
+            text = data[SAME_AS[key]]  # "như của tôi"
         value, error = form.field(key).check(text)
         error = error or cross_check(form, key, value, data)
         if error:
@@ -244,7 +284,8 @@ class ActionSubmitDossier(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if tracker.get_slot("dossier_step") != Step.DONE:
             dispatcher.utter_message(text=m.DOSSIER_CANCELLED)
-            return reset_slots()
+            deleting = ask_to_confirm_deletion(dispatcher) if tracker.get_slot("delete_pending") else []
+            return [*reset_slots(), *deleting]
         form = FORMS[tracker.get_slot("dossier_form_id")]
         code = tracker.get_slot("dossier_procedure")
         data = tracker.get_slot("dossier_data") or {}
@@ -279,14 +320,32 @@ class ActionShowProfile(Action):
         return []
 
 
+def ask_to_confirm_deletion(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    dispatcher.utter_message(text=m.DELETE_CONFIRM, buttons=buttons(m.DELETE_CONFIRM_BUTTONS))
+    return [SlotSet("delete_pending", True)]
+
+
+def deletion_confirmed(tracker: Tracker) -> bool:
+    """The "Xóa hết" button, or asking to delete again right after being asked to confirm."""
+    if any(e.get("entity") == "confirm" and e.get("value") == "yes" for e in tracker.latest_message.get("entities", [])):
+        return True
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    previous = (users[-2].get("parse_data") or {}).get("intent", {}).get("name") if len(users) > 1 else None
+    return bool(tracker.get_slot("delete_pending")) and previous == DELETE_INTENT
+
+
 class ActionDeleteProfile(Action):
+    """"Xóa thông tin của tôi": asks to confirm, then deletes everything kept about the citizen."""
+
     def name(self) -> str:
         return "action_delete_profile"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if not deletion_confirmed(tracker):
+            return ask_to_confirm_deletion(dispatcher)
         count = await run_in_threadpool(citizens.delete_personal_data, tracker.sender_id)
         dispatcher.utter_message(text=m.PROFILE_DELETED.format(count=count))
-        return reset_slots()
+        return [*reset_slots(), SlotSet("delete_pending", None)]
 
 
 class ActionCheckDossierStatus(Action):
@@ -295,6 +354,10 @@ class ActionCheckDossierStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
+        portal = PORTAL_CODE_RE.search(text)
+        if portal:
+            dispatcher.utter_message(text=m.PORTAL_DOSSIER_CODE.format(code=portal.group(0)))
+            return []
         match = re.search(r"hs\s*-?\s*(\d{4})\s*-\s*(\d{1,6})", fold(text).lower())
         if not match:
             dispatcher.utter_message(text=m.STATUS_ASK_CODE)

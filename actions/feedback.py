@@ -1,4 +1,4 @@
-"""Ratings of the assistant's answers (👍/👎 or 1–5 stars), stored with procedure and question."""
+"""Ratings of the assistant's answers ("Hữu ích"/"Chưa đúng" or 1–5 stars), stored with procedure and question."""
 
 from __future__ import annotations
 

@@ -27,7 +27,8 @@ NEXT_STEP_BUTTONS = [
     ("Nộp trực tuyến", "nộp trực tuyến được không"),
 ]
 
-PROCEDURE_HEADER = "📄 {name} (mã {code})"
+# No emoji: kiosks and many portal PCs have no emoji font and would show empty boxes.
+PROCEDURE_HEADER = "{name} (mã {code})"
 SOURCE_LINE = "Nguồn: {url}"
 NO_INFO = "Cổng Dịch vụ công chưa công bố thông tin này cho thủ tục."
 TIME_NO_UNIT = "Lưu ý: Cổng Dịch vụ công chỉ ghi con số, không ghi là ngày hay giờ làm việc; bạn hỏi lại nơi nộp hồ sơ."
@@ -50,6 +51,18 @@ OTHER_MINISTRY = (
 )
 OTHER_VARIANTS = "Nếu bạn thuộc trường hợp khác, chọn thủ tục tương ứng:"
 CLARIFY = "Thủ tục này có vài trường hợp khác nhau. Bạn đang cần trường hợp nào?"
+CLARIFY_FIRST = "Bạn chọn giúp tôi trường hợp của bạn trước, tôi sẽ trả lời ngay về {aspect}:"
+NO_CONDITIONS = "Cổng Dịch vụ công không công bố điều kiện riêng cho thủ tục này."
+TARGET_GROUPS = "Đối tượng thực hiện: {groups}"
+OFFICER_WAIT = (
+    "Cán bộ sẽ trả lời ngay tại đây khi tiếp nhận cuộc trò chuyện (trong giờ hành chính). "
+    "Trong lúc chờ, bạn vẫn có thể hỏi tôi về thủ tục."
+)
+PORTAL_DOSSIER_CODE = (
+    "Mã {code} là mã hồ sơ của Cổng Dịch vụ công / hệ thống một cửa, không phải hồ sơ nháp tôi tạo. "
+    "Bạn tra cứu tại https://dichvucong.gov.vn (mục “Tra cứu hồ sơ”), trên ứng dụng VNeID, "
+    "hoặc hỏi Bộ phận một cửa nơi đã nộp."
+)
 NO_CURRENT_PROCEDURE = "Bạn đang hỏi về thủ tục nào ạ? Ví dụ: “lệ phí đăng ký khai sinh”."
 
 FALLBACK_REPHRASE = "Xin lỗi, tôi chưa hiểu ý bạn. Bạn có thể nói lại rõ hơn không? Ví dụ:"
@@ -66,7 +79,7 @@ HANDOVER_QUEUED = (
     "trong lúc chờ, bạn vẫn có thể hỏi tôi."
 )
 
-RATING_BUTTONS = [("👍 Hữu ích", '/give_feedback{"rating": "5"}'), ("👎 Chưa đúng", '/give_feedback{"rating": "1"}')]
+RATING_BUTTONS = [("Hữu ích", '/give_feedback{"rating": "5"}'), ("Chưa đúng", '/give_feedback{"rating": "1"}')]
 FEEDBACK_ASK = "Bạn thấy câu trả lời vừa rồi thế nào?"
 FEEDBACK_THANKS = "Cảm ơn bạn đã đánh giá! Ý kiến của bạn giúp chúng tôi cải thiện trợ lý."
 FEEDBACK_SORRY = (
@@ -92,12 +105,14 @@ CONSENT_QUESTION = (
 )
 CONSENT_BUTTONS = [("Đồng ý lưu", "đồng ý"), ("Không lưu", "không đồng ý")]
 CONSENT_YES = "Cảm ơn bạn. Thông tin sẽ được lưu sau khi hoàn tất tờ khai."
+KIOSK_NOTHING_KEPT = "Đây là máy dùng chung: tôi không lưu thông tin cá nhân của bạn sau khi in tờ khai."
 CONSENT_NO = "Vâng, tôi sẽ không lưu thông tin của bạn sau cuộc trò chuyện này."
 CONFIRM_PREFILL = "{label}: {value} — đúng không?"
 CONFIRM_BUTTONS = [("Đúng", "đúng"), ("Sửa", "sửa")]
 SUMMARY_HEADER = "Các thông tin bạn đã khai:"
 CONFIRM_FINISH = "Bạn kiểm tra lại. Nếu đúng hết, bấm “Hoàn tất”; muốn sửa mục nào thì nhắn “sửa <tên mục>”."
 FINISH_BUTTONS = [("Hoàn tất", "hoàn tất"), ("Sửa", "sửa")]
+WHICH_FIELD = "Bạn muốn sửa mục nào?"
 ASK_WHICH_FIX = "Bạn muốn sửa mục nào? Nhắn “sửa <tên mục>”, ví dụ “sửa họ tên”."
 UNKNOWN_FIELD = "Tôi không tìm thấy mục “{name}”. Các mục gồm: {labels}."
 DOSSIER_DONE = (
@@ -111,6 +126,11 @@ PROFILE_EMPTY = "Tôi không lưu thông tin cá nhân nào của bạn."
 PROFILE_SHOW = "Thông tin tôi đang lưu của bạn:"
 PROFILE_LABELS = {"full_name": "Họ tên", "dob": "Ngày sinh", "sex": "Giới tính", "ethnicity": "Dân tộc",
                   "nationality": "Quốc tịch", "id_number": "Số CCCD", "phone": "Điện thoại", "residence": "Nơi cư trú"}
+DELETE_CONFIRM = (
+    "Bạn có chắc muốn xóa toàn bộ thông tin cá nhân, hồ sơ nháp và lịch sử trò chuyện tôi đang lưu của bạn? "
+    "Việc này không hoàn tác được."
+)
+DELETE_CONFIRM_BUTTONS = [("Xóa hết", '/delete_profile{"confirm": "yes"}'), ("Không xóa", "/deny")]
 PROFILE_DELETED = "Đã xóa toàn bộ thông tin cá nhân và hồ sơ nháp của bạn ({count} mục). Tôi sẽ không dùng lại các thông tin này."
 STATUS_ASK_CODE = "Bạn cho tôi mã hồ sơ, dạng HS-2026-000123."
 STATUS_NOT_FOUND = "Không tìm thấy hồ sơ {code} của bạn. Bạn kiểm tra lại mã hồ sơ."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,20 +17,40 @@ from knowledge.catalogue import get_procedure
 from knowledge.search import CLOSE_VARIANT, SearchResult, search
 from storage import analytics
 
+OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien)\b", re.IGNORECASE)
+
 
 def buttons(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"title": title, "payload": payload} for title, payload in pairs]
 
 
+def procedure_payload(code: str) -> str:
+    """What a button naming a procedure sends: its code, so the choice is read as such — never
+    searched again, never read for an aspect ("… điều kiện …" in a name is not a question)."""
+    return f'/ask_procedure{{"procedure_code": "{code}"}}'
+
+
+def procedure_buttons(codes: list[str]) -> list[dict[str, str]]:
+    procedures = [get_procedure(code) for code in codes]
+    return [{"title": p.name, "payload": procedure_payload(p.code)} for p in procedures if p]
+
+
+def chosen_procedure(tracker: Tracker) -> str | None:
+    """The code a clicked procedure button sent, if this message is one."""
+    return next((e["value"] for e in tracker.latest_message.get("entities", [])
+                 if e.get("entity") == "procedure_code" and get_procedure(str(e.get("value")))), None)
+
+
 def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None) -> list[dict[str, Any]]:
-    """Reply about one procedure (an aspect or the overview) and remember it."""
+    """Reply about one procedure (an aspect or the overview) and remember it; any pending choice is over."""
     procedure = get_procedure(code)
     if procedure is None:
         dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
         return []
     text = answers.aspect_answer(procedure, aspect) if aspect else answers.overview(procedure)
     dispatcher.utter_message(text=text, buttons=buttons(m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
-    return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0)]
+    return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0),
+            SlotSet("clarify_options", None), SlotSet("pending_aspect", None)]
 
 
 def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) -> None:
@@ -38,9 +59,7 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
         return
     dispatcher.utter_message(text=m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
     if result.results:
-        dispatcher.utter_message(
-            text=m.SUGGESTIONS_INTRO, buttons=buttons([(h.name, h.name) for h in result.results[:3]])
-        )
+        dispatcher.utter_message(text=m.SUGGESTIONS_INTRO, buttons=procedure_buttons([h.code for h in result.results[:3]]))
 
 
 class ActionAnswerProcedure(Action):
@@ -50,40 +69,55 @@ class ActionAnswerProcedure(Action):
         return "action_answer_procedure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        chosen = chosen_procedure(tracker)
+        if chosen:  # a button: answer what was asked before the choice, if anything
+            return answer(dispatcher, chosen, tracker.get_slot("pending_aspect"))
         question = tracker.latest_message.get("text") or ""
         result = await run_in_threadpool(search, question)
         await run_in_threadpool(analytics.record_question, question,
                                 result.results[0].code if result.confident else None, result.confident)
         if not result.confident:
             reply_not_confident(dispatcher, result)
-            return [SlotSet("fallback_count", 0.0)]
+            # The citizen asked about something else: no later follow-up may go to the previous procedure.
+            return [SlotSet("fallback_count", 0.0), SlotSet("current_procedure", None)]
         top = result.results[0]
         close = [v for v in result.variants if v.score >= top.score - CLOSE_VARIANT]
         if close:
-            options = [top, *close][:4]
-            dispatcher.utter_message(text=m.CLARIFY, buttons=buttons([(h.name, h.name) for h in options]))
-            return [SlotSet("current_procedure", top.code)]
+            options = [h.code for h in [top, *close][:4]]
+            dispatcher.utter_message(text=m.CLARIFY, buttons=procedure_buttons(options))
+            return [SlotSet("clarify_options", options), SlotSet("pending_aspect", detect_aspect(tracker)),
+                    SlotSet("current_procedure", None)]
         events = answer(dispatcher, top.code, detect_aspect(tracker))
         if result.variants:
-            dispatcher.utter_message(
-                text=m.OTHER_VARIANTS, buttons=buttons([(h.name, h.name) for h in result.variants[:3]])
-            )
+            dispatcher.utter_message(text=m.OTHER_VARIANTS, buttons=procedure_buttons([h.code for h in result.variants[:3]]))
         return events
 
 
 class ActionAnswerAspect(Action):
-    """Answer a follow-up ("thế còn lệ phí?") about the procedure under discussion."""
+    """Answer a follow-up ("thế còn lệ phí?") about the procedure under discussion — or about the one
+    the message names, if it names another (the newest procedure wins)."""
 
     def name(self) -> str:
         return "action_answer_aspect"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         aspect = detect_aspect(tracker)
-        code = tracker.get_slot("current_procedure")
+        text = tracker.latest_message.get("text") or ""
+        if aspect == Aspect.TIME and OFFICER_WORDS.search(text):  # "bao lâu cán bộ trả lời"
+            dispatcher.utter_message(text=m.OFFICER_WAIT)
+            return []
+        options = tracker.get_slot("clarify_options")
+        if options:  # a choice is pending: keep it open and answer the aspect once it is made
+            asked = aspect or tracker.get_slot("pending_aspect")
+            dispatcher.utter_message(text=m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[asked].lower()) if asked
+                                     else m.CLARIFY, buttons=procedure_buttons(options))
+            return [SlotSet("pending_aspect", asked)]
+        result = await run_in_threadpool(search, text)
+        code = result.results[0].code if result.confident else tracker.get_slot("current_procedure")
         if not code:
-            result = await run_in_threadpool(search, tracker.latest_message.get("text") or "")
-            if not result.confident:
+            if result.results:  # content words but no confident match: the best options, never a dead end
+                reply_not_confident(dispatcher, result)
+            else:
                 dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
-                return []
-            code = result.results[0].code
+            return []
         return answer(dispatcher, code, aspect)

@@ -42,10 +42,18 @@ def _signature(key: bytes, conversation_id: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def new_conversation(key: bytes) -> tuple[str, str]:
-    """(conversation id, token) for a new browser conversation."""
-    conversation_id = secrets.token_urlsafe(18)
+KIOSK_PREFIX = "kiosk-"
+
+
+def new_conversation(key: bytes, kiosk: bool = False) -> tuple[str, str]:
+    """(conversation id, token) for a new browser conversation; a kiosk's ids say so (a shared
+    screen: nothing personal is ever offered to be kept there)."""
+    conversation_id = (KIOSK_PREFIX if kiosk else "") + secrets.token_urlsafe(18)
     return conversation_id, f"{conversation_id}.{_signature(key, conversation_id)}"
+
+
+def channel_of(conversation_id: str) -> str:
+    return "kiosk" if conversation_id.startswith(KIOSK_PREFIX) else "web"
 
 
 def verified_id(key: bytes, token: str | None) -> str | None:

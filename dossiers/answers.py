@@ -15,6 +15,7 @@ class Meaning(StrEnum):
     NONE = "none"  # nothing to declare: an optional field left empty
     CANCEL = "cancel"
     REVIEW = "review"
+    SAME = "same"  # the same as the citizen's own answer
 
 
 def folded(text: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from dossiers.validation import (
     Result,
     check_cccd,
+    check_cccd_if_known,
     check_choice,
     check_date,
     check_email,
@@ -113,7 +114,7 @@ RESIDENCE = Form(
     id="ct01-to-khai-thay-doi-thong-tin-cu-tru",
     title="TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ (Mẫu CT01)",
     procedures=("1.004222", "1.004194"),
-    legal_form="Mẫu CT01 ban hành kèm theo Thông tư số 66/2023/TT-BCA",
+    legal_form="Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA",
     fields=[
         Field("full_name", "Họ, chữ đệm và tên", "Họ và tên của bạn?", check_name, "full_name"),
         Field("dob", "Ngày, tháng, năm sinh", "Ngày sinh của bạn (ngày/tháng/năm)?", check_date, "dob"),
@@ -123,13 +124,19 @@ RESIDENCE = Form(
         Field("email", "Email", "Email (nếu không có, nhắn “không”)?", check_email),
         Field("head_name", "Họ, chữ đệm và tên chủ hộ", "Họ và tên chủ hộ nơi bạn đăng ký?", check_name),
         Field("head_relationship", "Mối quan hệ với chủ hộ", "Bạn là gì của chủ hộ (chủ hộ, con, vợ, người thuê nhà…)?"),
-        Field("head_id_number", "Số định danh cá nhân của chủ hộ", "Số CCCD (12 số) của chủ hộ?", check_cccd),
+        Field("head_id_number", "Số định danh cá nhân của chủ hộ",
+              "Số CCCD (12 số) của chủ hộ? Nếu không biết, nhắn “không biết”.", check_cccd_if_known),
+        Field("head_consent", "Ý kiến của chủ hộ / chủ sở hữu chỗ ở",
+              "Chủ hộ (hoặc chủ sở hữu chỗ ở) đã đồng ý cho bạn đăng ký vào chỗ ở này chưa? (Đồng ý / Chưa đồng ý)",
+              check_choice(["Đồng ý", "Chưa đồng ý"])),
         Field("content", "Nội dung đề nghị", "Nội dung đề nghị (ví dụ: đăng ký thường trú cho bản thân)?"),
         Field("new_address", "Địa chỉ nơi đăng ký", "Địa chỉ nơi đăng ký cư trú mới (số nhà, đường, phường/xã, tỉnh)?"),
     ],
 )
 
 FORMS = {form.id: form for form in (BIRTH, MARITAL, RESIDENCE)}
+# "Như của tôi" for these fields means the citizen's own answer to the other field.
+SAME_AS = {"mother_residence": "requester_residence", "father_residence": "requester_residence"}
 
 
 def form_for(procedure_code: str | None) -> Form | None:

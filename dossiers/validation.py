@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from bot.vietnamese import fold
 from dossiers.answers import Meaning, means
@@ -25,9 +25,16 @@ _DATE_NUMERIC = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4
 _DATE_WORDS = re.compile(r"^\s*(?:ngay\s*)?(\d{1,2})\s*(?:thang|/)\s*(\d{1,2})\s*(?:nam|/)\s*(\d{4})\s*$")
 
 
+RELATIVE_DAYS = {"hom nay": 0, "hom qua": 1, "hom kia": 2}
+
+
 def parse_date(text: str, today: date | None = None) -> tuple[date | None, str | None]:
-    """'5/3/2024', '05-03-2024', 'ngày 5 tháng 3 năm 2024' -> date (day first, as in Vietnam)."""
+    """'5/3/2024', '05-03-2024', 'ngày 5 tháng 3 năm 2024', 'hôm qua' -> date (day first, as in Vietnam)."""
     folded = fold(text or "").lower().strip().rstrip(".")
+    today = today or date.today()
+    relative = next((days for words, days in RELATIVE_DAYS.items() if re.search(rf"\b{words}\b", folded)), None)
+    if relative is not None:
+        return today - timedelta(days=relative), None
     match = _DATE_NUMERIC.match(folded) or _DATE_WORDS.match(folded)
     if not match:
         return None, "Ngày chưa đúng định dạng. Bạn nhập theo dạng ngày/tháng/năm, ví dụ 05/03/2024."
@@ -36,7 +43,7 @@ def parse_date(text: str, today: date | None = None) -> tuple[date | None, str |
         value = date(year, month, day)
     except ValueError:
         return None, f"Ngày {day}/{month}/{year} không có trên lịch. Bạn kiểm tra lại giúp tôi."
-    if value > (today or date.today()):
+    if value > today:
         return None, "Ngày này ở tương lai. Bạn kiểm tra lại giúp tôi."
     if year < 1900:
         return None, "Năm phải từ 1900 trở đi. Bạn kiểm tra lại giúp tôi."
@@ -74,6 +81,14 @@ def check_text(text: str) -> Result:
     if len(value) > 300:
         return None, "Thông tin dài quá (tối đa 300 ký tự)."
     return value, None
+
+
+def check_cccd_if_known(text: str) -> Result:
+    """Someone else's CCCD (the head of household's): checked when given, left empty when not known."""
+    value = " ".join((text or "").split())
+    if not value or means(value, Meaning.NONE):
+        return "", None
+    return check_cccd(value)
 
 
 def check_optional(text: str) -> Result:
@@ -131,14 +146,24 @@ def check_cccd(text: str, dob: str | None = None, sex: str | None = None) -> Res
     return digits, None
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", fold(text or "").lower()))
+
+
 def check_choice(options: list[str]):
-    """A validator accepting one of ``options`` (typed with or without diacritics, or its number)."""
+    """A validator accepting one of ``options``: typed with or without diacritics, its number, or in
+    the citizen's own words when they point to one option only ("đang có vợ" -> "Đang có vợ/chồng")."""
 
     def check(text: str) -> Result:
         folded = fold(text or "").lower().strip()
         for number, option in enumerate(options, 1):
             if folded in {fold(option).lower(), str(number)}:
                 return option, None
+        said = _words(text)
+        # Two words at least: "có" alone fits "Đang có vợ/chồng" but says nothing.
+        matching = [o for o in options if len(said) >= 2 and (said <= _words(o) or _words(o) <= said)]
+        if len(matching) == 1:
+            return matching[0], None
         listed = "; ".join(f"{i}. {o}" for i, o in enumerate(options, 1))
         return None, f"Bạn chọn một trong: {listed}."
 

@@ -26,7 +26,7 @@ feedback = Table(
     Column("sender_id", String(128), nullable=False),
     Column("procedure_code", String(32)),
     Column("question", Text),
-    Column("rating", Integer, nullable=False),  # 1..5 (👍 = 5, 👎 = 1)
+    Column("rating", Integer, nullable=False),  # 1..5 (Hữu ích = 5, Chưa đúng = 1)
     Column("at", DateTime(timezone=True), nullable=False, index=True),
 )
 STORED_QUESTION_CHARS = 500

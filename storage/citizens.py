@@ -31,6 +31,7 @@ dossiers = Table(
     Column("note", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,  # a dossier number is never given again, even after a deletion
 )
 
 

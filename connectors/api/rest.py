@@ -6,14 +6,14 @@ token in ``X-Conversation-Token``; clients without a token chat anonymously (see
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from connectors import messages as msg
-from connectors.conversations import new_conversation, signing_key, verified_id
+from connectors.conversations import channel_of, new_conversation, signing_key, verified_id
 from connectors.core import Core, get_core, officer_replies
 from connectors.turn import Inbound, to_rest
 
@@ -38,6 +38,10 @@ class Conversation(BaseModel):
     token: str
 
 
+class NewConversation(BaseModel):
+    device: Literal["web", "kiosk"] = "web"
+
+
 def bound_conversation(core: Core, token: str | None) -> str | None:
     """The conversation a token belongs to (None without a token); 401 for a token that is not ours."""
     if token is None:
@@ -49,9 +53,9 @@ def bound_conversation(core: Core, token: str | None) -> str | None:
 
 
 @router.post("/webhooks/rest/conversations", response_model=Conversation)
-async def start_conversation(core: Core = Depends(get_core)) -> dict[str, str]:
+async def start_conversation(body: NewConversation | None = None, core: Core = Depends(get_core)) -> dict[str, str]:
     """A new conversation for a browser client: its id (send it as ``sender``) and its token."""
-    sender, token = new_conversation(signing_key(core.settings))
+    sender, token = new_conversation(signing_key(core.settings), kiosk=bool(body and body.device == "kiosk"))
     return {"sender": sender, "token": token}
 
 
@@ -62,7 +66,10 @@ async def rest_webhook(
     conversation_id = bound_conversation(core, x_conversation_token)
     if conversation_id is not None and conversation_id != body.sender:
         raise HTTPException(403, msg.CONVERSATION_MISMATCH)
-    inbound = Inbound("web", conversation_id, body.message) if conversation_id else Inbound("rest", body.sender, body.message)
+    if conversation_id:
+        inbound = Inbound(channel_of(conversation_id), conversation_id, body.message)
+    else:
+        inbound = Inbound("rest", body.sender, body.message)
     return to_rest(body.sender, await core.ask(inbound))
 
 
@@ -75,5 +82,5 @@ async def rest_outbox(
     conversation_id = bound_conversation(core, x_conversation_token)
     if conversation_id is None:
         raise HTTPException(401, msg.CONVERSATION_EXPIRED)
-    replies = await run_in_threadpool(officer_replies, Inbound("web", conversation_id).conversation_id)
+    replies = await run_in_threadpool(officer_replies, Inbound(channel_of(conversation_id), conversation_id).conversation_id)
     return to_rest(conversation_id, replies)

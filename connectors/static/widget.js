@@ -22,7 +22,10 @@
   function conversation() {
     if (state.token) return Promise.resolve(state);
     if (!starting) {
-      starting = fetch(base + "/webhooks/rest/conversations", { method: "POST" })
+      starting = fetch(base + "/webhooks/rest/conversations", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ device: kiosk ? "kiosk" : "web" })
+      })
         .then(function (r) { if (!r.ok) throw new Error("conversation " + r.status); return r.json(); })
         .then(function (c) { state.sender = c.sender; state.token = c.token; save(); starting = null; return state; },
               function (e) { starting = null; throw e; });
@@ -81,7 +84,8 @@
 
   var style = el("style"); style.textContent = css; document.head.appendChild(style);
   var root = el("div", "dvc-root" + (kiosk ? " kiosk" : "") + (state.open ? " open" : ""));
-  var toggle = el("button", "dvc-toggle", "💬 Hỏi trợ lý Dịch vụ công");
+  // Text only (no emoji): a kiosk or portal PC without an emoji font would show an empty box.
+  var toggle = el("button", "dvc-toggle", "Hỏi trợ lý Dịch vụ công");
   toggle.type = "button"; toggle.setAttribute("aria-expanded", String(state.open));
   var panel = el("section", "dvc-panel"); panel.setAttribute("aria-label", "Trợ lý ảo Dịch vụ công");
   var head = el("div", "dvc-head"); head.appendChild(el("span", null, "Trợ lý ảo Dịch vụ công"));
@@ -103,7 +107,7 @@
     var who = item.author === "user" ? "dvc-user" : item.author === "officer" ? "dvc-officer" : "dvc-bot";
     if (item.text) log.appendChild(richText(el("div", "dvc-msg " + who), item.text));
     if (item.document && /^\/[\w\-\/.?=&%]*$/.test(item.document.url)) {
-      var doc = el("a", "dvc-msg dvc-bot dvc-doc", "📄 Tải " + item.document.filename);
+      var doc = el("a", "dvc-msg dvc-bot dvc-doc", "Tải tờ khai " + item.document.filename);
       doc.href = base + item.document.url; doc.target = "_blank"; doc.rel = "noopener";
       log.appendChild(doc);
     }
@@ -116,21 +120,27 @@
       });
       log.appendChild(row);
     }
-    log.scrollTop = log.scrollHeight;
   }
   function add(item) { state.history.push(item); save(); render(item); }
+  // Show the start of what just arrived (a long answer is read from its top, not its end).
+  function reveal(first) { log.scrollTop = first ? first.offsetTop - log.offsetTop - 8 : log.scrollHeight; }
   function addReplies(replies) {
+    var first = null;
     (replies || []).forEach(function (r) {
       var officer = r.custom && r.custom.author === "officer";
+      var before = log.children.length;
       add({ author: officer ? "officer" : "bot", text: r.text || "", buttons: r.buttons || [],
             document: r.custom && r.custom.document ? r.custom.document : null });
+      first = first || log.children[before] || null;
     });
+    if (first) reveal(first);
   }
 
   var busy = false;
   function ask(message, shown) {
     if (busy) return;
     add({ author: "user", text: shown || message });
+    reveal(null);
     busy = true; typing.textContent = "Trợ lý đang trả lời…";
     post(message).then(function (r) {
       if (r.status !== 401) return r;
@@ -167,6 +177,7 @@
   function greet() { if (!state.history.length) ask("xin chào", "Xin chào"); }
 
   state.history.forEach(render);
+  reveal(null);
   if (state.open) greet();
   toggle.addEventListener("click", greet);
   setInterval(poll, 5000);

@@ -25,7 +25,7 @@ from tests.actions.conversation import run, texts, tracker
 
 ANSWERS = {
     "full_name": "Trần Thị Mai", "dob": "12/12/1992", "sex": "nữ", "id_number": "079192012345", "phone": "0912 345 678",
-    "email": "không", "head_name": "Trần Văn Bình", "head_relationship": "Con", "head_id_number": "079060001122",
+    "email": "không", "head_name": "Trần Văn Bình", "head_relationship": "Con", "head_id_number": "079060001122", "head_consent": "đồng ý",
     "content": "Đăng ký thường trú vào hộ gia đình của cha", "new_address": "Số 8 Nguyễn Huệ, phường Sài Gòn, TP Hồ Chí Minh",
 }
 
@@ -160,7 +160,11 @@ def test_profile_is_shown_masked_and_deleted_on_request(app_db):
     shown = texts(run(ActionShowProfile(), tracker("thông tin của tôi", sender="p1"))[1])
     assert "Trần Thị Mai" in shown and "079192012345" not in shown and "079******345" in shown
     assert "0912345678" not in shown
-    assert "(1 mục)" in texts(run(ActionDeleteProfile(), tracker("xóa thông tin của tôi", sender="p1"))[1])
+    events, said = run(ActionDeleteProfile(), tracker("xóa thông tin của tôi", sender="p1", intent="delete_profile"))
+    assert texts(said) == m.DELETE_CONFIRM and citizens.get_profile("p1")  # asks first, deletes nothing
+    confirm = tracker('/delete_profile{"confirm": "yes"}', {"delete_pending": True}, sender="p1", intent="delete_profile",
+                      entities=[{"entity": "confirm", "value": "yes"}])
+    assert "(1 mục)" in texts(run(ActionDeleteProfile(), confirm)[1])
     assert texts(run(ActionShowProfile(), tracker("thông tin của tôi", sender="p1"))[1]) == m.PROFILE_EMPTY
 
 
@@ -174,3 +178,35 @@ def test_dossier_status_only_to_the_conversation_that_made_it(app_db):
     assert m.STATUS_NOT_FOUND.format(code=code) == texts(run(ActionCheckDossierStatus(), tracker(question, sender="other"))[1])
     said = texts(run(ActionCheckDossierStatus(), tracker(question, sender="owner"))[1])
     assert "cần bổ sung" in said and "Thiếu bản sao CCCD" in said
+
+
+def test_delete_request_mid_form_stops_the_form_and_asks_to_confirm(app_db):
+    form = Form("deletes")
+    form.slots.update(dossier_step=Step.FIELD, dossier_field="phone", dossier_asked=True, dossier_data={"full_name": "A"})
+    dispatcher = CollectingDispatcher()
+    track = tracker("xóa thông tin của tôi", form.slots, "deletes", intent="delete_profile")
+    track.latest_message["intent"]["confidence"] = 0.95
+    form.slots.update(asyncio.run(ValidateDossierForm().validate_dossier_answer("xóa thông tin của tôi", dispatcher, track, {})))
+    assert form.slots["dossier_step"] == Step.CANCELLED and "phone" not in form.slots["dossier_data"]
+    said = form.submit()[1]
+    assert m.DOSSIER_CANCELLED in said and m.DELETE_CONFIRM in said
+
+
+def test_an_ambiguous_fix_asks_which_field(app_db):
+    form = Form()
+    form.slots.update(dossier_step=Step.CONFIRM, dossier_asked=True, dossier_data=dict(ANSWERS))
+    assert form.say("sửa họ tên") == m.WHICH_FIELD and form.slots["dossier_step"] == Step.CONFIRM
+    form.say("sửa mục 7")  # the button for the head of household's name
+    assert (form.slots["dossier_field"], "head_name" in form.slots["dossier_data"]) == ("head_name", False)
+    assert form.slots["dossier_data"]["full_name"] == ANSWERS["full_name"]
+
+
+@pytest.mark.parametrize(("key", "said", "kept"), [
+    ("head_id_number", "không biết", ""),
+    ("head_consent", "đồng ý rồi", "Đồng ý"),
+])
+def test_natural_answers_are_understood(app_db, key, said, kept):
+    form = Form()
+    data = {k: v for k, v in ANSWERS.items() if k not in {key, "head_consent", "content", "new_address"}}
+    form.slots.update(dossier_step=Step.FIELD, dossier_field=key, dossier_asked=True, dossier_data=data)
+    assert form.say(said) == "" and form.slots["dossier_data"][key] == kept

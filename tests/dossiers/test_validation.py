@@ -15,7 +15,7 @@ def test_free_form_dates_are_understood_day_first(text):
 
 @pytest.mark.parametrize(
     ("text", "fragment"),
-    [("31/2/2024", "không có trên lịch"), ("1/1/2999", "tương lai"), ("hôm qua", "định dạng"), ("5/13/2020", "không có trên lịch")],
+    [("31/2/2024", "không có trên lịch"), ("1/1/2999", "tương lai"), ("tuần trước", "định dạng"), ("5/13/2020", "không có trên lịch")],
 )
 def test_wrong_dates_say_what_is_wrong(text, fragment):
     value, error = check_date(text)
@@ -47,3 +47,18 @@ def test_child_must_be_born_after_parents():
     data = {"child_dob": "05/03/2024"}
     assert cross_check(BIRTH, "mother_birth_year", "2025", data) is not None
     assert cross_check(BIRTH, "mother_birth_year", "1994", data) is None
+
+
+def test_answers_in_the_citizens_own_words():
+    from datetime import date, timedelta
+
+    from dossiers.forms import MARITAL_STATUSES
+
+    choose = check_choice(MARITAL_STATUSES)
+    assert choose("đang có vợ") == ("Đang có vợ/chồng", None)
+    assert choose("dang co chong") == ("Đang có vợ/chồng", None)
+    assert choose("đã ly hôn") == ("Đã đăng ký kết hôn nhưng đã ly hôn", None)
+    assert choose("có")[0] is None  # fits several options: asked again
+    today = date(2026, 11, 23)
+    assert parse_date("hôm qua", today) == (today - timedelta(days=1), None)
+    assert parse_date("cháu sinh hôm nay", today) == (today, None)

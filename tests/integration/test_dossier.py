@@ -34,7 +34,7 @@ BIRTH_ANSWERS = {
 RESIDENCE_ANSWERS = {
     "full_name": ADULT["full_name"], "dob": ADULT["dob"], "sex": "Nữ", "id_number": ADULT["id_number"],
     "phone": ADULT["phone"], "email": "không", "head_name": "Trần Văn Bình", "head_relationship": "Con",
-    "head_id_number": "079060001122", "content": "Đăng ký thường trú vào hộ gia đình của cha",
+    "head_id_number": "079060001122", "head_consent": "đồng ý", "content": "Đăng ký thường trú vào hộ gia đình của cha",
     "new_address": "Số 8 Nguyễn Huệ, phường Sài Gòn, TP Hồ Chí Minh",
 }
 

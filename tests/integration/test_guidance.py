@@ -161,7 +161,7 @@ def test_staff_api_requires_the_token(stack):
 def test_ratings_and_analytics(stack, chat):
     sender = new_sender()
     answer = chat(sender, "dang ky tam tru")
-    up = next(b["payload"] for b in answer[0]["buttons"] if b["title"].startswith("👍"))
+    up = next(b["payload"] for b in answer[0]["buttons"] if b["title"] == "Hữu ích")
     assert texts(chat(sender, up)) == m.FEEDBACK_THANKS
     assert texts(chat(sender, "1 sao, tra loi chua dung")) == m.FEEDBACK_SORRY
     chat(new_sender(), "thủ tục cấp phép bay drone cho đám cưới")
