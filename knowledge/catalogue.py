@@ -46,9 +46,14 @@ def folk_terms() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def other_ministries() -> list[tuple[str, str]]:
-    """(folded topic, ministry) for topics whose procedures are not in the catalogue."""
-    return [(canonical(topic), ministry) for topic, ministry in _tsv_rows(OTHER_MINISTRIES_PATH)]
+def other_ministries() -> list[tuple[str, str, list[str]]]:
+    """(folded topic, ministry, folded words that make it ours after all) for topics whose
+    procedures are not in the catalogue."""
+    rows = []
+    for topic, ministry, *unless in _tsv_rows(OTHER_MINISTRIES_PATH):
+        exceptions = [canonical(w.strip()).lower() for w in (unless[0].split(";") if unless else []) if w.strip()]
+        rows.append((canonical(topic), ministry, exceptions))
+    return rows
 
 
 def aspect_phrases_raw() -> list[str]:

@@ -113,12 +113,17 @@ def strip_aspect_phrases(text: str) -> str:
     return " ".join(folded.split())
 
 
-def other_ministry(question: str, top_name: str) -> str:
-    """The ministry a question belongs to when it names a topic outside our catalogue."""
+def other_ministry(question: str, top_name: str, matched: bool = True) -> str:
+    """The ministry a question belongs to when it names a topic outside our catalogue — unless the
+    procedure found is about that very topic and matches the question well ("ghi chú ly hôn" is ours,
+    "ly hôn thuận tình" is the court's)."""
     folded_question = f" {canonical(question).lower()} "
     folded_name = canonical(top_name).lower()
-    for topic, ministry in other_ministries():
-        if f" {topic} " in folded_question and topic not in folded_name:
+    for topic, ministry, unless in other_ministries():
+        if unless:  # the catalogue holds only a special case of the topic: ours only when the question says so
+            if f" {topic} " in folded_question and not any(f" {w} " in folded_question for w in unless):
+                return ministry
+        elif f" {topic} " in folded_question and not (matched and topic in folded_name):
             return ministry
     return ""
 
@@ -213,8 +218,9 @@ class Searcher:
 
         top = hits[0]
         coverage = self.lexical.matched_mass(lexical_query, lexical_text(get_procedure(top.code))) / mass if mass else 0.0
-        ministry = other_ministry(question, top.name)
-        confident = self._is_confident(coverage, top.dense) and not ministry
+        matched = self._is_confident(coverage, top.dense)
+        ministry = other_ministry(question, top.name, matched)
+        confident = matched and not ministry
         top_base = base_name(top.name)
         variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - CLOSE_VARIANT]
         return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)

@@ -130,7 +130,11 @@ def test_profile_is_saved_with_consent_and_prefills_the_next_form(stack, chat):
     _, document, _ = finish(chat, sender)
     assert "Trần Văn Bình" in pdf_text(stack, document["url"])
 
-    deleted = texts(chat(sender, "xóa thông tin của tôi"))
+    asked = chat(sender, "xóa thông tin của tôi")
+    assert texts(asked) == m.DELETE_CONFIRM  # confirmed first: nothing is gone yet
+    assert ADULT["full_name"] in texts(chat(sender, "thong tin cua toi"))
+    confirm = next(b["payload"] for b in asked[0]["buttons"] if b["title"] == "Xóa hết")
+    deleted = texts(chat(sender, confirm))
     assert deleted.startswith("Đã xóa toàn bộ thông tin cá nhân")
     assert texts(chat(sender, "thông tin của tôi")) == m.PROFILE_EMPTY
 

@@ -170,3 +170,29 @@ def test_ratings_and_analytics(stack, chat):
     assert any(p["code"] == "1.004194" for p in report["top_procedures"])
     assert any("drone" in q["question"] for q in report["unanswered_questions"])
     assert report["ratings"] >= 2 and 0 < report["satisfaction_rate"] < 1
+
+
+def test_the_greeting_buttons_show_the_procedure_and_start_no_form(chat):
+    sender = new_sender()
+    greeting = chat(sender, "xin chào")
+    birth = next(b for b in greeting[0]["buttons"] if b["title"] == "Đăng ký khai sinh")
+    reply = texts(chat(sender, birth["payload"]))
+    assert "(mã 1.001193)" in reply and m.CONSENT_QUESTION not in reply
+
+
+def test_a_follow_up_during_a_clarification_is_answered_after_the_choice(chat):
+    sender = new_sender()
+    reply = chat(sender, "sang ten so do")
+    assert reply[0]["text"] == m.CLARIFY
+    waiting = texts(chat(sender, "mất bao lâu"))
+    assert waiting == m.CLARIFY_FIRST.format(aspect="thời gian giải quyết")
+    chosen = reply[0]["buttons"][0]
+    code = chosen["payload"].split('"procedure_code": "')[1].split('"')[0]
+    assert answers.aspect_answer(get_procedure(code), "thời gian") in texts(chat(sender, chosen["payload"]))
+
+
+def test_a_new_procedure_in_a_follow_up_wins(chat):
+    sender = new_sender()
+    assert "3.000348" in texts(chat(sender, "tôi bị mất bằng lái xe"))
+    assert "1.014064" in texts(chat(sender, "còn thẻ căn cước bị mất thì sao"))
+    assert answers.aspect_answer(get_procedure("1.014064"), "thời gian") in texts(chat(sender, "mất bao lâu"))

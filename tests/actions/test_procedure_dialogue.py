@@ -1,0 +1,105 @@
+"""What citizens found wrong in conversations, replayed on the actions with the real search index:
+pending clarifications, clicked choices, topic switches, follow-ups, forms only on request."""
+
+import pytest
+
+from actions import answers
+from actions import messages as m
+from actions.aspects import Aspect
+from actions.dossier import ActionCheckDossierStatus, ActionStartDossier
+from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, procedure_payload
+from knowledge.catalogue import get_procedure
+from tests.actions.conversation import run, texts, tracker
+
+pytestmark = pytest.mark.slow  # the built search index (make models)
+ADOPTION = "2.001263"  # in-country adoption; its foreign-element variants are close
+
+
+def slots_of(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def click(code, slots):
+    return tracker(procedure_payload(code), slots, entities=[{"entity": "procedure_code", "value": code}])
+
+
+def test_a_follow_up_during_a_clarification_waits_for_the_choice(app_db):
+    events, said = run(ActionAnswerProcedure(), tracker("đăng ký nuôi con nuôi mất bao lâu"))
+    slots = slots_of(events)
+    assert said[0]["text"] == m.CLARIFY and ADOPTION in slots["clarify_options"]
+    assert slots["pending_aspect"] == Aspect.TIME and slots["current_procedure"] is None
+    assert all(b["payload"].startswith("/ask_procedure") for b in said[0]["buttons"])
+    # "lệ phí bao nhiêu?" before choosing: nothing is picked for the citizen; the question is kept.
+    events, said = run(ActionAnswerAspect(), tracker("lệ phí bao nhiêu", slots, intent="ask_aspect"))
+    slots |= slots_of(events)
+    assert texts(said) == m.CLARIFY_FIRST.format(aspect="lệ phí") and slots["pending_aspect"] == Aspect.FEE
+    events, said = run(ActionAnswerProcedure(), click(ADOPTION, slots))
+    assert texts(said) == answers.aspect_answer(get_procedure(ADOPTION), Aspect.FEE)
+    assert slots_of(events)["current_procedure"] == ADOPTION
+    assert slots_of(events)["clarify_options"] is None
+
+
+def test_a_clicked_name_is_never_read_for_an_aspect(app_db):
+    code = "1.004222"  # a button's payload carries the code; the words around it are not a question
+    track = tracker(f"{get_procedure(code).name} điều kiện", entities=[{"entity": "procedure_code", "value": code}])
+    assert texts(run(ActionAnswerProcedure(), track)[1]) == answers.overview(get_procedure(code))
+
+
+def test_the_newest_procedure_wins(app_db):
+    licence = {"current_procedure": "3.000348"}
+    events, said = run(ActionAnswerAspect(), tracker("thẻ căn cước bị mất thì làm lại mất bao lâu", licence, intent="ask_aspect"))
+    assert slots_of(events)["current_procedure"] == "1.014064" and "(mã 1.014064)" in texts(said)
+    # A question the search cannot place ends the old topic: no later follow-up goes to the licence.
+    events, _ = run(ActionAnswerProcedure(), tracker("thủ tục cấp phép bay drone cho đám cưới", licence))
+    assert slots_of(events)["current_procedure"] is None
+
+
+@pytest.mark.parametrize(("text", "aspect"), [("lên xã hay lên huyện", Aspect.PLACE),
+                                              ("làm trên VNeID được không", Aspect.ONLINE),
+                                              ("có cần không", Aspect.CONDITIONS)])
+def test_common_follow_ups(app_db, text, aspect):
+    said = texts(run(ActionAnswerAspect(), tracker(text, {"current_procedure": "1.004194"}, intent="ask_aspect"))[1])
+    assert said == answers.aspect_answer(get_procedure("1.004194"), aspect)
+
+
+def test_an_elderly_citizens_long_story_is_searched_whole(app_db):
+    story = ("Chào cháu, bác năm nay bảy mươi tuổi rồi, mắt kém, không rành máy móc. Tháng trước bác đi chợ "
+             "thì bị kẻ gian móc túi lấy mất cái ví, trong đó có cái thẻ căn cước gắn chip của bác. Giờ bác "
+             "muốn làm lại cái thẻ đó thì phải đi đâu, mang theo những gì, có mất tiền không cháu?")
+    said = run(ActionAnswerAspect(), tracker(story, intent="ask_aspect"))[1]
+    assert texts(said) != m.NO_CURRENT_PROCEDURE  # not a dead end: the best options, honestly unsure
+    assert procedure_payload("1.014064") in [b["payload"] for message in said for b in message.get("buttons") or []]
+
+
+def test_officer_waiting_time_is_not_read_as_a_procedure_question(app_db):
+    said = texts(run(ActionAnswerAspect(), tracker("bao lâu cán bộ trả lời", {"current_procedure": "1.004194"}))[1])
+    assert said == m.OFFICER_WAIT
+
+
+def test_portal_dossier_codes_are_recognised(app_db):
+    said = texts(run(ActionCheckDossierStatus(), tracker("tra cứu hồ sơ 000.00.12.H29-250101-0001"))[1])
+    assert said == m.PORTAL_DOSSIER_CODE.format(code="000.00.12.H29-250101-0001")
+
+
+def test_a_procedure_name_is_a_question_a_form_needs_asking(app_db):
+    events, said = run(ActionStartDossier(), tracker("đăng ký khai sinh", intent="start_dossier"))
+    assert "(mã 1.001193)" in texts(said) and not any(e.get("name") == "dossier_form_id" for e in events)
+    events, said = run(ActionStartDossier(), tracker("điền tờ khai đăng ký khai sinh", intent="start_dossier"))
+    assert slots_of(events)["dossier_step"] == "consent"
+
+
+def test_a_kiosk_never_offers_to_keep_personal_data(app_db):
+    events, said = run(ActionStartDossier(), tracker("điền tờ khai đăng ký tạm trú", intent="start_dossier", channel="kiosk"))
+    slots = slots_of(events)
+    assert slots["dossier_step"] == "field" and slots["dossier_consent"] is False
+    assert m.KIOSK_NOTHING_KEPT in texts(said) and m.CONSENT_QUESTION not in texts(said)
+
+
+@pytest.mark.parametrize(("question", "authority"), [
+    ("vợ chồng tôi muốn ly hôn thuận tình thì làm thế nào", "Tòa án"), ("đóng thuế môn bài ở đâu", "thuế"),
+    ("xin học lớp 1 cho con", "Giáo dục"), ("làm trợ cấp người cao tuổi cho bố", "Bộ Y tế"),
+    ("mức hưởng bảo hiểm y tế khi đi khám trái tuyến", "Bảo hiểm xã hội"),
+])
+def test_topics_outside_the_catalogue_name_their_authority(app_db, question, authority):
+    said = texts(run(ActionAnswerProcedure(), tracker(question))[1])
+    assert authority in said and "(mã " not in said
