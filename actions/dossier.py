@@ -22,6 +22,8 @@ from rasa_sdk.types import DomainDict
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
+from actions.answers import aspect_answer
+from actions.aspects import aspect_in
 from actions.procedures import ActionAnswerProcedure, buttons
 from bot.vietnamese import canonical, fold, lexicon
 from dossiers.answers import Meaning, folded, means
@@ -36,7 +38,8 @@ from storage import citizens
 logger = logging.getLogger(__name__)
 KIOSK_CHANNEL = "kiosk"
 DELETE_INTENT = "delete_profile"
-DELETE_CONFIDENCE = 0.7
+ASPECT_INTENT = "ask_aspect"
+SURE_INTENT = 0.7  # the NLU's confidence above which a message mid-form is taken for what it asks
 # The national portal's / one-stop systems' dossier numbers: "000.00.12.H29-250101-0001".
 PORTAL_CODE_RE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}\b")
 
@@ -215,9 +218,17 @@ class ValidateDossierForm(FormValidationAction):
             # The form is being activated: the message that asked for it is not an answer.
             return {"dossier_answer": None}
         intent = tracker.latest_message.get("intent") or {}
-        if intent.get("name") == DELETE_INTENT and intent.get("confidence", 0) >= DELETE_CONFIDENCE:
+        if intent.get("name") == DELETE_INTENT and intent.get("confidence", 0) >= SURE_INTENT:
             # "Xóa thông tin của tôi" is heard even in the middle of a form: stop it, then confirm.
             return {"dossier_answer": text, "dossier_step": Step.CANCELLED, "delete_pending": True}
+        asked = aspect_in(text) if text.endswith("?") or (
+            intent.get("name") == ASPECT_INTENT and intent.get("confidence", 0) >= SURE_INTENT) else None
+        if asked:  # a question mid-form ("mất bao lâu?") is answered, never taken as an answer
+            procedure = get_procedure(tracker.get_slot("dossier_procedure") or "")
+            if procedure:
+                dispatcher.utter_message(text=aspect_answer(procedure, asked))
+            dispatcher.utter_message(text=m.BACK_TO_FORM)
+            return {"dossier_answer": None, "dossier_pending": tracker.get_slot("dossier_pending")}
         data = dict(tracker.get_slot("dossier_data") or {})
         step = tracker.get_slot("dossier_step")
         pending = tracker.get_slot("dossier_pending")

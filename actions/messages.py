@@ -112,6 +112,7 @@ CONFIRM_BUTTONS = [("Đúng", "đúng"), ("Sửa", "sửa")]
 SUMMARY_HEADER = "Các thông tin bạn đã khai:"
 CONFIRM_FINISH = "Bạn kiểm tra lại. Nếu đúng hết, bấm “Hoàn tất”; muốn sửa mục nào thì nhắn “sửa <tên mục>”."
 FINISH_BUTTONS = [("Hoàn tất", "hoàn tất"), ("Sửa", "sửa")]
+BACK_TO_FORM = "Giờ ta điền tiếp tờ khai nhé (nhắn “hủy” nếu muốn dừng)."
 WHICH_FIELD = "Bạn muốn sửa mục nào?"
 ASK_WHICH_FIX = "Bạn muốn sửa mục nào? Nhắn “sửa <tên mục>”, ví dụ “sửa họ tên”."
 UNKNOWN_FIELD = "Tôi không tìm thấy mục “{name}”. Các mục gồm: {labels}."

@@ -210,3 +210,17 @@ def test_natural_answers_are_understood(app_db, key, said, kept):
     data = {k: v for k, v in ANSWERS.items() if k not in {key, "head_consent", "content", "new_address"}}
     form.slots.update(dossier_step=Step.FIELD, dossier_field=key, dossier_asked=True, dossier_data=data)
     assert form.say(said) == "" and form.slots["dossier_data"][key] == kept
+
+
+def test_a_question_mid_form_is_answered_not_taken_as_an_answer(app_db):
+    from actions.answers import aspect_answer
+    from knowledge.catalogue import get_procedure
+
+    form = Form()
+    form.slots.update(dossier_step=Step.FIELD, dossier_field="head_name", dossier_asked=True,
+                      dossier_data={"full_name": "Trần Thị Mai"}, dossier_pending="Trần Văn Bình")
+    said = form.say("mất bao lâu?")
+    assert aspect_answer(get_procedure("1.004222"), "thời gian") in said and m.BACK_TO_FORM in said
+    assert "head_name" not in form.slots["dossier_data"] and form.slots["dossier_pending"] == "Trần Văn Bình"
+    form.say("đúng")
+    assert form.slots["dossier_data"]["head_name"] == "Trần Văn Bình"

@@ -87,3 +87,22 @@ def test_cli_reads_one_question_a_line_from_stdin():
     first, second = (json.loads(line) for line in lines)
     assert first["results"][0]["code"] == "3.000347" and first["confident"]
     assert not second["confident"]
+
+
+def test_no_folk_term_leads_a_citizen_to_an_organisations_procedure():
+    """Every folk term, asked alone, is answered with a procedure for citizens, or honestly not at all."""
+    from bot.vietnamese import fold
+    from knowledge.catalogue import folk_terms_raw
+
+    wrong = []
+    for folk, _ in folk_terms_raw():
+        result = search(folk)
+        if result.confident and "doi voi to chuc" in fold(result.results[0].name.lower()) and "to chuc" not in fold(folk):
+            wrong.append((folk, result.results[0].code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("question", "code"), [("làm sổ đỏ lần đầu", "1.013978"), ("đóng cửa hàng", "1.001266")])
+def test_aliases_reach_the_citizens_procedure(question, code):
+    result = search(question)
+    assert result.confident and result.results[0].code == code
