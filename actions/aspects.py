@@ -37,6 +37,20 @@ def detection_phrases() -> list[tuple[str, Aspect]]:
             if aspect != NO_ASPECT and use in {"strip", "detect"}]
 
 
+@lru_cache(maxsize=1)
+def all_phrases() -> list[str]:
+    """Every phrase of the lexicon, folded, longest first."""
+    return sorted({canonical(phrase).lower() for phrase, _, _ in lexicon("aspects")}, key=len, reverse=True)
+
+
+def without_aspect_phrases(text: str) -> list[str]:
+    """The folded words of ``text`` once every way of asking about an aspect is taken out."""
+    padded = f" {canonical(text or '').lower()} "
+    for phrase in all_phrases():
+        padded = padded.replace(f" {phrase} ", " ")
+    return padded.split()
+
+
 def aspect_in(text: str) -> Aspect | None:
     """The first aspect phrase in ``text`` (whole words, folded), if any."""
     padded = f" {canonical(text or '').lower()} "

@@ -30,6 +30,7 @@ from dossiers.answers import Meaning, folded, means
 from dossiers.drafts import checklist
 from dossiers.forms import FORMS, SAME_AS, Form, cross_check, form_for
 from dossiers.privacy import mask_pii
+from dossiers.retention import ERASE_MARK
 from dossiers.status import DossierStatus
 from knowledge.catalogue import get_procedure
 from knowledge.search import search
@@ -355,7 +356,7 @@ class ActionDeleteProfile(Action):
         if not deletion_confirmed(tracker):
             return ask_to_confirm_deletion(dispatcher)
         count = await run_in_threadpool(citizens.delete_personal_data, tracker.sender_id)
-        dispatcher.utter_message(text=m.PROFILE_DELETED.format(count=count))
+        dispatcher.utter_message(text=m.PROFILE_DELETED.format(count=count), json_message={ERASE_MARK: True})
         return [*reset_slots(), SlotSet("delete_pending", None)]
 
 

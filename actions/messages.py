@@ -132,7 +132,7 @@ DELETE_CONFIRM = (
     "Việc này không hoàn tác được."
 )
 DELETE_CONFIRM_BUTTONS = [("Xóa hết", '/delete_profile{"confirm": "yes"}'), ("Không xóa", "/deny")]
-PROFILE_DELETED = "Đã xóa toàn bộ thông tin cá nhân và hồ sơ nháp của bạn ({count} mục). Tôi sẽ không dùng lại các thông tin này."
+PROFILE_DELETED = "Đã xóa toàn bộ thông tin cá nhân, hồ sơ nháp ({count} mục) và lịch sử trò chuyện của bạn. Tôi sẽ không dùng lại các thông tin này."
 STATUS_ASK_CODE = "Bạn cho tôi mã hồ sơ, dạng HS-2026-000123."
 STATUS_NOT_FOUND = "Không tìm thấy hồ sơ {code} của bạn. Bạn kiểm tra lại mã hồ sơ."
 STATUS_REPORT = "Hồ sơ {code} ({procedure}): {status}."

@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from actions import answers
 from actions import messages as m
-from actions.aspects import Aspect, detect_aspect
+from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
+from bot.vietnamese import canonical
 from knowledge.catalogue import get_procedure
 from knowledge.search import CLOSE_VARIANT, SearchResult, search
 from storage import analytics
@@ -62,6 +63,17 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
         dispatcher.utter_message(text=m.SUGGESTIONS_INTRO, buttons=procedure_buttons([h.code for h in result.results[:3]]))
 
 
+# A follow-up names another procedure when, its aspect words taken out, at least this many of its
+# words are words of that procedure's name ("thẻ căn cước bị mất thì mất bao lâu" -> "Cấp lại thẻ căn
+# cước"); a search hit on what is left of "có nộp online được không" is not a new topic.
+NAMING_WORDS = 2
+
+
+def names_procedure(text: str, name: str) -> bool:
+    left = set(without_aspect_phrases(text))
+    return len(left & set(canonical(name).lower().split())) >= NAMING_WORDS
+
+
 class ActionAnswerProcedure(Action):
     """Find the procedure a citizen means; answer, clarify between variants, or say honestly we are unsure."""
 
@@ -73,7 +85,10 @@ class ActionAnswerProcedure(Action):
         if chosen:  # a button: answer what was asked before the choice, if anything
             return answer(dispatcher, chosen, tracker.get_slot("pending_aspect"))
         question = tracker.latest_message.get("text") or ""
+        aspect, current = detect_aspect(tracker), tracker.get_slot("current_procedure")
         result = await run_in_threadpool(search, question)
+        if aspect and current and not (result.confident and names_procedure(question, result.results[0].name)):
+            return answer(dispatcher, current, aspect)  # a follow-up the NLU took for a new question
         await run_in_threadpool(analytics.record_question, question,
                                 result.results[0].code if result.confident else None, result.confident)
         if not result.confident:
@@ -85,9 +100,9 @@ class ActionAnswerProcedure(Action):
         if close:
             options = [h.code for h in [top, *close][:4]]
             dispatcher.utter_message(text=m.CLARIFY, buttons=procedure_buttons(options))
-            return [SlotSet("clarify_options", options), SlotSet("pending_aspect", detect_aspect(tracker)),
+            return [SlotSet("clarify_options", options), SlotSet("pending_aspect", aspect),
                     SlotSet("current_procedure", None)]
-        events = answer(dispatcher, top.code, detect_aspect(tracker))
+        events = answer(dispatcher, top.code, aspect)
         if result.variants:
             dispatcher.utter_message(text=m.OTHER_VARIANTS, buttons=procedure_buttons([h.code for h in result.variants[:3]]))
         return events
@@ -113,7 +128,8 @@ class ActionAnswerAspect(Action):
                                      else m.CLARIFY, buttons=procedure_buttons(options))
             return [SlotSet("pending_aspect", asked)]
         result = await run_in_threadpool(search, text)
-        code = result.results[0].code if result.confident else tracker.get_slot("current_procedure")
+        named = result.results[0].code if result.confident and names_procedure(text, result.results[0].name) else None
+        code = named or tracker.get_slot("current_procedure")
         if not code:
             if result.results:  # content words but no confident match: the best options, never a dead end
                 reply_not_confident(dispatcher, result)

@@ -18,6 +18,7 @@ from bot.vietnamese import clean_text
 from connectors import messages as msg
 from connectors.settings import GatewaySettings
 from connectors.turn import Inbound, Reply, from_rasa
+from dossiers.retention import ERASE_MARK, erase_conversation
 from storage import handover
 
 logger = logging.getLogger(__name__)
@@ -58,14 +59,18 @@ class Core:
             if queued["status"] == "active":
                 # An officer is serving this conversation: the bot stays silent.
                 return await run_in_threadpool(officer_replies, conversation)
-        replies = await self.ask_rasa(inbound.channel, conversation, cleaned)
-        if queued:
+        replies, erase = await self.ask_rasa(inbound.channel, conversation, cleaned)
+        if queued and not erase:
             for r in replies:
                 if r.text:
                     await run_in_threadpool(handover.add_transcript, queued["id"], "bot", r.text)
+        if erase:  # the citizen confirmed "xóa thông tin của tôi"; Rasa has saved the turn, so nothing comes back
+            await run_in_threadpool(erase_conversation, conversation)
+            return replies
         return await run_in_threadpool(officer_replies, conversation) + replies
 
-    async def ask_rasa(self, channel: str, conversation: str, text: str) -> list[Reply]:
+    async def ask_rasa(self, channel: str, conversation: str, text: str) -> tuple[list[Reply], bool]:
+        """The core's replies, and whether it asks for the conversation to be erased everywhere."""
         try:
             response = await self.http.post(
                 f"{self.settings.rasa_url}/webhooks/rest/webhook",
@@ -76,12 +81,13 @@ class Core:
             messages: list[dict[str, Any]] = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             logger.warning("core unavailable: %s", type(exc).__name__)
-            return [Reply(text=msg.CORE_UNAVAILABLE)]
+            return [Reply(text=msg.CORE_UNAVAILABLE)], False
         if not messages:
             # Rasa answers nothing when a custom action failed (e.g. the action server is down).
             logger.warning("core returned no reply")
-            return [Reply(text=msg.CORE_UNAVAILABLE)]
-        return from_rasa(messages)
+            return [Reply(text=msg.CORE_UNAVAILABLE)], False
+        erase = any((m.get("custom") or {}).get(ERASE_MARK) for m in messages)
+        return from_rasa(messages), erase
 
 
 def get_core(request: Request) -> Core:

@@ -92,6 +92,7 @@ def latest_model() -> Path:
 
 HEALTH_PATHS = {"actions": "/health", "rasa": "/status", "gateway": "/healthz"}
 STATUS_FILE = "supervisor.json"
+RETENTION_FIRST_S, RETENTION_EVERY_S = 60, 24 * 3600
 START_TIMEOUTS = {"actions": 120, "rasa": 240, "gateway": 60}
 
 
@@ -135,11 +136,22 @@ class Services:
             status = {name: {"pid": p.pid, "restarts": self.restarts.get(name, 0)} for name, p in self.processes.items()}
         (self.run_dir / STATUS_FILE).write_text(json.dumps(status))
 
+    def run_retention(self) -> None:
+        """The daily purge of old conversations (``python -m dossiers.retention``), logged with the rest."""
+        with open(self.log_dir / "retention.log", "ab") as log:
+            subprocess.run([str(PYTHON), "-m", "dossiers.retention"], cwd=ROOT, env=self.env, stdout=log,
+                           stderr=subprocess.STDOUT, timeout=600, check=False)
+
     def supervise(self, stopping: threading.Event) -> None:
-        """Restart any process that dies, with back-off (1 s, 2 s, 4 s … 30 s; reset after a minute up)."""
+        """Restart any process that dies, with back-off (1 s, 2 s, 4 s … 30 s; reset after a minute up);
+        run the retention job a minute after start and then daily."""
         backoff: dict[str, float] = {}
         started: dict[str, float] = {name: time.monotonic() for name in self.processes}
+        next_retention = time.monotonic() + RETENTION_FIRST_S
         while not stopping.wait(0.5):
+            if time.monotonic() >= next_retention:
+                threading.Thread(target=self.run_retention, name="retention", daemon=True).start()
+                next_retention = time.monotonic() + RETENTION_EVERY_S
             with self.lock:
                 dead = [(name, p) for name, p in self.processes.items() if p.poll() is not None]
             for name, process in dead:

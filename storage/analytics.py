@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, func, select
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, delete, func, select, update
 
 from dossiers.privacy import mask_pii
 from storage.db import engine, metadata, now
@@ -46,6 +46,18 @@ def record_feedback(sender_id: str, rating: int, procedure_code: str | None, que
             sender_id=sender_id, rating=rating, procedure_code=procedure_code,
             question=mask_pii(question)[:STORED_QUESTION_CHARS] if question else None, at=now(),
         ))
+
+
+def delete_feedback(sender_id: str) -> int:
+    with engine().begin() as conn:
+        return conn.execute(delete(feedback).where(feedback.c.sender_id == sender_id)).rowcount
+
+
+def forget_feedback_text_before(cutoff: datetime) -> int:
+    """Ratings older than ``cutoff`` keep their score, lose the question text and who gave them."""
+    with engine().begin() as conn:
+        return conn.execute(update(feedback).where(feedback.c.at < cutoff, feedback.c.question.is_not(None))
+                            .values(question=None, sender_id="")).rowcount
 
 
 def analytics(since: datetime, until: datetime, top: int = 10) -> dict[str, Any]:

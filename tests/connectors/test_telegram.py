@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from actions import answers
 from knowledge.catalogue import get_procedure
 from tests.conftest import CHANNEL_ENV
 from tests.connectors.fakes import telegram_callback_update, telegram_text_update, wait_until
@@ -42,7 +43,7 @@ def test_button_callback_answers_the_aspect(stack, fakes):
     webhook(stack, telegram_callback_update(3, 5002, fee_key))
     wait_until(lambda: telegram.sent("answerCallbackQuery"))
     fee = wait_until(lambda: [m for m in telegram.sent("sendMessage", 5002) if "Lệ phí:" in m["text"]])[0]
-    assert get_procedure("1.000894").ways[0].fee in fee["text"]
+    assert answers.way_fee(get_procedure("1.000894").ways[0]) in fee["text"]
 
 
 def test_forged_webhook_is_rejected(stack, fakes):

@@ -73,3 +73,22 @@ def test_keyboard_only_use(stack):
         page.wait_for_function("document.querySelectorAll('.dvc-msg.dvc-bot').length > 1", timeout=30_000)
         page.keyboard.press("Escape")
         assert page.is_visible(".dvc-toggle")
+
+
+def test_a_long_answer_is_shown_from_its_start_and_no_glyph_needs_an_emoji_font(stack):
+    with browser_page() as page:
+        page.goto(stack.url("gateway") + "/")
+        page.click(".dvc-toggle")
+        page.wait_for_selector(".dvc-msg.dvc-bot")
+        for question in ("đăng ký thường trú", "cần giấy tờ gì"):  # the papers answer is taller than the log
+            ask(page, question)
+        top_visible = page.evaluate("""() => {
+            const log = document.querySelector('.dvc-log');
+            const answers = document.querySelectorAll('.dvc-msg.dvc-bot');
+            const last = answers[answers.length - 1];
+            return last.offsetTop - log.offsetTop >= log.scrollTop - 1 &&
+                   last.offsetTop - log.offsetTop <= log.scrollTop + log.clientHeight;
+        }""")
+        assert top_visible  # the start of the answer, not its end
+        visible = page.inner_text(".dvc-root")
+        assert not [ch for ch in visible if ord(ch) >= 0x1F000], "emoji the kiosk font cannot draw"

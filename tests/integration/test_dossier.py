@@ -2,6 +2,7 @@
 
 import io
 import json
+import sqlite3
 import urllib.request
 import uuid
 
@@ -134,8 +135,13 @@ def test_profile_is_saved_with_consent_and_prefills_the_next_form(stack, chat):
     assert texts(asked) == m.DELETE_CONFIRM  # confirmed first: nothing is gone yet
     assert ADULT["full_name"] in texts(chat(sender, "thong tin cua toi"))
     confirm = next(b["payload"] for b in asked[0]["buttons"] if b["title"] == "Xóa hết")
+    trackers = sqlite3.connect(stack.env["TRACKER_DB_NAME"])
+    typed = "SELECT count(*) FROM events WHERE sender_id = ? AND data LIKE ?"
+    assert trackers.execute(typed, (f"rest:{sender}", f"%{ADULT['id_number']}%")).fetchone()[0] > 0
     deleted = texts(chat(sender, confirm))
     assert deleted.startswith("Đã xóa toàn bộ thông tin cá nhân")
+    # Rasa's tracker store no longer holds anything the citizen typed (the CCCD included).
+    assert trackers.execute("SELECT count(*) FROM events WHERE sender_id = ?", (f"rest:{sender}",)).fetchone()[0] == 0
     assert texts(chat(sender, "thông tin của tôi")) == m.PROFILE_EMPTY
 
 

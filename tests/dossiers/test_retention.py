@@ -1,0 +1,72 @@
+"""Deletion everywhere and retention, on a tracker store with Rasa's own events table."""
+
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from dossiers import retention
+from dossiers.settings import dossier_settings
+
+# The table Rasa 3.6's SQLTrackerStore creates (rasa/core/tracker_store.py).
+RASA_EVENTS = """CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255)
+NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"""
+
+
+@pytest.fixture()
+def trackers(tmp_path, monkeypatch, app_db):
+    path = tmp_path / "trackers.db"
+    with sqlite3.connect(path) as db:
+        db.execute(RASA_EVENTS)
+    monkeypatch.setenv("TRACKER_DB_NAME", str(path))
+    dossier_settings.cache_clear()
+    yield path
+    dossier_settings.cache_clear()
+
+
+def add_events(path, sender, age_days, texts):
+    at = time.time() - age_days * 86400
+    with sqlite3.connect(path) as db:
+        for text in texts:
+            db.execute("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, ?)",
+                       (sender, at, f'{{"text": "{text}"}}'))
+
+
+def events_of(path, sender):
+    with sqlite3.connect(path) as db:
+        return [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))]
+
+
+def test_erasing_a_conversation_removes_it_everywhere(trackers):
+    from storage import analytics, citizens, handover
+
+    me, other = "web:me", "web:other"
+    add_events(trackers, me, 0, ["số CCCD của tôi 079192012345", "xóa thông tin của tôi"])
+    add_events(trackers, other, 0, ["đăng ký khai sinh"])
+    citizens.save_profile(me, {"id_number": "079192012345"})
+    citizens.create_dossier(me, "1.004873", "f", {"purpose": "Kết hôn"})
+    handover.open_handover("web", me, [("citizen", "cho tôi gặp cán bộ")])
+    analytics.record_feedback(me, 5, "1.004873", "giấy độc thân")
+    assert retention.erase_conversation(me) >= 6
+    assert events_of(trackers, me) == [] and len(events_of(trackers, other)) == 1
+    assert citizens.get_profile(me) is None and handover.active_handover(me) is None
+    assert analytics.analytics(datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC))["ratings"] == 0
+
+
+def test_purge_keeps_only_what_is_younger_than_the_retention_period(trackers):
+    from storage import analytics, handover
+    from storage.db import engine
+
+    add_events(trackers, "web:old", 40, ["tôi ở Số 5 Lê Lợi"])
+    add_events(trackers, "web:recent", 1, ["đăng ký tạm trú"])
+    closed = handover.open_handover("web", "web:old", [("citizen", "alo")])
+    handover.close_handover(closed)
+    with engine().begin() as conn:
+        conn.execute(handover.handovers.update().values(closed_at=datetime.now(UTC) - timedelta(days=40)))
+        conn.execute(analytics.questions.insert().values(question="sđt 0912 345 678", confident=False, at=datetime.now(UTC)))
+    counts = retention.purge(timedelta(days=30))
+    assert counts["tracker_events"] == 1 and counts["handovers"] == 1 and counts["questions_masked"] == 1
+    assert events_of(trackers, "web:old") == [] and events_of(trackers, "web:recent")
+    report = analytics.analytics(datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC))
+    assert report["unanswered_questions"][0]["question"] == "sđt 091* *** 678"
