@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from actions import answers
 from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
-from bot.vietnamese import canonical
+from bot.vietnamese import canonical, lexicon
 from knowledge.catalogue import get_procedure
 from knowledge.search import CLOSE_VARIANT, SearchResult, search
 from storage import analytics
@@ -69,8 +70,13 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
 NAMING_WORDS = 2
 
 
+@lru_cache(maxsize=1)
+def fillers() -> frozenset[str]:
+    return frozenset(canonical(row[0]).lower() for row in lexicon("fillers"))
+
+
 def names_procedure(text: str, name: str) -> bool:
-    left = set(without_aspect_phrases(text))
+    left = set(without_aspect_phrases(text)) - fillers()
     return len(left & set(canonical(name).lower().split())) >= NAMING_WORDS
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.vietnamese import clean_text
 from connectors import messages as msg
+from connectors.ratelimit import RateLimits
 from connectors.settings import GatewaySettings
 from connectors.turn import Inbound, Reply, from_rasa
 from dossiers.retention import ERASE_MARK, erase_conversation
@@ -34,6 +35,10 @@ class Core:
 
     settings: GatewaySettings
     http: httpx.AsyncClient
+    limits: RateLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limits = RateLimits(self.settings)
 
     def local_reply(self, text: str) -> str | None:
         """A reply the gateway gives itself for input the core should never see, else None."""
@@ -53,6 +58,8 @@ class Core:
         reply = self.local_reply(cleaned)
         if reply is not None:
             return [Reply(text=reply)]
+        if not self.limits.conversation_allowed(conversation):
+            return [Reply(text=msg.RATE_LIMITED)]
         queued = await run_in_threadpool(handover.active_handover, conversation)
         if queued:
             await run_in_threadpool(handover.add_transcript, queued["id"], "citizen", cleaned)

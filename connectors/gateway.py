@@ -13,12 +13,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from connectors import messages as msg
 from connectors.api import analytics, dossiers, health, kiosk, officer, rest, telegram, web, zalo
 from connectors.conversations import TOKEN_HEADER
 from connectors.core import Core
 from connectors.limits import BodyLimit, Limit
+from connectors.security import SecurityHeaders
 from connectors.settings import GatewaySettings
 from dossiers.privacy import mask_logs
 
@@ -38,21 +40,30 @@ async def start_telegram(core: Core):
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    async with httpx.AsyncClient(transport=app.state.transport) as client:
-        app.state.core = Core(app.state.settings, client)
-        app.state.telegram = await start_telegram(app.state.core)
-        try:
-            yield
-        finally:
-            if app.state.telegram is not None:
-                await app.state.telegram.stop()
-                await app.state.telegram.shutdown()
+    if app.state.core.http.is_closed:  # started again (test harnesses run the lifespan per request)
+        app.state.core.http = httpx.AsyncClient(transport=app.state.transport)
+    app.state.telegram = await start_telegram(app.state.core)
+    try:
+        yield
+    finally:
+        if app.state.telegram is not None:
+            await app.state.telegram.stop()
+            await app.state.telegram.shutdown()
+        await app.state.core.http.aclose()
+
+
+class InvalidRequest(BaseModel):
+    """What a 422 says: which fields were wrong, never the (possibly huge) input itself."""
+
+    detail: str
+    fields: list[str]
 
 
 async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """A clear 422 in Vietnamese and English, without echoing the (possibly huge) input."""
+    """A clear 422 in Vietnamese and English, without echoing the input."""
     fields = sorted({".".join(str(p) for p in e.get("loc", [])) for e in exc.errors()})
-    return JSONResponse(status_code=422, content={"detail": "Yêu cầu không hợp lệ (invalid request)", "fields": fields})
+    body = InvalidRequest(detail="Yêu cầu không hợp lệ (invalid request)", fields=fields)
+    return JSONResponse(status_code=422, content=body.model_dump())
 
 
 def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
@@ -61,12 +72,15 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
     app = FastAPI(title="Trợ lý ảo Dịch vụ công — gateway", lifespan=lifespan)
     app.state.settings = settings or GatewaySettings()
     app.state.transport = transport
+    app.state.core = Core(app.state.settings, httpx.AsyncClient(transport=transport))
+    app.state.telegram = None
     for module in (rest, health, officer, analytics, dossiers, web, kiosk, telegram, zalo):
-        app.include_router(module.router)
+        app.include_router(module.router, responses={422: {"model": InvalidRequest}})
     app.add_exception_handler(RequestValidationError, invalid_request)
     settings = app.state.settings
     app.add_middleware(BodyLimit, default=Limit(settings.max_body_bytes, msg.BODY_TOO_LARGE),
                        per_path={"/kiosk/speech": Limit(settings.max_audio_bytes, msg.AUDIO_TOO_LONG)})
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     # Portals that embed the widget call the gateway from their own origin.
     app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", TOKEN_HEADER], max_age=600)

@@ -10,4 +10,5 @@ AUDIO_UNREADABLE = "Không đọc được đoạn ghi âm. Bạn vui lòng th�
 AUDIO_NOT_UNDERSTOOD = "Xin lỗi, tôi chưa nghe rõ. Bạn vui lòng nói lại hoặc gõ câu hỏi."
 CONVERSATION_EXPIRED = "Phiên trò chuyện không hợp lệ hoặc đã hết hạn. Bạn vui lòng tải lại trang để bắt đầu phiên mới."
 CONVERSATION_MISMATCH = "Tin nhắn không thuộc phiên trò chuyện này."
+RATE_LIMITED = "Bạn gửi nhanh quá. Bạn vui lòng đợi khoảng một phút rồi hỏi tiếp nhé."
 BODY_TOO_LARGE = "Nội dung gửi lên quá lớn. Bạn vui lòng gửi tin nhắn ngắn hơn."

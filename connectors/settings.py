@@ -28,6 +28,10 @@ class GatewaySettings(BaseSettings):
     allowed_origins: str = ""  # comma-separated origins of the portals that embed the widget
     max_body_bytes: int = 256 * 1024  # larger request bodies are refused before they are read
     max_audio_bytes: int = 10 * 1024 * 1024  # the kiosk's recordings (~5 min of 16 kHz mono WAV)
+    rate_limit_conversation: str = "30/minute"  # messages of one conversation, any channel
+    rate_limit_address: str = "300/minute"  # requests to public routes from one address (offices share one)
+    rate_limit_storage: str = "memory://"  # redis://host:6379 to share the counts between replicas
+    frame_ancestors: str = "'self'"  # CSP frame-ancestors: the portals allowed to frame our pages
 
     telegram_bot_token: SecretStr = SecretStr("")  # empty: Telegram off
     telegram_secret_token: SecretStr = SecretStr("")

@@ -27,6 +27,9 @@ CHANNEL_ENV = {
     "ZALO_ACCESS_TOKEN": "access-0",
     "ZALO_REFRESH_TOKEN": "refresh-0",
     "ALLOWED_ORIGINS": f"http://127.0.0.1:{PORTAL_ORIGIN_PORT}",
+    # The suite plays many citizens from one address, some filling whole forms in seconds.
+    "RATE_LIMIT_CONVERSATION": "600/minute",
+    "RATE_LIMIT_ADDRESS": "100000/minute",
 }
 
 

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from connectors import messages as msg
+from connectors.ratelimit import limit_client_address
 from connectors.settings import GatewaySettings, get_settings
 from connectors.speech import decode_wav, speech_to_text, text_to_speech
 
-router = APIRouter(prefix="/kiosk", tags=["kiosk"])
+router = APIRouter(prefix="/kiosk", tags=["kiosk"], dependencies=[Depends(limit_client_address)])
 
 
 @router.post("/speech")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -13,6 +13,8 @@ from connectors.core import Core, get_core
 from connectors.delivery import push_officer_replies
 from storage import handover as queue
 
+# Ids are SQL integers: anything else is a 422, never an overflow in the database driver.
+HandoverId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 router = APIRouter(prefix="/officer", tags=["officer"], dependencies=[Depends(require_staff)])
 
 
@@ -35,7 +37,7 @@ def list_conversations(status: str | None = "waiting") -> list[dict[str, Any]]:
 
 
 @router.post("/conversations/{handover_id}/reply")
-async def reply(handover_id: int, body: OfficerReply, request: Request, core: Core = Depends(get_core)) -> dict[str, Any]:
+async def reply(handover_id: HandoverId, body: OfficerReply, request: Request, core: Core = Depends(get_core)) -> dict[str, Any]:
     """Record the reply and deliver it: pushed at once to Telegram and Zalo users, queued for REST clients."""
     if (await run_in_threadpool(existing, handover_id))["status"] == "closed":
         raise HTTPException(409, "Conversation is closed")
@@ -46,7 +48,7 @@ async def reply(handover_id: int, body: OfficerReply, request: Request, core: Co
 
 
 @router.post("/conversations/{handover_id}/close")
-def close(handover_id: int) -> dict[str, str]:
+def close(handover_id: HandoverId) -> dict[str, str]:
     existing(handover_id)
     queue.close_handover(handover_id)
     return {"status": "closed"}

@@ -15,9 +15,10 @@ from starlette.concurrency import run_in_threadpool
 from connectors import messages as msg
 from connectors.conversations import channel_of, new_conversation, signing_key, verified_id
 from connectors.core import Core, get_core, officer_replies
+from connectors.ratelimit import limit_client_address
 from connectors.turn import Inbound, to_rest
 
-router = APIRouter(tags=["rest"])
+router = APIRouter(tags=["rest"], dependencies=[Depends(limit_client_address)])
 
 
 class RestMessage(BaseModel):

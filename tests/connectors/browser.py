@@ -16,13 +16,16 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 @contextlib.contextmanager
-def browser_page() -> Iterator:
-    """A fresh headless Chromium page (new user-data-dir); records every request URL on page.requests."""
+def browser_page(bypass_csp: bool = True) -> Iterator:
+    """A fresh headless Chromium page (new user-data-dir); records every request URL on page.requests.
+    Playwright's waiting helpers evaluate strings, which our pages' CSP forbids: tests bypass the policy
+    unless they check the page under it (then they wait on selectors only)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not shutil.which("chromium"):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as profile, sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS)
+        context = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
+                                                       bypass_csp=bypass_csp)
         page = context.new_page()
         page.requests = []
         page.on("request", lambda request: page.requests.append(request.url))

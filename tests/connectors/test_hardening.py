@@ -144,3 +144,25 @@ def test_cors_allows_only_the_configured_portals(gateway):
     assert "x-conversation-token" in allowed.headers["access-control-allow-headers"].lower()
     refused = client.options("/webhooks/rest/webhook", headers={"Origin": "https://evil.test", **preflight})
     assert "access-control-allow-origin" not in refused.headers
+
+
+def test_one_conversation_and_one_address_are_limited_politely(gateway):
+    core = FakeCore()
+    client = gateway(core, rate_limit_conversation="3/minute", rate_limit_address="6/minute")
+    replies = [chat(client, "u-fast", f"câu hỏi {i}")[0]["text"] for i in range(4)]
+    assert replies[:3] == ["Chào bạn"] * 3 and replies[3] == msg.RATE_LIMITED and len(core.sent) == 3
+    assert chat(client, "u-other", "xin chào")[0]["text"] == "Chào bạn"  # another conversation still chats
+    chat(client, "u-third", "xin chào")
+    refused = client.post("/webhooks/rest/webhook", json={"sender": "u-4", "message": "x"})
+    assert refused.status_code == 429 and refused.json()["detail"] == msg.RATE_LIMITED
+
+
+def test_pages_carry_a_policy_without_inline_script(gateway):
+    client = gateway(FakeCore(), frame_ancestors="'self' https://dichvucong.example.gov.vn")
+    page = client.get("/")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'self' https://dichvucong.example.gov.vn" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in page.text  # nothing inline that the policy would block
+    assert "content-security-policy" not in client.get("/widget.js").headers

@@ -92,3 +92,17 @@ def test_a_long_answer_is_shown_from_its_start_and_no_glyph_needs_an_emoji_font(
         assert top_visible  # the start of the answer, not its end
         visible = page.inner_text(".dvc-root")
         assert not [ch for ch in visible if ord(ch) >= 0x1F000], "emoji the kiosk font cannot draw"
+
+
+def test_the_widget_works_under_the_pages_content_security_policy(stack):
+    with browser_page(bypass_csp=False) as page:
+        violations = []
+        page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+        page.goto(stack.url("gateway") + "/")
+        page.click(".dvc-toggle")
+        page.wait_for_selector(".dvc-msg.dvc-bot")  # the greeting came through the policy
+        page.fill(".dvc-form input", "dang ky tam tru")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".dvc-msg.dvc-bot >> nth=1", timeout=30_000)
+        assert "1.004194" in page.locator(".dvc-msg.dvc-bot").nth(1).inner_text()
+        assert violations == []
