@@ -16,6 +16,7 @@ DEFAULT_PORTS = {"rasa": 5005, "actions": 5055, "gateway": 8000}
 class GatewaySettings(BaseSettings):
     rasa_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['rasa']}"
     action_server_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['actions']}"
+    rasa_auth_token: SecretStr = SecretStr("")  # Rasa's --auth-token, for its HTTP API (health check)
     gateway_port: int = DEFAULT_PORTS["gateway"]
     # How the gateway reaches itself (document downloads for Telegram) and how citizens reach it (Zalo links).
     gateway_internal_url: str = ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -49,6 +50,9 @@ def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     }
     for key, value in defaults.items():
         env.setdefault(key, value)
+    # Rasa's HTTP API (/model/parse, /conversations…) answers only requests carrying this token: the
+    # gateway's health check does; its channel webhook is reached on the loopback/internal network only.
+    env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(24))
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
     env.setdefault("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
     env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}")
@@ -61,7 +65,7 @@ def commands(env: dict[str, str], model: Path) -> dict[str, list[str]]:
         "rasa": [
             str(RASA_BIN), "run", "--model", str(model), "--endpoints", env.get("RASA_ENDPOINTS", "bot/endpoints.yml"),
             "--credentials", "bot/credentials.yml", "--port", env["RASA_PORT"], "-i", "127.0.0.1",
-            "--enable-api",
+            "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
         ],
         "gateway": [
             str(PYTHON), "-m", "uvicorn", "--factory", "connectors.gateway:create_app", "--host", "127.0.0.1",
@@ -106,6 +110,10 @@ class Services:
     restarts: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
+    def health_url(self, name: str) -> str:
+        query = f"?token={self.env['RASA_AUTH_TOKEN']}" if name == "rasa" else ""
+        return self.url(name) + HEALTH_PATHS[name] + query
+
     def url(self, name: str) -> str:
         port = {"rasa": "RASA_PORT", "actions": "ACTION_PORT", "gateway": "GATEWAY_PORT"}[name]
         return f"http://127.0.0.1:{self.env[port]}"
@@ -121,7 +129,7 @@ class Services:
         with self.lock:
             self.processes[name] = process
         (self.run_dir / f"{name}.pid").write_text(f"{process.pid}\n")
-        wait_for(self.url(name) + HEALTH_PATHS[name], START_TIMEOUTS[name], {name: process})
+        wait_for(self.health_url(name), START_TIMEOUTS[name], {name: process})
         self.write_status()
 
     def stop(self, name: str) -> None:

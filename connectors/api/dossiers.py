@@ -13,7 +13,7 @@ from connectors.api.auth import require_staff
 from dossiers.drafts import checklist, draft_json
 from dossiers.pdf import declaration_pdf
 from dossiers.status import DossierStatus
-from storage import citizens
+from storage import audit, citizens
 
 router = APIRouter(tags=["dossiers"])
 
@@ -47,8 +47,8 @@ class StatusUpdate(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="e.g. which paper is missing")
 
 
-@router.patch("/officer/dossiers/{code}", dependencies=[Depends(require_staff)])
-def update_status(code: str, body: StatusUpdate) -> dict[str, Any]:
+@router.patch("/officer/dossiers/{code}")
+def update_status(code: str, body: StatusUpdate, actor: str = Depends(require_staff)) -> dict[str, Any]:
     """For the one-stop system or an officer: set the status and a note the citizen will see."""
     if citizens.get_dossier(code) is None:
         raise HTTPException(404, "No such dossier")
@@ -56,5 +56,6 @@ def update_status(code: str, body: StatusUpdate) -> dict[str, Any]:
     if status is None:
         raise HTTPException(422, f"status must be one of {STATUS_CHOICES}")
     draft = draft_json(citizens.set_dossier_status(code, status, body.note))
+    audit.record(actor, "dossier_status", draft["code"], status.value)
     # The status record only: the declaration's personal data is not echoed to staff clients.
     return {key: draft[key] for key in ("code", "form", "procedure", "status", "status_code", "note")}

@@ -18,9 +18,9 @@ SUPERVISOR_STATUS = "run/supervisor.json"
 router = APIRouter(tags=["health"])
 
 
-async def _probe(client: httpx.AsyncClient, url: str) -> str:
+async def _probe(client: httpx.AsyncClient, url: str, params: dict[str, str] | None = None) -> str:
     try:
-        response = await client.get(url, timeout=2.0)
+        response = await client.get(url, params=params, timeout=2.0)
         return "ok" if response.status_code == 200 else f"http {response.status_code}"
     except httpx.HTTPError as exc:
         return f"down ({type(exc).__name__})"
@@ -29,7 +29,8 @@ async def _probe(client: httpx.AsyncClient, url: str) -> str:
 @router.get("/healthz")
 async def healthz(response: Response, core: Core = Depends(get_core)) -> dict[str, object]:
     checks = {
-        "rasa": await _probe(core.http, f"{core.settings.rasa_url}/status"),
+        "rasa": await _probe(core.http, f"{core.settings.rasa_url}/status",
+                             {"token": core.settings.rasa_auth_token.get_secret_value()}),
         "action_server": await _probe(core.http, f"{core.settings.action_server_url}/health"),
     }
     healthy = all(v == "ok" for v in checks.values())

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from connectors.api.auth import require_staff
 from connectors.core import Core, get_core
 from connectors.delivery import push_officer_replies
+from storage import audit
 from storage import handover as queue
 
 # Ids are SQL integers: anything else is a 422, never an overflow in the database driver.
@@ -42,13 +43,15 @@ async def reply(handover_id: HandoverId, body: OfficerReply, request: Request, c
     if (await run_in_threadpool(existing, handover_id))["status"] == "closed":
         raise HTTPException(409, "Conversation is closed")
     queued = await run_in_threadpool(queue.officer_reply, handover_id, body.officer, body.text)
+    await run_in_threadpool(audit.record, body.officer, "reply", str(handover_id))
     application = getattr(request.app.state, "telegram", None)
     pushed = await push_officer_replies(core, queued, application.bot if application else None)
     return {"status": "active", "pushed": pushed}
 
 
 @router.post("/conversations/{handover_id}/close")
-def close(handover_id: HandoverId) -> dict[str, str]:
+def close(handover_id: HandoverId, actor: str = Depends(require_staff)) -> dict[str, str]:
     existing(handover_id)
     queue.close_handover(handover_id)
+    audit.record(actor, "close", str(handover_id))
     return {"status": "closed"}

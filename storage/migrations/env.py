@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import text
 
 import storage.analytics
+import storage.audit
 import storage.channels
 import storage.citizens
 import storage.handover  # noqa: F401 - every table module, so the metadata is complete

@@ -105,3 +105,18 @@ def test_channels_are_off_until_configured(gateway):
     client = gateway(FakeCore())
     assert client.post("/webhooks/zalo", content=b"{}").status_code == 404
     assert client.post("/webhooks/telegram", json={}).status_code == 404
+
+
+def test_staff_actions_are_audited_without_their_content(gateway):
+    from storage import audit, citizens, handover
+
+    client = gateway(FakeCore())
+    queued = handover.open_handover("rest", "rest:u9", [])
+    client.post(f"/officer/conversations/{queued}/reply", headers=STAFF, json={"text": "Số CCCD 079192012345", "officer": "Lan"})
+    client.post(f"/officer/conversations/{queued}/close", headers=STAFF)
+    code = citizens.create_dossier("rest:u9", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {})["code"]
+    client.patch(f"/officer/dossiers/{code}", headers=STAFF, json={"status": "đã nộp"})
+    logged = [(e["actor"], e["action"], e["target"], e["detail"]) for e in reversed(audit.entries())]
+    assert logged == [("Lan", "reply", str(queued), None), ("officer", "close", str(queued), None),
+                      ("officer", "dossier_status", code, "submitted")]
+    assert "079192012345" not in repr(audit.entries())

@@ -19,12 +19,23 @@ DOMAIN = yaml.safe_load((ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"
 CORE_UNAVAILABLE = "hệ thống đang bận hoặc tạm gián đoạn"
 
 
+def parse_url(stack) -> str:
+    """Rasa's NLU endpoint, with the API token the supervisor gave Rasa (the API refuses requests without it)."""
+    return f"{stack.url('rasa')}/model/parse?token={stack.env['RASA_AUTH_TOKEN']}"
+
+
+def test_rasas_http_api_refuses_requests_without_the_token(stack):
+    status, _ = post_json(f"{stack.url('rasa')}/model/parse", {"text": "xin chào"})
+    assert status == 401
+    assert post_json(f"{stack.url('rasa')}/model/parse?token=wrong", {"text": "xin chào"})[0] == 401
+
+
 def response_text(name: str) -> str:
     return DOMAIN["responses"][name][0]["text"]
 
 
 def intent_of(stack, text: str) -> str:
-    status, body = post_json(f"{stack.url('rasa')}/model/parse", {"text": text})
+    status, body = post_json(parse_url(stack), {"text": text})
     assert status == 200
     return body["intent"]["name"]
 
@@ -52,11 +63,11 @@ def test_unaccented_messages_reach_the_right_intent(stack, text, intent):
 
 
 def test_entities_are_extracted(stack):
-    _, body = post_json(f"{stack.url('rasa')}/model/parse", {"text": "tra cứu hồ sơ HS-2026-000123"})
+    _, body = post_json(parse_url(stack), {"text": "tra cứu hồ sơ HS-2026-000123"})
     assert {"entity": "dossier_code", "value": "HS-2026-000123"}.items() <= next(
         e for e in body["entities"] if e["entity"] == "dossier_code"
     ).items()
-    _, body = post_json(f"{stack.url('rasa')}/model/parse", {"text": "thế còn le phi?"})
+    _, body = post_json(parse_url(stack), {"text": "thế còn le phi?"})
     assert any(e["entity"] == "aspect" and e["value"] == "lệ phí" for e in body["entities"])
 
 

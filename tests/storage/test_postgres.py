@@ -43,7 +43,7 @@ def test_store_works_unchanged_on_postgresql(postgres_url):
     db.configure(postgres_url)
     try:
         assert db.engine().dialect.name == "postgresql"
-        assert current(db.engine()) == "0003"  # migrated on first use
+        assert current(db.engine()) == "0004"  # migrated on first use
         sender = "pg-user"
         citizens.save_profile(sender, {"full_name": "Trần Thị Mai", "id_number": "079192012345"})
         citizens.save_profile(sender, {"phone": "0912345678"})
