@@ -1,0 +1,93 @@
+"""Concurrent conversations through the gateway: turns per second, latency percentiles, errors.
+
+Run: .venv/bin/python benchmarks/load.py [--conversations 20] [--turns 10] [--url http://127.0.0.1:8000]
+Without --url it starts the embedded stack itself (on spare ports, a temporary VAR_DIR) and stops it.
+Each conversation plays a citizen: a greeting, a procedure question, follow-ups, small talk.
+A turn is an error when the gateway answers non-200 or with its "busy" apology.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+APOLOGY = "hệ thống đang bận"
+SCRIPTS = [
+    ["xin chào", "lam giay khai sinh cho con", "can giay to gi", "le phi bao nhieu", "mat bao lau", "nop o dau",
+     "cảm ơn", "đăng ký tạm trú", "nộp trực tuyến được không", "tạm biệt"],
+    ["chào bạn", "doi gplx", "co nop online duoc ko", "ban la ai", "dang ky ket hon", "thế còn lệ phí?",
+     "cần điều kiện gì", "lam cccd o dau", "mất mấy ngày", "cảm ơn nhiều"],
+    ["alo", "mở quán cà phê thì đăng ký kinh doanh ra sao", "hết bao nhiêu tiền", "các bước làm thế nào",
+     "xin giay doc than", "mat phi ko", "nhap hk cho con", "cần mang theo những gì", "kết quả nhận được là gì", "ok"],
+]
+
+
+async def converse(client: httpx.AsyncClient, url: str, sender: str, turns: list[str],
+                   timings: list[float], errors: list[str]) -> None:
+    for text in turns:
+        started = time.perf_counter()
+        try:
+            response = await client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                                         timeout=30)
+            body = response.json() if response.status_code == 200 else []
+            if response.status_code != 200 or any(APOLOGY in (m.get("text") or "") for m in body):
+                errors.append(f"{response.status_code} {text}")
+        except httpx.HTTPError as exc:
+            errors.append(f"{type(exc).__name__} {text}")
+        timings.append((time.perf_counter() - started) * 1000)
+
+
+async def load(url: str, conversations: int, turns: int) -> None:
+    timings: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=conversations, max_keepalive_connections=conversations)
+    async with httpx.AsyncClient(limits=limits) as client:
+        await converse(client, url, "warm-up", SCRIPTS[0][:2], [], [])
+        started = time.perf_counter()
+        await asyncio.gather(*(
+            converse(client, url, f"load-{i}-{time.time_ns()}", (SCRIPTS[i % len(SCRIPTS)] * 2)[:turns], timings, errors)
+            for i in range(conversations)
+        ))
+        elapsed = time.perf_counter() - started
+    timings.sort()
+
+    def pct(q: float) -> float:
+        return timings[min(len(timings) - 1, int(q * len(timings)))]
+
+    print(f"{conversations} conversations x {turns} turns: {len(timings) / elapsed:.1f} turns/s, "
+          f"p50 {statistics.median(timings):.0f} ms, p95 {pct(0.95):.0f} ms, p99 {pct(0.99):.0f} ms, "
+          f"errors {len(errors)}" + (f" (e.g. {errors[0]})" if errors else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--conversations", type=int, nargs="+", default=[20, 100])
+    parser.add_argument("--turns", type=int, default=10)
+    parser.add_argument("--url", help="a running gateway; without it the embedded stack is started")
+    args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        url = args.url
+        if not url:
+            from scripts.run import services
+
+            var = tempfile.mkdtemp(prefix="load-")
+            env = {"VAR_DIR": var, "RASA_PORT": "27005", "ACTION_PORT": "27055", "GATEWAY_PORT": "27000",
+                   "RATE_LIMIT_CONVERSATION": "100000/minute", "RATE_LIMIT_ADDRESS": "1000000/minute"}
+            url = stack.enter_context(services(env)).url("gateway")
+        for conversations in args.conversations:
+            asyncio.run(load(url, conversations, args.turns))
+
+
+if __name__ == "__main__":
+    main()
