@@ -75,9 +75,13 @@ def fillers() -> frozenset[str]:
     return frozenset(canonical(row[0]).lower() for row in lexicon("fillers"))
 
 
+def content_words(text: str) -> set[str]:
+    """The words of a message that could name a procedure: no aspect phrase, no filler."""
+    return set(without_aspect_phrases(text)) - fillers()
+
+
 def names_procedure(text: str, name: str) -> bool:
-    left = set(without_aspect_phrases(text)) - fillers()
-    return len(left & set(canonical(name).lower().split())) >= NAMING_WORDS
+    return len(content_words(text) & set(canonical(name).lower().split())) >= NAMING_WORDS
 
 
 class ActionAnswerProcedure(Action):
@@ -92,9 +96,11 @@ class ActionAnswerProcedure(Action):
             return answer(dispatcher, chosen, tracker.get_slot("pending_aspect"))
         question = tracker.latest_message.get("text") or ""
         aspect, current = detect_aspect(tracker), tracker.get_slot("current_procedure")
+        if aspect and current and len(content_words(question)) < NAMING_WORDS:
+            return answer(dispatcher, current, aspect)  # a follow-up the NLU took for a new question
         result = await run_in_threadpool(search, question)
         if aspect and current and not (result.confident and names_procedure(question, result.results[0].name)):
-            return answer(dispatcher, current, aspect)  # a follow-up the NLU took for a new question
+            return answer(dispatcher, current, aspect)
         await run_in_threadpool(analytics.record_question, question,
                                 result.results[0].code if result.confident else None, result.confident)
         if not result.confident:
@@ -133,9 +139,12 @@ class ActionAnswerAspect(Action):
             dispatcher.utter_message(text=m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[asked].lower()) if asked
                                      else m.CLARIFY, buttons=procedure_buttons(options))
             return [SlotSet("pending_aspect", asked)]
+        current = tracker.get_slot("current_procedure")
+        if current and len(content_words(text)) < NAMING_WORDS:  # "mất bao lâu": nothing to search for
+            return answer(dispatcher, current, aspect)
         result = await run_in_threadpool(search, text)
         named = result.results[0].code if result.confident and names_procedure(text, result.results[0].name) else None
-        code = named or tracker.get_slot("current_procedure")
+        code = named or current
         if not code:
             if result.results:  # content words but no confident match: the best options, never a dead end
                 reply_not_confident(dispatcher, result)
