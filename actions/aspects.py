@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from rasa_sdk import Tracker
 
-from bot.vietnamese import canonical, lexicon
+from bot.vietnamese import canonical, lexicon, phrase_list, without_phrases
 
 
 class Aspect(StrEnum):
@@ -40,15 +40,12 @@ def detection_phrases() -> list[tuple[str, Aspect]]:
 @lru_cache(maxsize=1)
 def all_phrases() -> list[str]:
     """Every phrase of the lexicon, folded, longest first."""
-    return sorted({canonical(phrase).lower() for phrase, _, _ in lexicon("aspects")}, key=len, reverse=True)
+    return sorted(set(phrase_list("aspects")), key=len, reverse=True)
 
 
 def without_aspect_phrases(text: str) -> list[str]:
     """The folded words of ``text`` once every way of asking about an aspect is taken out."""
-    padded = f" {canonical(text or '').lower()} "
-    for phrase in all_phrases():
-        padded = padded.replace(f" {phrase} ", " ")
-    return padded.split()
+    return without_phrases(text, all_phrases())
 
 
 def aspect_in(text: str) -> Aspect | None:

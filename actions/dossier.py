@@ -12,7 +12,6 @@ import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -25,7 +24,7 @@ from actions import messages as m
 from actions.answers import aspect_answer
 from actions.aspects import aspect_in
 from actions.procedures import ActionAnswerProcedure, buttons
-from bot.vietnamese import canonical, fold, lexicon
+from bot.vietnamese import canonical, fold, phrase_list
 from dossiers.answers import Meaning, folded, means
 from dossiers.drafts import checklist
 from dossiers.forms import FORMS, SAME_AS, Form, cross_check, form_for
@@ -127,15 +126,10 @@ def prefill_value(form: Form, key: str, sender_id: str, use_profile: bool) -> st
     return field.default
 
 
-@lru_cache(maxsize=1)
-def form_words() -> list[str]:
-    return [canonical(row[0]).lower() for row in lexicon("form_requests")]
-
-
 def asks_for_a_form(text: str) -> bool:
     """Whether the message asks to fill a declaration ("điền tờ khai …"), not just names a procedure."""
-    padded = f" {canonical(text).lower()} "
-    return any(f" {word} " in padded for word in form_words())
+    padded = f" {canonical(text)} "
+    return any(f" {word} " in padded for word in phrase_list("form_requests"))
 
 
 class ActionStartDossier(Action):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from actions import answers
 from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
-from bot.vietnamese import canonical, lexicon
+from bot.vietnamese import canonical, phrase_list
 from knowledge.catalogue import get_procedure
 from knowledge.search import CLOSE_VARIANT, SearchResult, search
 from storage import analytics
@@ -70,18 +69,14 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
 NAMING_WORDS = 2
 
 
-@lru_cache(maxsize=1)
-def fillers() -> frozenset[str]:
-    return frozenset(canonical(row[0]).lower() for row in lexicon("fillers"))
-
-
 def content_words(text: str) -> set[str]:
     """The words of a message that could name a procedure: no aspect phrase, no filler."""
-    return set(without_aspect_phrases(text)) - fillers()
+    return set(without_aspect_phrases(text)) - set(phrase_list("fillers"))
 
 
-def names_procedure(text: str, name: str) -> bool:
-    return len(content_words(text) & set(canonical(name).lower().split())) >= NAMING_WORDS
+def names_procedure(words: set[str], name: str) -> bool:
+    """Whether a message's content words name the procedure called ``name``."""
+    return len(words & set(canonical(name).split())) >= NAMING_WORDS
 
 
 class ActionAnswerProcedure(Action):
@@ -96,10 +91,11 @@ class ActionAnswerProcedure(Action):
             return answer(dispatcher, chosen, tracker.get_slot("pending_aspect"))
         question = tracker.latest_message.get("text") or ""
         aspect, current = detect_aspect(tracker), tracker.get_slot("current_procedure")
-        if aspect and current and len(content_words(question)) < NAMING_WORDS:
+        words = content_words(question)
+        if aspect and current and len(words) < NAMING_WORDS:
             return answer(dispatcher, current, aspect)  # a follow-up the NLU took for a new question
         result = await run_in_threadpool(search, question)
-        if aspect and current and not (result.confident and names_procedure(question, result.results[0].name)):
+        if aspect and current and not (result.confident and names_procedure(words, result.results[0].name)):
             return answer(dispatcher, current, aspect)
         await run_in_threadpool(analytics.record_question, question,
                                 result.results[0].code if result.confident else None, result.confident)
@@ -140,10 +136,11 @@ class ActionAnswerAspect(Action):
                                      else m.CLARIFY, buttons=procedure_buttons(options))
             return [SlotSet("pending_aspect", asked)]
         current = tracker.get_slot("current_procedure")
-        if current and len(content_words(text)) < NAMING_WORDS:  # "mất bao lâu": nothing to search for
+        words = content_words(text)
+        if current and len(words) < NAMING_WORDS:  # "mất bao lâu": nothing to search for
             return answer(dispatcher, current, aspect)
         result = await run_in_threadpool(search, text)
-        named = result.results[0].code if result.confident and names_procedure(text, result.results[0].name) else None
+        named = result.results[0].code if result.confident and names_procedure(words, result.results[0].name) else None
         code = named or current
         if not code:
             if result.results:  # content words but no confident match: the best options, never a dead end

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "nlu_data" / "lexicon"
@@ -183,6 +183,21 @@ def expand_abbreviations(text: str) -> str:
 def canonical(text: str) -> str:
     """The form every matcher compares: normalised, abbreviations expanded, folded."""
     return fold(expand_abbreviations(text))
+
+
+@cache
+def phrase_list(name: str) -> tuple[str, ...]:
+    """The first column of lexicon ``name``, in canonical form, in file order (one phrase a row)."""
+    return tuple(canonical(row[0]) for row in lexicon(name))
+
+
+def without_phrases(text: str, phrases: Iterable[str]) -> list[str]:
+    """The canonical words of ``text`` once each of ``phrases`` (canonical, longest first) is taken out
+    wherever it stands as whole words."""
+    padded = f" {canonical(text or '')} "
+    for phrase in phrases:
+        padded = padded.replace(f" {phrase} ", " ")
+    return padded.split()
 
 
 class DiacriticRestorer:

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from functools import cache
 from pathlib import Path
 
 from connectors.settings import GatewaySettings
@@ -27,14 +28,18 @@ def signing_key(settings: GatewaySettings) -> bytes:
     """``CONVERSATION_SECRET``, else a random key kept in ``VAR_DIR`` (shared by the embedded processes;
     replicas on several machines must share ``CONVERSATION_SECRET``)."""
     secret = settings.conversation_secret.get_secret_value()
-    if secret:
-        return secret.encode()
-    path = Path(storage_settings().var_dir) / KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+    return secret.encode() if secret else _stored_key(str(Path(storage_settings().var_dir) / KEY_FILE))
+
+
+@cache
+def _stored_key(path: str) -> bytes:
+    """The key file, created on first use; read once a process (every request verifies a token)."""
+    key_file = Path(path)
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
             fh.write(secrets.token_urlsafe(32))
-    return path.read_text().strip().encode()
+    return key_file.read_text().strip().encode()
 
 
 def _signature(key: bytes, conversation_id: str) -> str:

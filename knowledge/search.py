@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.vietnamese import PARTLY_UNACCENTED, canonical, clean_text, expand_abbreviations, fold, unaccented_share, words
+from bot.vietnamese import (
+    PARTLY_UNACCENTED,
+    canonical,
+    clean_text,
+    expand_abbreviations,
+    fold,
+    unaccented_share,
+    without_phrases,
+    words,
+)
 from knowledge.catalogue import aspect_phrases, folk_terms, get_procedure, load_catalogue, other_ministries
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.index import lexical_text, load_dense, load_restorer
@@ -107,10 +116,7 @@ def expand_folk_terms(text: str) -> str:
 
 def strip_aspect_phrases(text: str) -> str:
     """Remove "cần giấy tờ gì", "mất bao lâu"... (they ask about, not for, a procedure); may leave ''."""
-    folded = f" {canonical(text).lower()} "
-    for phrase in aspect_phrases():
-        folded = folded.replace(f" {phrase} ", " ")
-    return " ".join(folded.split())
+    return " ".join(without_phrases(text, aspect_phrases()))
 
 
 def other_ministry(question: str, top_name: str, matched: bool = True) -> str:
@@ -120,10 +126,11 @@ def other_ministry(question: str, top_name: str, matched: bool = True) -> str:
     folded_question = f" {canonical(question).lower()} "
     folded_name = canonical(top_name).lower()
     for topic, ministry, unless in other_ministries():
-        if unless:  # the catalogue holds only a special case of the topic: ours only when the question says so
-            if f" {topic} " in folded_question and not any(f" {w} " in folded_question for w in unless):
-                return ministry
-        elif f" {topic} " in folded_question and not (matched and topic in folded_name):
+        if f" {topic} " not in folded_question:
+            continue
+        # When the catalogue holds only a special case of the topic, it is ours only if the question says so.
+        ours = any(f" {w} " in folded_question for w in unless) if unless else (matched and topic in folded_name)
+        if not ours:
             return ministry
     return ""
 

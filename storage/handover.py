@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, delete, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    select,
+    update,
+)
 
 from dossiers.privacy import mask_pii
 from storage.db import engine, every, first, metadata, now
@@ -102,25 +115,26 @@ def close_handover(handover_id: int) -> None:
         conn.execute(update(handovers).where(handovers.c.id == handover_id).values(status="closed", closed_at=now()))
 
 
+def _delete_handovers(conn: Connection, where: ColumnElement[bool]) -> tuple[int, int]:
+    """Handovers matching ``where`` with their transcripts: (handovers, transcript lines) removed."""
+    ids = [r.id for r in conn.execute(select(handovers.c.id).where(where))]
+    if not ids:
+        return 0, 0
+    lines = conn.execute(delete(transcript).where(transcript.c.handover_id.in_(ids))).rowcount
+    return conn.execute(delete(handovers).where(handovers.c.id.in_(ids))).rowcount, lines
+
+
 def delete_conversation(sender_id: str) -> int:
     """Every handover of a conversation with its transcript and undelivered messages; rows removed."""
     with engine().begin() as conn:
-        ids = [r.id for r in conn.execute(select(handovers.c.id).where(handovers.c.sender_id == sender_id))]
-        removed = conn.execute(delete(transcript).where(transcript.c.handover_id.in_(ids))).rowcount if ids else 0
-        removed += conn.execute(delete(handovers).where(handovers.c.sender_id == sender_id)).rowcount
-        removed += conn.execute(delete(outbox).where(outbox.c.sender_id == sender_id)).rowcount
-        return removed
+        removed = sum(_delete_handovers(conn, handovers.c.sender_id == sender_id))
+        return removed + conn.execute(delete(outbox).where(outbox.c.sender_id == sender_id)).rowcount
 
 
 def delete_closed_before(cutoff: datetime) -> int:
     """Handovers closed before ``cutoff``, with their transcripts; how many handovers went."""
     with engine().begin() as conn:
-        ids = [r.id for r in conn.execute(select(handovers.c.id).where(
-            handovers.c.status == "closed", handovers.c.closed_at < cutoff))]
-        if not ids:
-            return 0
-        conn.execute(delete(transcript).where(transcript.c.handover_id.in_(ids)))
-        return conn.execute(delete(handovers).where(handovers.c.id.in_(ids))).rowcount
+        return _delete_handovers(conn, (handovers.c.status == "closed") & (handovers.c.closed_at < cutoff))[0]
 
 
 def requeue_outbox(sender_id: str, texts: list[str]) -> None:
