@@ -8,6 +8,7 @@ next reply.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -35,26 +36,26 @@ async def push_officer_replies(core: Core, queued: dict[str, Any], telegram_bot:
     if channel == "telegram" and telegram_bot is None and not token:
         return 0
     replies: list[Reply] = await run_in_threadpool(officer_replies, queued["sender_id"])
-    sent = 0
+    delivered: list[Reply] = []
     try:
         if channel == "zalo":
-            for reply in replies:
-                await ZaloClient(zalo, core.http).send(user_id, reply)
-                sent += 1
+            client = ZaloClient(zalo, core.http)
+            await _send_each(replies, lambda reply: client.send(user_id, reply), delivered)
         elif telegram_bot is not None:
-            sent = await _send_telegram(telegram_bot, int(user_id), replies)
+            await _send_each(replies, lambda reply: telegram_bot.send_message(int(user_id), reply.text), delivered)
         else:  # polling mode runs elsewhere: a Bot of our own for this push
             base = core.settings.telegram_api_base
             async with Bot(token, base_url=base) if base else Bot(token) as bot:
-                sent = await _send_telegram(bot, int(user_id), replies)
+                await _send_each(replies, lambda reply: bot.send_message(int(user_id), reply.text), delivered)
     except Exception as exc:  # the platform is unreachable: keep the rest for the citizen's next message
-        logger.warning("push to %s failed (%s); %d message(s) kept", channel, type(exc).__name__, len(replies) - sent)
-        await run_in_threadpool(handover.requeue_outbox, queued["sender_id"], [r.text for r in replies[sent:]])
-    return sent
+        kept = replies[len(delivered):]
+        logger.warning("push to %s failed (%s); %d message(s) kept", channel, type(exc).__name__, len(kept))
+        await run_in_threadpool(handover.requeue_outbox, queued["sender_id"], [r.text for r in kept])
+    return len(delivered)
 
 
-async def _send_telegram(bot: Bot, chat_id: int, replies: list[Reply]) -> int:
+async def _send_each(replies: list[Reply], send: Callable[[Reply], Awaitable[object]], delivered: list[Reply]) -> None:
+    """Send one by one, noting each delivered, so a failure keeps exactly the undelivered ones."""
     for reply in replies:
-        await bot.send_message(chat_id, reply.text)
-    return len(replies)
-
+        await send(reply)
+        delivered.append(reply)
