@@ -33,12 +33,13 @@ from dossiers.retention import ERASE_MARK
 from dossiers.status import DossierStatus
 from knowledge.catalogue import get_procedure
 from knowledge.search import search
-from storage import citizens
+from storage import citizens, identities
 
 logger = logging.getLogger(__name__)
 KIOSK_CHANNEL = "kiosk"
 DELETE_INTENT = "delete_profile"
 ASPECT_INTENT = "ask_aspect"
+MAX_LISTED = 10  # dossiers listed with "thông tin của tôi"
 SURE_INTENT = 0.7  # the NLU's confidence above which a message mid-form is taken for what it asks
 # The national portal's / one-stop systems' dossier numbers: "000.00.12.H29-250101-0001".
 PORTAL_CODE_RE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}\b")
@@ -55,6 +56,7 @@ class Step(StrEnum):
 class Kind(StrEnum):
     CANCEL = "cancel"
     REVIEW = "review"
+    LOGIN = "login"
     FIX = "fix"  # "sửa <mục>"; ``words`` names the field (may be empty)
     YES = "yes"
     NO = "no"
@@ -76,6 +78,8 @@ def parse_command(text: str) -> Command:
         return Command(Kind.CANCEL, text)
     if means(answer, Meaning.REVIEW):
         return Command(Kind.REVIEW, text)
+    if means(answer, Meaning.LOGIN):
+        return Command(Kind.LOGIN, text)
     if fix:
         return Command(Kind.FIX, text, fix.group(1) or "")
     if means(answer, Meaning.YES) or answer.startswith("dong y "):
@@ -117,10 +121,22 @@ def find_fields(form: Form, words: str) -> list[str]:
     return [key for key, score in scores.items() if best and score == best]
 
 
-def prefill_value(form: Form, key: str, sender_id: str, use_profile: bool) -> str | None:
-    """What we already know for a field: the consented profile, else the form's default."""
+def signed_in(tracker: Tracker) -> str | None:
+    """The proven identity of this conversation (never on a kiosk: a shared screen), else None."""
+    if tracker.get_latest_input_channel() == KIOSK_CHANNEL:
+        return None
+    return identities.citizen_of(tracker.sender_id)
+
+
+def offer_login(dispatcher: CollectingDispatcher, text: str) -> None:
+    """Say ``text``; the gateway adds a one-time login link where this channel allows a login."""
+    dispatcher.utter_message(text=text, json_message={identities.LOGIN_MARK: True})
+
+
+def prefill_value(form: Form, key: str, citizen_id: str | None) -> str | None:
+    """What we already know for a field: the signed-in citizen's consented profile, else the form's default."""
     field = form.field(key)
-    profile = (citizens.get_profile(sender_id) if use_profile else None) or {}
+    profile = (citizens.get_profile(citizen_id) if citizen_id else None) or {}
     if field.profile_key and profile.get(field.profile_key):
         return profile[field.profile_key]
     return field.default
@@ -150,15 +166,18 @@ class ActionStartDossier(Action):
             dispatcher.utter_message(text=m.DOSSIER_SUPPORTED, buttons=buttons(m.DOSSIER_FORM_BUTTONS))
             return []
         kiosk = tracker.get_latest_input_channel() == KIOSK_CHANNEL
-        consented = not kiosk and await run_in_threadpool(citizens.get_profile, tracker.sender_id) is not None
+        citizen = await run_in_threadpool(signed_in, tracker)
+        consented = bool(citizen) and await run_in_threadpool(citizens.get_profile, citizen) is not None
         dispatcher.utter_message(text=m.DOSSIER_START.format(title=form.title.capitalize()))
         if kiosk:  # a shared screen: nothing personal is offered to be kept, nothing is prefilled
             dispatcher.utter_message(text=m.KIOSK_NOTHING_KEPT)
-        start = next_position(form, {}) if consented or kiosk else {"dossier_step": Step.CONSENT, "dossier_field": None}
+        elif not citizen:  # anyone may fill a one-off declaration; only a proven identity gets it kept
+            offer_login(dispatcher, m.ANONYMOUS_FORM)
+        start = next_position(form, {}) if consented or not citizen else {"dossier_step": Step.CONSENT, "dossier_field": None}
         return [
             SlotSet("dossier_form_id", form.id), SlotSet("dossier_procedure", code), SlotSet("dossier_data", {}),
             *(SlotSet(slot, value) for slot, value in start.items()),
-            SlotSet("dossier_consent", False if kiosk else True if consented else None), SlotSet("dossier_pending", None),
+            SlotSet("dossier_consent", None if citizen and not consented else consented), SlotSet("dossier_pending", None),
             SlotSet("dossier_asked", None),
             SlotSet("current_procedure", code), FollowupAction("dossier_form"),
         ]
@@ -187,8 +206,8 @@ class ActionAskDossierAnswer(Action):
         key = tracker.get_slot("dossier_field")
         pending = tracker.get_slot("dossier_pending")
         if pending is None and key not in data:
-            pending = await run_in_threadpool(prefill_value, form, key, tracker.sender_id,
-                                              tracker.get_slot("dossier_consent") is not False)
+            citizen = await run_in_threadpool(signed_in, tracker) if tracker.get_slot("dossier_consent") else None
+            pending = await run_in_threadpool(prefill_value, form, key, citizen)
         if pending:
             field = form.field(key)
             dispatcher.utter_message(text=m.CONFIRM_PREFILL.format(label=field.label, value=pending),
@@ -232,6 +251,9 @@ class ValidateDossierForm(FormValidationAction):
 
         if command.kind == Kind.CANCEL:
             return {"dossier_answer": text, "dossier_step": Step.CANCELLED}
+        if command.kind == Kind.LOGIN:
+            offer_login(dispatcher, m.LOGIN_MID_FORM)
+            return {**stay, "dossier_pending": pending}
         if command.kind == Kind.REVIEW:
             dispatcher.utter_message(text=summary(form, data))
             return {**stay, "dossier_pending": pending}
@@ -295,7 +317,8 @@ class ActionSubmitDossier(Action):
         form = FORMS[tracker.get_slot("dossier_form_id")]
         code = tracker.get_slot("dossier_procedure")
         data = tracker.get_slot("dossier_data") or {}
-        dossier = await run_in_threadpool(citizens.create_dossier, tracker.sender_id, code, form.id, data)
+        citizen = await run_in_threadpool(signed_in, tracker)
+        dossier = await run_in_threadpool(citizens.create_dossier, tracker.sender_id, code, form.id, data, citizen)
         procedure = get_procedure(code)
         pdf_url = f"/dossiers/{dossier['code']}.pdf?key={dossier['access_key']}"
         dispatcher.utter_message(
@@ -303,9 +326,9 @@ class ActionSubmitDossier(Action):
             json_message={"document": {"url": pdf_url, "filename": f"{dossier['code']}.pdf"}},
         )
         dispatcher.utter_message(text="\n".join([m.CHECKLIST_HEADER, *(f"• {i}" for i in checklist(code))]))
-        if tracker.get_slot("dossier_consent"):
+        if tracker.get_slot("dossier_consent") and citizen:
             profile = {f.profile_key: data[f.key] for f in form.fields if f.profile_key and data.get(f.key)}
-            await run_in_threadpool(citizens.save_profile, tracker.sender_id, profile)
+            await run_in_threadpool(citizens.save_profile, citizen, profile)
             dispatcher.utter_message(text=m.PROFILE_SAVED)
         logger.info("dossier %s created for %s", dossier["code"], mask_pii(tracker.sender_id))
         return reset_slots()
@@ -316,13 +339,41 @@ class ActionShowProfile(Action):
         return "action_show_profile"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        profile = await run_in_threadpool(citizens.get_profile, tracker.sender_id)
-        if not profile:
-            dispatcher.utter_message(text=m.PROFILE_EMPTY)
+        citizen = await run_in_threadpool(signed_in, tracker)
+        if not citizen:  # personal data is shown only to a proven identity
+            offer_login(dispatcher, m.PROFILE_NEEDS_LOGIN)
             return []
-        lines = [f"• {m.PROFILE_LABELS.get(k, k)}: {mask_pii(v) if k in {'id_number', 'phone'} else v}"
-                 for k, v in profile.items()]
-        dispatcher.utter_message(text="\n".join([m.PROFILE_SHOW, *lines]))
+        profile = await run_in_threadpool(citizens.get_profile, citizen)
+        if profile:
+            lines = [f"• {m.PROFILE_LABELS.get(k, k)}: {mask_pii(v) if k in {'id_number', 'phone'} else v}"
+                     for k, v in profile.items()]
+            dispatcher.utter_message(text="\n".join([m.PROFILE_SHOW, *lines]))
+        else:
+            dispatcher.utter_message(text=m.PROFILE_EMPTY)
+        filed = await run_in_threadpool(citizens.dossiers_of, citizen)
+        if filed:
+            lines = [f"• {d['code']}: {procedure_name(d['procedure_code'])} — {DossierStatus(d['status']).label}"
+                     for d in filed[:MAX_LISTED]]
+            dispatcher.utter_message(text="\n".join([m.DOSSIERS_LIST, *lines]))
+        return []
+
+
+def procedure_name(code: str) -> str:
+    procedure = get_procedure(code)
+    return procedure.name if procedure else code
+
+
+class ActionLogin(Action):
+    """"Đăng nhập": a login link (from the gateway) unless the conversation is signed in already."""
+
+    def name(self) -> str:
+        return "action_login"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if await run_in_threadpool(signed_in, tracker):
+            dispatcher.utter_message(text=m.ALREADY_SIGNED_IN)
+        else:
+            offer_login(dispatcher, m.LOGIN_OFFER)
         return []
 
 
@@ -370,7 +421,8 @@ class ActionCheckDossierStatus(Action):
             return []
         code = f"HS-{match.group(1)}-{int(match.group(2)):06d}"
         dossier = await run_in_threadpool(citizens.get_dossier, code)
-        if dossier is None or dossier["sender_id"] != tracker.sender_id:
+        citizen = await run_in_threadpool(signed_in, tracker)
+        if dossier is None or not citizens.belongs_to(dossier, tracker.sender_id, citizen):
             dispatcher.utter_message(text=m.STATUS_NOT_FOUND.format(code=code))
             return []
         procedure = get_procedure(dossier["procedure_code"])

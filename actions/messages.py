@@ -124,6 +124,18 @@ CHECKLIST_HEADER = "Giấy tờ cần mang theo khi nộp:"
 DOSSIER_CANCELLED = "Đã hủy việc điền tờ khai. Thông tin vừa khai không được lưu."
 PROFILE_SAVED = "Thông tin cá nhân của bạn đã được lưu cho lần sau (theo sự đồng ý của bạn)."
 PROFILE_EMPTY = "Tôi không lưu thông tin cá nhân nào của bạn."
+PROFILE_NEEDS_LOGIN = (
+    "Thông tin cá nhân và hồ sơ đã lưu chỉ hiện sau khi bạn đăng nhập (tài khoản định danh điện tử). "
+    "Chưa đăng nhập thì tôi không lưu gì của bạn ngoài cuộc trò chuyện này."
+)
+DOSSIERS_LIST = "Hồ sơ của bạn:"
+ANONYMOUS_FORM = (
+    "Bạn chưa đăng nhập: bạn vẫn khai và tải tờ khai bình thường, nhưng thông tin sẽ không được lưu để tự điền "
+    "lần sau. Muốn tự điền, bạn hãy đăng nhập."
+)
+LOGIN_OFFER = "Bạn bấm nút bên dưới để đăng nhập bằng tài khoản định danh điện tử; xong thì quay lại đây trò chuyện tiếp."
+LOGIN_MID_FORM = "Bạn đăng nhập qua nút bên dưới rồi quay lại; tờ khai vẫn giữ nguyên, ta điền tiếp nhé."
+ALREADY_SIGNED_IN = "Bạn đã đăng nhập rồi. Thông tin bạn đồng ý lưu sẽ được tự điền vào tờ khai lần sau."
 PROFILE_SHOW = "Thông tin tôi đang lưu của bạn:"
 PROFILE_LABELS = {"full_name": "Họ tên", "dob": "Ngày sinh", "sex": "Giới tính", "ethnicity": "Dân tộc",
                   "nationality": "Quốc tịch", "id_number": "Số CCCD", "phone": "Điện thoại", "residence": "Nơi cư trú"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -18,11 +18,14 @@ from bot.vietnamese import clean_text
 from connectors import messages as msg
 from connectors.ratelimit import RateLimits
 from connectors.settings import GatewaySettings
-from connectors.turn import Inbound, Reply, from_rasa
+from connectors.turn import Button, Inbound, Reply, from_rasa
 from dossiers.retention import ERASE_MARK, erase_conversation
-from storage import handover
+from storage import handover, identities
 
 logger = logging.getLogger(__name__)
+# Where a login can be bound to the conversation: a gateway-issued browser conversation or a verified
+# chat. Not a kiosk (a shared screen) nor an anonymous REST sender (any client may name it).
+LOGIN_CHANNELS = ("web", "telegram", "zalo")
 
 def officer_replies(conversation_id: str) -> list[Reply]:
     """Officer messages waiting for this citizen (marked delivered)."""
@@ -74,7 +77,20 @@ class Core:
         if erase:  # the citizen confirmed "xóa thông tin của tôi"; Rasa has saved the turn, so nothing comes back
             await run_in_threadpool(erase_conversation, conversation)
             return replies
+        replies = await self.offer_login(inbound.channel, conversation, replies)
         return await run_in_threadpool(officer_replies, conversation) + replies
+
+    async def offer_login(self, channel: str, conversation: str, replies: list[Reply]) -> list[Reply]:
+        """A reply that offers a login gets a one-time login link for this conversation, or says why
+        there is none here."""
+        if not any(r.offers_login for r in replies):
+            return replies
+        if not self.settings.oidc_issuer or channel not in LOGIN_CHANNELS:
+            note = msg.LOGIN_OFF if not self.settings.oidc_issuer else msg.LOGIN_NOT_HERE
+            return [replace(r, text=f"{r.text}\n{note}") if r.offers_login else r for r in replies]
+        link = await run_in_threadpool(identities.new_login_link, conversation)
+        button = Button(msg.LOGIN_BUTTON, url=f"{self.settings.public_url}/auth/login/{link}")
+        return [replace(r, buttons=[*r.buttons, button]) if r.offers_login else r for r in replies]
 
     async def ask_rasa(self, channel: str, conversation: str, text: str) -> tuple[list[Reply], bool]:
         """The core's replies, and whether it asks for the conversation to be erased everywhere."""

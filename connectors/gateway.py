@@ -14,10 +14,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.middleware.sessions import SessionMiddleware
 
 from connectors import messages as msg
-from connectors.api import analytics, dossiers, health, kiosk, officer, rest, telegram, web, zalo
-from connectors.conversations import TOKEN_HEADER
+from connectors.api import analytics, dossiers, health, kiosk, login, officer, rest, telegram, web, zalo
+from connectors.conversations import TOKEN_HEADER, signing_key
 from connectors.core import Core
 from connectors.limits import BodyLimit, Limit
 from connectors.security import SecurityHeaders
@@ -74,12 +75,16 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
     app.state.transport = transport
     app.state.core = Core(app.state.settings, httpx.AsyncClient(transport=transport))
     app.state.telegram = None
-    for module in (rest, health, officer, analytics, dossiers, web, kiosk, telegram, zalo):
+    app.state.relying_party = login.relying_party(app.state.settings)
+    for module in (rest, login, health, officer, analytics, dossiers, web, kiosk, telegram, zalo):
         app.include_router(module.router, responses={422: {"model": InvalidRequest}})
     app.add_exception_handler(RequestValidationError, invalid_request)
     settings = app.state.settings
     app.add_middleware(BodyLimit, default=Limit(settings.max_body_bytes, msg.BODY_TOO_LARGE),
                        per_path={"/kiosk/speech": Limit(settings.max_audio_bytes, msg.AUDIO_TOO_LONG)})
+    # Only a login in progress lives in this cookie (state, nonce, PKCE verifier), signed, for 15 minutes.
+    app.add_middleware(SessionMiddleware, secret_key=signing_key(settings).decode(), session_cookie="dvc_login",
+                       max_age=15 * 60, same_site="lax", https_only=settings.public_url.startswith("https://"))
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     # Portals that embed the widget call the gateway from their own origin.
     app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"],

@@ -12,3 +12,11 @@ CONVERSATION_EXPIRED = "Phiên trò chuyện không hợp lệ hoặc đã hết
 CONVERSATION_MISMATCH = "Tin nhắn không thuộc phiên trò chuyện này."
 RATE_LIMITED = "Bạn gửi nhanh quá. Bạn vui lòng đợi khoảng một phút rồi hỏi tiếp nhé."
 BODY_TOO_LARGE = "Nội dung gửi lên quá lớn. Bạn vui lòng gửi tin nhắn ngắn hơn."
+LOGIN_BUTTON = "Đăng nhập để tự điền"
+LOGIN_OFF = "(Đăng nhập chưa được bật trên hệ thống này, nên thông tin của bạn sẽ không được lưu lại.)"
+LOGIN_NOT_HERE = ("(Tại ki-ốt hoặc ứng dụng này không đăng nhập được. Bạn hãy dùng khung trò chuyện trên Cổng "
+                  "Dịch vụ công, Zalo hoặc Telegram để đăng nhập và tự điền.)")
+LOGIN_LINK_USED = ("Liên kết đăng nhập đã hết hạn hoặc đã được dùng. Bạn hãy quay lại cuộc trò chuyện và "
+                   "gõ «đăng nhập» để nhận liên kết mới.")
+LOGIN_FAILED = "Đăng nhập không thành công. Bạn hãy quay lại cuộc trò chuyện và thử lại."
+LOGIN_DONE = "Bạn đã đăng nhập. Hãy quay lại cuộc trò chuyện để tiếp tục: thông tin bạn đồng ý lưu sẽ được tự điền lần sau."

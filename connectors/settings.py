@@ -34,6 +34,12 @@ class GatewaySettings(BaseSettings):
     rate_limit_storage: str = "memory://"  # redis://host:6379 to share the counts between replicas
     frame_ancestors: str = "'self'"  # CSP frame-ancestors: the portals allowed to frame our pages
 
+    # Citizen login (OpenID Connect, authorization code + PKCE); empty issuer: login off, guidance only.
+    oidc_issuer: str = ""  # discovery at <issuer>/.well-known/openid-configuration
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_scope: str = "openid profile"
+
     telegram_bot_token: SecretStr = SecretStr("")  # empty: Telegram off
     telegram_secret_token: SecretStr = SecretStr("")
     telegram_api_base: str | None = None  # a Bot API server (tests: a local fake)

@@ -26,11 +26,17 @@ assert channels.PAYLOAD_KEY_CHARS <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 
 
 async def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Buttons as an inline keyboard; payloads go through short keys (callback_data is limited)."""
+    """Buttons as an inline keyboard; payloads go through short keys (callback_data is limited),
+    links open in the browser."""
     if not reply.buttons:
         return None
-    keys = [await run_in_threadpool(channels.payload_key, b.payload) for b in reply.buttons]
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.title, callback_data=k)] for b, k in zip(reply.buttons, keys)])
+    rows = []
+    for b in reply.buttons:
+        if b.url:
+            rows.append([InlineKeyboardButton(b.title, url=b.url)])
+        else:
+            rows.append([InlineKeyboardButton(b.title, callback_data=await run_in_threadpool(channels.payload_key, b.payload))])
+    return InlineKeyboardMarkup(rows)
 
 
 async def send_reply(bot: Bot, core: Core, chat_id: int, reply: Reply) -> None:

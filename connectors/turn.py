@@ -6,8 +6,10 @@ means; Rasa's REST dicts exist only at the REST edge (``to_rest``) and at the co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from storage.identities import LOGIN_MARK
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,8 @@ class Inbound:
 @dataclass(frozen=True)
 class Button:
     title: str
-    payload: str
+    payload: str = ""  # sent back as the citizen's message when clicked
+    url: str | None = None  # or a link to open (the one-time login link)
 
 
 @dataclass(frozen=True)
@@ -42,19 +45,26 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     document: Document | None = None
     author: str = "bot"  # bot | officer
+    offers_login: bool = False  # the gateway adds a login link where the channel allows one
 
 
 def from_rasa(messages: list[dict[str, Any]]) -> list[Reply]:
-    """Rasa REST-channel messages -> replies."""
-    replies = []
+    """Rasa REST-channel messages -> replies. Rasa sends an action's ``json_message`` as a message of
+    its own after the text: a bare mark (a login offer) is folded into the reply it belongs to."""
+    replies: list[Reply] = []
     for message in messages:
         custom = message.get("custom") or {}
         document = custom.get("document")
+        offers_login = bool(custom.get(LOGIN_MARK))
+        if replies and offers_login and not (message.get("text") or message.get("buttons") or document):
+            replies[-1] = replace(replies[-1], offers_login=True)
+            continue
         replies.append(Reply(
             text=message.get("text") or "",
             buttons=[Button(b["title"], b["payload"]) for b in message.get("buttons") or []],
             document=Document(document["url"], document.get("filename", "ho-so.pdf")) if document else None,
             author=custom.get("author", "bot"),
+            offers_login=offers_login,
         ))
     return replies
 
@@ -67,7 +77,8 @@ def to_rest(recipient_id: str, replies: list[Reply]) -> list[dict[str, Any]]:
         if reply.text:
             message["text"] = reply.text
         if reply.buttons:
-            message["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+            message["buttons"] = [{"title": b.title, "url": b.url} if b.url else {"title": b.title, "payload": b.payload}
+                                  for b in reply.buttons]
         custom: dict[str, Any] = {}
         if reply.document:
             custom["document"] = {"url": reply.document.url, "filename": reply.document.filename}

@@ -109,7 +109,7 @@ def dedupe_key(event: dict[str, Any]) -> str:
 
 
 def message_body(user_id: str, reply: Reply, public_url: str) -> dict[str, Any]:
-    """OA API v3 message: text, with buttons as a template that sends their payload back."""
+    """OA API v3 message: text, with buttons as a template that sends their payload back (or opens a link)."""
     message: dict[str, Any] = {"text": reply.text}
     if reply.document:
         link = urljoin(public_url + "/", reply.document.url)
@@ -118,6 +118,7 @@ def message_body(user_id: str, reply: Reply, public_url: str) -> dict[str, Any]:
         message["attachment"] = {
             "type": "template",
             "payload": {"buttons": [
+                {"title": b.title[:MAX_BUTTON_TITLE], "type": "oa.open.url", "payload": {"url": b.url}} if b.url else
                 {"title": b.title[:MAX_BUTTON_TITLE], "type": "oa.query.show", "payload": b.payload[:MAX_BUTTON_PAYLOAD]}
                 for b in reply.buttons[:MAX_BUTTONS]
             ]},

@@ -16,6 +16,7 @@ class Meaning(StrEnum):
     CANCEL = "cancel"
     REVIEW = "review"
     SAME = "same"  # the same as the citizen's own answer
+    LOGIN = "login"  # asks to sign in (the form goes on; the gateway adds the link)
 
 
 def folded(text: str) -> str:

@@ -1,10 +1,11 @@
 """Deletion and retention of what is kept about citizens, everywhere it lives: the app store and
 Rasa's tracker store (every event of a conversation, so everything typed into forms).
 
-- ``erase_conversation(conversation_id)``: "xóa thông tin của tôi" — profile, draft dossiers,
-  handover transcripts and outbox, feedback, and the conversation's tracker events.
+- ``erase_conversation(conversation_id)``: "xóa thông tin của tôi" — the signed-in citizen's profile
+  and the sign-in, draft dossiers, handover transcripts and outbox, feedback, and the conversation's
+  tracker events.
 - ``purge(older_than)``: conversations whose last event is older go from the tracker store;
-  handovers closed before it with their transcripts; ratings' question text; and the analytics
+  handovers closed before it with their transcripts; sign-ins older than it; ratings' question text; and the analytics
   question log is masked again with the current masker.
 
 ``python -m dossiers.retention [--days 30]`` runs ``purge``: the supervisor runs it daily; in
@@ -24,7 +25,7 @@ from sqlalchemy.engine import URL, Engine
 
 from dossiers.privacy import mask_pii
 from dossiers.settings import dossier_settings
-from storage import analytics, citizens, handover
+from storage import analytics, citizens, handover, identities
 from storage.db import engine as app_engine
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def purge(older_than: timedelta) -> dict[str, int]:
             counts["tracker_events"] = conn.execute(
                 delete(tracker_events).where(tracker_events.c.sender_id.in_(stale.scalar_subquery()))).rowcount
     counts["handovers"] = handover.delete_closed_before(cutoff)
+    counts["sign_ins"] = identities.forget_before(cutoff)
     counts["feedback"] = analytics.forget_feedback_text_before(cutoff)
     counts["questions_masked"] = remask_questions()
     return counts

@@ -1,19 +1,24 @@
-"""What belongs to one citizen: the profile kept with consent, and dossier drafts."""
+"""What belongs to one citizen: the profile kept with consent for a proven identity, and dossiers.
+
+Profiles are keyed by the citizen (``storage.identities``), never by a conversation: a conversation
+nobody signed in to has no profile to read or write.
+"""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, delete, select, update
+from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, delete, or_, select, update
 
 from dossiers.status import DossierStatus
-from storage.db import engine, first, metadata, now
+from storage.db import engine, every, first, metadata, now
+from storage.identities import citizen_of, unlink
 
 profiles = Table(
     "profiles",
     metadata,
-    Column("sender_id", String(128), primary_key=True),
+    Column("citizen_id", String(64), primary_key=True),
     Column("data", JSON, nullable=False),
     Column("consented_at", DateTime(timezone=True), nullable=False),
 )
@@ -23,7 +28,8 @@ dossiers = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("code", String(32), unique=True),
     Column("access_key", String(64), nullable=False),
-    Column("sender_id", String(128), nullable=False, index=True),
+    Column("sender_id", String(128), nullable=False, index=True),  # the conversation it was filled in
+    Column("citizen_id", String(64), index=True),  # the signed-in citizen it was filed for, if any
     Column("procedure_code", String(32), nullable=False),
     Column("form_id", String(64), nullable=False),
     Column("data", JSON, nullable=False),
@@ -35,36 +41,52 @@ dossiers = Table(
 )
 
 
-def get_profile(sender_id: str) -> dict[str, str] | None:
+def get_profile(citizen_id: str) -> dict[str, str] | None:
     with engine().connect() as conn:
-        return conn.execute(select(profiles.c.data).where(profiles.c.sender_id == sender_id)).scalar()
+        return conn.execute(select(profiles.c.data).where(profiles.c.citizen_id == citizen_id)).scalar()
 
 
-def save_profile(sender_id: str, data: dict[str, str]) -> None:
+def save_profile(citizen_id: str, data: dict[str, str]) -> None:
     """Merge ``data`` into the citizen's profile; call only after explicit consent."""
     with engine().begin() as conn:
-        current = conn.execute(select(profiles.c.data).where(profiles.c.sender_id == sender_id)).scalar()
+        current = conn.execute(select(profiles.c.data).where(profiles.c.citizen_id == citizen_id)).scalar()
         if current is None:
-            conn.execute(profiles.insert().values(sender_id=sender_id, data=data, consented_at=now()))
+            conn.execute(profiles.insert().values(citizen_id=citizen_id, data=data, consented_at=now()))
         else:
-            conn.execute(update(profiles).where(profiles.c.sender_id == sender_id).values(data={**current, **data}))
+            conn.execute(update(profiles).where(profiles.c.citizen_id == citizen_id).values(data={**current, **data}))
 
 
-def delete_personal_data(sender_id: str) -> int:
-    """Delete the profile and the citizen's dossier drafts; returns how many records went."""
+def delete_personal_data(conversation_id: str) -> int:
+    """"Xóa thông tin của tôi": the signed-in citizen's profile, draft dossiers (of this conversation
+    and of the citizen) and the sign-in itself; returns how many records went."""
+    citizen_id = citizen_of(conversation_id)
+    owned = dossiers.c.sender_id == conversation_id
+    if citizen_id:
+        owned = or_(owned, dossiers.c.citizen_id == citizen_id)
     with engine().begin() as conn:
-        removed = conn.execute(delete(profiles).where(profiles.c.sender_id == sender_id)).rowcount
-        removed += conn.execute(
-            delete(dossiers).where(dossiers.c.sender_id == sender_id, dossiers.c.status == DossierStatus.DRAFT)
-        ).rowcount
-        return removed
+        removed = conn.execute(delete(dossiers).where(owned, dossiers.c.status == DossierStatus.DRAFT)).rowcount
+        if citizen_id:
+            removed += conn.execute(delete(profiles).where(profiles.c.citizen_id == citizen_id)).rowcount
+    return removed + unlink(conversation_id)
 
 
-def create_dossier(sender_id: str, procedure_code: str, form_id: str, data: dict[str, str]) -> dict[str, Any]:
+def dossiers_of(citizen_id: str) -> list[dict[str, Any]]:
+    """A signed-in citizen's dossiers, newest first."""
+    with engine().connect() as conn:
+        return every(conn, select(dossiers).where(dossiers.c.citizen_id == citizen_id).order_by(dossiers.c.id.desc()))
+
+
+def belongs_to(dossier: dict[str, Any], conversation_id: str, citizen_id: str | None) -> bool:
+    """Whether a conversation may see a dossier: the one it was filled in, or its signed-in citizen's."""
+    return dossier["sender_id"] == conversation_id or bool(citizen_id and dossier["citizen_id"] == citizen_id)
+
+
+def create_dossier(sender_id: str, procedure_code: str, form_id: str, data: dict[str, str],
+                   citizen_id: str | None = None) -> dict[str, Any]:
     """Save a completed declaration as a draft dossier with a code like HS-2026-000123."""
     with engine().begin() as conn:
         dossier_id = conn.execute(dossiers.insert().values(
-            access_key=secrets.token_urlsafe(24), sender_id=sender_id, procedure_code=procedure_code, form_id=form_id,
+            access_key=secrets.token_urlsafe(24), sender_id=sender_id, citizen_id=citizen_id, procedure_code=procedure_code, form_id=form_id,
             data=data, status=DossierStatus.DRAFT, created_at=now(), updated_at=now(),
         )).inserted_primary_key[0]
         code = f"HS-{now().year}-{dossier_id:06d}"

@@ -14,6 +14,8 @@ from tests.helpers import post_json  # noqa: E402
 PORTS = {"RASA_PORT": "25005", "ACTION_PORT": "25055", "GATEWAY_PORT": "28000"}
 FAKE_TELEGRAM_PORT, FAKE_ZALO_PORT = 28101, 28102
 PORTAL_ORIGIN_PORT = 28201  # a provincial portal page on another origin, embedding the widget
+IDENTITY_PROVIDER_PORT = 28301  # the citizens' OpenID Connect provider (tests/oidc_provider.py)
+TEST_CITIZENS = {"an": "Nguyễn Văn An", "binh": "Trần Thị Bình"}
 os.environ.setdefault("OFFICER_TOKEN", "test-officer-token")
 CHANNEL_ENV = {
     "TELEGRAM_BOT_TOKEN": "123456:TEST-token",
@@ -27,6 +29,9 @@ CHANNEL_ENV = {
     "ZALO_ACCESS_TOKEN": "access-0",
     "ZALO_REFRESH_TOKEN": "refresh-0",
     "ALLOWED_ORIGINS": f"http://127.0.0.1:{PORTAL_ORIGIN_PORT}",
+    "OIDC_ISSUER": f"http://127.0.0.1:{IDENTITY_PROVIDER_PORT}",
+    "OIDC_CLIENT_ID": "tro-ly-dvc",
+    "OIDC_CLIENT_SECRET": "bi-mat",
     # The suite plays many citizens from one address, some filling whole forms in seconds.
     "RATE_LIMIT_CONVERSATION": "600/minute",
     "RATE_LIMIT_ADDRESS": "100000/minute",
@@ -44,8 +49,20 @@ def fakes():
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, fakes):
-    """The real Rasa server, action server and gateway on loopback, channels pointed at the fakes."""
+def identity_provider():
+    """A real OpenID Connect provider on loopback for the stack's citizen logins."""
+    from tests.oidc_provider import OidcProvider
+
+    provider = OidcProvider(TEST_CITIZENS, CHANNEL_ENV["OIDC_CLIENT_ID"], CHANNEL_ENV["OIDC_CLIENT_SECRET"],
+                            [f"http://127.0.0.1:{PORTS['GATEWAY_PORT']}/auth/callback"], IDENTITY_PROVIDER_PORT).start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, fakes, identity_provider):
+    """The real Rasa server, action server and gateway on loopback, channels pointed at the fakes and
+    citizen login at the local identity provider."""
     from scripts.run import services
 
     var = tmp_path_factory.mktemp("var")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from connectors.api.auth import require_staff
 from storage import analytics as questions
@@ -15,7 +15,8 @@ router = APIRouter(tags=["analytics"], dependencies=[Depends(require_staff)])
 
 
 @router.get("/analytics")
-def analytics_report(since: datetime | None = None, until: datetime | None = None, top: int = 10) -> dict[str, Any]:
+def analytics_report(since: datetime | None = None, until: datetime | None = None,
+                     top: int = Query(10, ge=1, le=100)) -> dict[str, Any]:
     """Period defaults to the last 30 days."""
     until = until or now()
     since = since or until - timedelta(days=30)

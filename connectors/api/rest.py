@@ -53,6 +53,14 @@ def bound_conversation(core: Core, token: str | None) -> str | None:
     return conversation_id
 
 
+def browser_conversation(core: Core, token: str | None) -> str:
+    """The core's id of a token-bound browser conversation (``web:…``/``kiosk:…``); 401 without one."""
+    conversation_id = bound_conversation(core, token)
+    if conversation_id is None:
+        raise HTTPException(401, msg.CONVERSATION_EXPIRED)
+    return Inbound(channel_of(conversation_id), conversation_id).conversation_id
+
+
 @router.post("/webhooks/rest/conversations", response_model=Conversation)
 async def start_conversation(body: NewConversation | None = None, core: Core = Depends(get_core)) -> dict[str, str]:
     """A new conversation for a browser client: its id (send it as ``sender``) and its token."""
@@ -80,8 +88,6 @@ async def rest_outbox(
 ) -> list[dict[str, Any]]:
     """Officer replies for the token's conversation, for clients that poll between messages.
     Without a token there is nothing to poll: anonymous conversations get them with their next reply."""
-    conversation_id = bound_conversation(core, x_conversation_token)
-    if conversation_id is None:
-        raise HTTPException(401, msg.CONVERSATION_EXPIRED)
-    replies = await run_in_threadpool(officer_replies, Inbound(channel_of(conversation_id), conversation_id).conversation_id)
-    return to_rest(conversation_id, replies)
+    conversation = browser_conversation(core, x_conversation_token)
+    replies = await run_in_threadpool(officer_replies, conversation)
+    return to_rest(conversation.partition(":")[2], replies)

@@ -91,6 +91,9 @@
   var head = el("div", "dvc-head"); head.appendChild(el("span", null, "Trợ lý ảo Dịch vụ công"));
   var close = el("button", null, kiosk ? "Làm mới" : "Đóng"); close.type = "button";
   close.setAttribute("aria-label", kiosk ? "Xóa cuộc trò chuyện" : "Đóng cửa sổ trò chuyện");
+  // Login (not on a kiosk: a shared screen): only a signed-in citizen's data is kept and prefilled.
+  var account = el("button", null, "Đăng nhập để tự điền"); account.type = "button"; account.hidden = true;
+  if (!kiosk) head.appendChild(account);
   head.appendChild(close);
   var log = el("div", "dvc-log"); log.setAttribute("role", "log"); log.setAttribute("aria-live", "polite");
   var typing = el("div", "dvc-typing"); typing.setAttribute("aria-live", "polite");
@@ -115,7 +118,7 @@
       var row = el("div", "dvc-buttons");
       item.buttons.forEach(function (b) {
         var button = el("button", null, b.title); button.type = "button";
-        button.addEventListener("click", function () { ask(b.payload, b.title); });
+        button.addEventListener("click", function () { b.url ? openLogin(b.url) : ask(b.payload, b.title); });
         row.appendChild(button);
       });
       log.appendChild(row);
@@ -147,7 +150,7 @@
       state.token = null;  // the gateway no longer knows this conversation (its key changed): start anew
       return post(message);
     }).then(function (r) { if (!r.ok) throw new Error("webhook " + r.status); return r.json(); })
-      .then(addReplies)
+      .then(function (replies) { addReplies(replies); if (!accountKnown) refreshAccount(); })
       .catch(function () { add({ author: "bot", text: "Xin lỗi, không kết nối được máy chủ. Bạn vui lòng thử lại." }); })
       .then(function () { busy = false; typing.textContent = ""; input.focus(); });
   }
@@ -157,6 +160,36 @@
     fetch(base + "/webhooks/rest/outbox", { headers: { "X-Conversation-Token": state.token } })
       .then(function (r) { return r.ok ? r.json() : []; }).then(addReplies).catch(function () {});
   }
+
+  // The login happens in this tab at the identity provider, which sends the citizen back to this page;
+  // the conversation (sessionStorage) is still here, now signed in.
+  function openLogin(url) {
+    if (url.indexOf(base + "/auth/login/") !== 0) return;
+    location.href = url + "?return_to=" + encodeURIComponent(location.href);
+  }
+  function authorized(path, method) {
+    return fetch(base + path, { method: method || "GET", headers: { "X-Conversation-Token": state.token } })
+      .then(function (r) { if (!r.ok) throw new Error(path + " " + r.status); return r.json(); });
+  }
+  var accountKnown = false;
+  function showAccount(me) {
+    accountKnown = true;
+    account.hidden = !me.login_available;
+    account.textContent = me.signed_in ? "Đăng xuất" : "Đăng nhập để tự điền";
+    if (me.signed_in && !state.signedIn) {
+      add({ author: "bot", text: "Bạn đã đăng nhập. Thông tin bạn đồng ý lưu sẽ được tự điền vào tờ khai lần sau." });
+    }
+    state.signedIn = me.signed_in; save();
+  }
+  function refreshAccount() {
+    if (!kiosk && state.token) authorized("/auth/me").then(showAccount).catch(function () {});
+  }
+  account.addEventListener("click", function () {
+    if (state.signedIn) { authorized("/auth/logout", "POST").then(showAccount).catch(function () {}); return; }
+    conversation().then(function () { return authorized("/auth/links", "POST"); })
+      .then(function (link) { openLogin(link.url); })
+      .catch(function () { add({ author: "bot", text: "Xin lỗi, chưa đăng nhập được lúc này. Bạn vui lòng thử lại sau." }); });
+  });
 
   function setOpen(open) {
     state.open = open; save();
@@ -178,6 +211,7 @@
 
   state.history.forEach(render);
   reveal(null);
+  refreshAccount();
   if (state.open) greet();
   toggle.addEventListener("click", greet);
   setInterval(poll, 5000);

@@ -9,7 +9,8 @@ import storage.analytics
 import storage.audit
 import storage.channels
 import storage.citizens
-import storage.handover  # noqa: F401 - every table module, so the metadata is complete
+import storage.handover
+import storage.identities  # noqa: F401 - every table module, so the metadata is complete
 from storage.db import metadata
 
 # Replicas may start together: PostgreSQL serialises their upgrades on one advisory lock.

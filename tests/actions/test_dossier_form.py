@@ -1,4 +1,5 @@
-"""The declaration form, step by step, in-process: consent, prefill, validation, fixes, cancel, output."""
+"""The declaration form, step by step, in-process: consent, prefill, validation, fixes, cancel, output —
+and what is kept: only for a signed-in citizen (a conversation bound to a proven identity)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from actions.dossier import (
     ActionAskDossierAnswer,
     ActionCheckDossierStatus,
     ActionDeleteProfile,
+    ActionLogin,
     ActionShowProfile,
+    ActionStartDossier,
     ActionSubmitDossier,
     Kind,
     Step,
@@ -21,6 +24,7 @@ from actions.dossier import (
     parse_command,
 )
 from dossiers.forms import RESIDENCE
+from storage import identities
 from tests.actions.conversation import run, texts, tracker
 
 ANSWERS = {
@@ -28,6 +32,16 @@ ANSWERS = {
     "email": "không", "head_name": "Trần Văn Bình", "head_relationship": "Con", "head_id_number": "079060001122", "head_consent": "đồng ý",
     "content": "Đăng ký thường trú vào hộ gia đình của cha", "new_address": "Số 8 Nguyễn Huệ, phường Sài Gòn, TP Hồ Chí Minh",
 }
+
+
+def sign_in(conversation: str, citizen: str) -> str:
+    """What the gateway does after a login: bind the conversation to the proven identity."""
+    identities.link(conversation, citizen)
+    return citizen
+
+
+def offers_login(messages: list[dict]) -> bool:
+    return any((msg.get("custom") or {}).get(identities.LOGIN_MARK) for msg in messages)
 
 
 class Form:
@@ -74,6 +88,7 @@ def test_one_parser_reads_what_a_citizen_types(text, kind, words):
 def test_a_whole_declaration_without_consent_keeps_no_profile(app_db):
     from storage import citizens
 
+    citizen = sign_in("no-consent", "citizen-1")
     form = Form("no-consent")
     assert m.CONSENT_QUESTION in form.ask()
     assert form.say("không đồng ý") == m.CONSENT_NO
@@ -85,12 +100,13 @@ def test_a_whole_declaration_without_consent_keeps_no_profile(app_db):
     assert form.slots["dossier_step"] == Step.DONE and form.slots["dossier_answer"] == "hoàn tất"
     events, said = form.submit()
     assert SlotSet("dossier_step", None) in events and "Đã tạo hồ sơ nháp mã HS-" in said
-    assert citizens.get_profile("no-consent") is None
+    assert citizens.get_profile(citizen) is None
 
 
-def test_consent_saves_the_profile_and_the_next_form_offers_it(app_db):
+def test_consent_saves_the_profile_and_the_next_form_offers_it_in_any_conversation_of_the_citizen(app_db):
     from storage import citizens
 
+    citizen = sign_in("consents", "citizen-2")
     first = Form("consents")
     first.ask()
     assert first.say("Đồng ý lưu") == m.CONSENT_YES
@@ -98,9 +114,10 @@ def test_consent_saves_the_profile_and_the_next_form_offers_it(app_db):
     first.answer_all()
     first.say("đúng")
     assert m.PROFILE_SAVED in first.submit()[1]
-    assert citizens.get_profile("consents")["id_number"] == ANSWERS["id_number"]
+    assert citizens.get_profile(citizen)["id_number"] == ANSWERS["id_number"]
 
-    again = Form("consents")
+    sign_in("telegram:777", citizen)  # the same citizen, later, from another channel
+    again = Form("telegram:777")
     again.slots.update(dossier_step=Step.FIELD, dossier_field="full_name", dossier_consent=True)
     assert again.ask() == m.CONFIRM_PREFILL.format(label=RESIDENCE.fields[0].label, value="Trần Thị Mai")
     again.say("đúng")
@@ -153,19 +170,68 @@ def test_cancel_mid_form_keeps_nothing(app_db):
         assert conn.execute(citizens.dossiers.select()).first() is None
 
 
+def test_an_anonymous_citizen_fills_a_one_off_declaration_and_nothing_personal_is_kept(app_db):
+    from storage import citizens
+
+    events, said = run(ActionStartDossier(), tracker("điền tờ khai đăng ký thường trú", {"current_procedure": "1.004222"},
+                                                      sender="anon"))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert m.ANONYMOUS_FORM in texts(said) and offers_login(said) and m.CONSENT_QUESTION not in texts(said)
+    assert slots["dossier_step"] == Step.FIELD and slots["dossier_consent"] is False
+    form = Form("anon")
+    form.slots.update(slots, dossier_consent=True)  # even a forged consent keeps nothing without a login
+    form.ask()
+    form.answer_all()
+    form.say("hoàn tất")
+    said = form.submit()[1]
+    assert "Đã tạo hồ sơ nháp" in said and m.PROFILE_SAVED not in said
+    with app_db.engine().connect() as conn:
+        assert conn.execute(citizens.profiles.select()).first() is None
+
+
+def test_login_is_offered_on_request_and_mid_form(app_db):
+    said = run(ActionLogin(), tracker("đăng nhập", sender="web:x", intent="login"))[1]
+    assert texts(said) == m.LOGIN_OFFER and offers_login(said)
+    form = Form("web:x")
+    form.slots.update(dossier_step=Step.FIELD, dossier_field="phone", dossier_asked=True, dossier_data={"full_name": "A"})
+    dispatcher = CollectingDispatcher()
+    form.slots.update(asyncio.run(ValidateDossierForm().validate_dossier_answer(
+        "đăng nhập", dispatcher, tracker("đăng nhập", form.slots, "web:x"), {})))
+    assert offers_login(dispatcher.messages) and form.slots["dossier_field"] == "phone"  # the form goes on
+    assert "phone" not in form.slots["dossier_data"]
+    sign_in("web:x", "citizen-x")
+    assert texts(run(ActionLogin(), tracker("đăng nhập", sender="web:x", intent="login"))[1]) == m.ALREADY_SIGNED_IN
+
+
+def test_personal_data_is_shown_only_to_the_signed_in_citizen(app_db):
+    from storage import citizens
+
+    citizens.save_profile("citizen-3", {"full_name": "Trần Thị Mai"})
+    citizens.create_dossier("telegram:1", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {}, "citizen-3")
+    said = run(ActionShowProfile(), tracker("thông tin của tôi", sender="telegram:1"))[1]
+    assert texts(said) == m.PROFILE_NEEDS_LOGIN and offers_login(said)  # the chat is not signed in: nothing shown
+    sign_in("web:new", "citizen-3")
+    shown = texts(run(ActionShowProfile(), tracker("thông tin của tôi", sender="web:new"))[1])
+    assert "Trần Thị Mai" in shown and m.DOSSIERS_LIST in shown and "HS-" in shown
+    sign_in("kiosk:k", "citizen-3")  # never on a shared screen, even if a link existed
+    kiosk = run(ActionShowProfile(), tracker("thông tin của tôi", sender="kiosk:k", channel="kiosk"))[1]
+    assert "Trần Thị Mai" not in texts(kiosk)
+
+
 def test_profile_is_shown_masked_and_deleted_on_request(app_db):
     from storage import citizens
 
-    citizens.save_profile("p1", {"full_name": "Trần Thị Mai", "id_number": "079192012345", "phone": "0912345678"})
+    sign_in("p1", "citizen-p1")
+    citizens.save_profile("citizen-p1", {"full_name": "Trần Thị Mai", "id_number": "079192012345", "phone": "0912345678"})
     shown = texts(run(ActionShowProfile(), tracker("thông tin của tôi", sender="p1"))[1])
     assert "Trần Thị Mai" in shown and "079192012345" not in shown and "079******345" in shown
     assert "0912345678" not in shown
     events, said = run(ActionDeleteProfile(), tracker("xóa thông tin của tôi", sender="p1", intent="delete_profile"))
-    assert texts(said) == m.DELETE_CONFIRM and citizens.get_profile("p1")  # asks first, deletes nothing
+    assert texts(said) == m.DELETE_CONFIRM and citizens.get_profile("citizen-p1")  # asks first, deletes nothing
     confirm = tracker('/delete_profile{"confirm": "yes"}', {"delete_pending": True}, sender="p1", intent="delete_profile",
                       entities=[{"entity": "confirm", "value": "yes"}])
-    assert "(1 mục)" in texts(run(ActionDeleteProfile(), confirm)[1])
-    assert texts(run(ActionShowProfile(), tracker("thông tin của tôi", sender="p1"))[1]) == m.PROFILE_EMPTY
+    assert "(2 mục)" in texts(run(ActionDeleteProfile(), confirm)[1])  # the profile and the sign-in
+    assert citizens.get_profile("citizen-p1") is None and identities.citizen_of("p1") is None
 
 
 def test_dossier_status_only_to_the_conversation_that_made_it(app_db):
@@ -178,6 +244,10 @@ def test_dossier_status_only_to_the_conversation_that_made_it(app_db):
     assert m.STATUS_NOT_FOUND.format(code=code) == texts(run(ActionCheckDossierStatus(), tracker(question, sender="other"))[1])
     said = texts(run(ActionCheckDossierStatus(), tracker(question, sender="owner"))[1])
     assert "cần bổ sung" in said and "Thiếu bản sao CCCD" in said
+    # a signed-in citizen finds the dossiers filed for them from any conversation
+    filed = citizens.create_dossier("web:a", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {}, "citizen-9")["code"]
+    sign_in("zalo:b", "citizen-9")
+    assert "Hồ sơ " + filed in texts(run(ActionCheckDossierStatus(), tracker(f"tra cuu ho so {filed}", sender="zalo:b"))[1])
 
 
 def test_delete_request_mid_form_stops_the_form_and_asks_to_confirm(app_db):

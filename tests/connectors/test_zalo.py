@@ -92,3 +92,17 @@ def test_outside_reply_window_is_not_retried(stack, fakes):
         assert len(zalo.rejected) == rejected + 1  # one attempt for the one reply, no retry
     finally:
         zalo.force_error = None
+
+
+def test_a_link_button_opens_its_link_in_zalo_and_telegram():
+    import asyncio
+
+    from connectors.telegram import keyboard
+    from connectors.turn import Button, Reply
+    from connectors.zalo import message_body
+
+    reply = Reply(text="Mời đăng nhập", buttons=[Button("Đăng nhập để tự điền", url="https://dvc.example/auth/login/abc")])
+    zalo_button = message_body("u1", reply, "https://dvc.example")["message"]["attachment"]["payload"]["buttons"][0]
+    assert zalo_button["type"] == "oa.open.url" and zalo_button["payload"] == {"url": "https://dvc.example/auth/login/abc"}
+    telegram_button = asyncio.run(keyboard(reply)).inline_keyboard[0][0]
+    assert telegram_button.url == "https://dvc.example/auth/login/abc" and telegram_button.callback_data is None

@@ -39,18 +39,20 @@ def events_of(path, sender):
 
 
 def test_erasing_a_conversation_removes_it_everywhere(trackers):
-    from storage import analytics, citizens, handover
+    from storage import analytics, citizens, handover, identities
 
     me, other = "web:me", "web:other"
     add_events(trackers, me, 0, ["số CCCD của tôi 079192012345", "xóa thông tin của tôi"])
     add_events(trackers, other, 0, ["đăng ký khai sinh"])
-    citizens.save_profile(me, {"id_number": "079192012345"})
+    identities.link(me, "citizen-me")
+    citizens.save_profile("citizen-me", {"id_number": "079192012345"})
     citizens.create_dossier(me, "1.004873", "f", {"purpose": "Kết hôn"})
     handover.open_handover("web", me, [("citizen", "cho tôi gặp cán bộ")])
     analytics.record_feedback(me, 5, "1.004873", "giấy độc thân")
-    assert retention.erase_conversation(me) >= 6
+    assert retention.erase_conversation(me) >= 7
     assert events_of(trackers, me) == [] and len(events_of(trackers, other)) == 1
-    assert citizens.get_profile(me) is None and handover.active_handover(me) is None
+    assert citizens.get_profile("citizen-me") is None and handover.active_handover(me) is None
+    assert identities.citizen_of(me) is None
     assert analytics.analytics(datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC))["ratings"] == 0
 
 
@@ -65,8 +67,16 @@ def test_purge_keeps_only_what_is_younger_than_the_retention_period(trackers):
     with engine().begin() as conn:
         conn.execute(handover.handovers.update().values(closed_at=datetime.now(UTC) - timedelta(days=40)))
         conn.execute(analytics.questions.insert().values(question="sđt 0912 345 678", confident=False, at=datetime.now(UTC)))
+    from storage import identities
+
+    identities.link("web:old", "citizen-old")
+    identities.link("web:recent", "citizen-recent")
+    with engine().begin() as conn:
+        conn.execute(identities.identity_links.update().where(identities.identity_links.c.conversation_id == "web:old")
+                     .values(linked_at=datetime.now(UTC) - timedelta(days=40)))
     counts = retention.purge(timedelta(days=30))
     assert counts["tracker_events"] == 1 and counts["handovers"] == 1 and counts["questions_masked"] == 1
+    assert counts["sign_ins"] == 1 and identities.citizen_of("web:old") is None and identities.citizen_of("web:recent")
     assert events_of(trackers, "web:old") == [] and events_of(trackers, "web:recent")
     report = analytics.analytics(datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC))
     assert report["unanswered_questions"][0]["question"] == "sđt 091* *** 678"

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from actions import messages as m
 from dossiers.forms import BIRTH, MARITAL, RESIDENCE, Form
+from tests.helpers import signed_in_chat
 
 pytestmark = pytest.mark.integration
 TOKEN = {"Authorization": "Bearer test-officer-token"}
@@ -95,11 +96,11 @@ def pdf_text(stack, url):
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_birth_declaration_without_profile_and_consent_refused(stack, chat):
+def test_anonymous_birth_declaration_keeps_nothing_personal(stack, chat):
     sender = f"d-{uuid.uuid4().hex[:8]}"
     start = chat(sender, "dien to khai dang ky khai sinh")
-    assert any(m.CONSENT_QUESTION in (r.get("text") or "") for r in start)
-    summary = texts(fill(chat, sender, BIRTH, BIRTH_ANSWERS, start, consent="không đồng ý"))
+    assert m.ANONYMOUS_FORM in texts(start) and m.CONSENT_QUESTION not in texts(start)
+    summary = texts(fill(chat, sender, BIRTH, BIRTH_ANSWERS, start))
     assert "Lê Minh Khôi" in summary and "05/03/2024" in summary and "Nam" in summary
     code, document, replies = finish(chat, sender)
     assert code.startswith("HS-") and document["filename"] == f"{code}.pdf"
@@ -110,12 +111,20 @@ def test_birth_declaration_without_profile_and_consent_refused(stack, chat):
     assert draft["fields"]["child_name"] == "Lê Minh Khôi" and draft["procedure"] == "1.001193"
     assert draft["checklist"] and any("Giấy chứng sinh" in item for item in draft["checklist"])
     assert any(m.CHECKLIST_HEADER in (r.get("text") or "") for r in replies)
-    assert texts(chat(sender, "thông tin của tôi")) == m.PROFILE_EMPTY  # nothing kept without consent
+    assert m.PROFILE_SAVED not in texts(replies)
+    assert texts(chat(sender, "thông tin của tôi")).startswith(m.PROFILE_NEEDS_LOGIN)  # nothing shown without login
 
 
-def test_profile_is_saved_with_consent_and_prefills_the_next_form(stack, chat):
-    sender = f"d-{uuid.uuid4().hex[:8]}"
-    fill(chat, sender, MARITAL, MARITAL_ANSWERS, chat(sender, "điền tờ khai xác nhận tình trạng hôn nhân"))
+def test_profile_is_saved_with_consent_and_prefills_the_next_form(stack):
+    signed_in, conversation = signed_in_chat(stack.url("gateway"), "an")
+
+    def chat(_, text):
+        return signed_in(text)
+
+    sender = conversation
+    start = chat(sender, "điền tờ khai xác nhận tình trạng hôn nhân")
+    assert m.CONSENT_QUESTION in texts(start)  # signed in: asked once whether to keep the data
+    fill(chat, sender, MARITAL, MARITAL_ANSWERS, start)
     _, _, replies = finish(chat, sender)
     assert m.PROFILE_SAVED in texts(replies)
     shown = texts(chat(sender, "thong tin cua toi"))
@@ -137,18 +146,19 @@ def test_profile_is_saved_with_consent_and_prefills_the_next_form(stack, chat):
     confirm = next(b["payload"] for b in asked[0]["buttons"] if b["title"] == "Xóa hết")
     trackers = sqlite3.connect(stack.env["TRACKER_DB_NAME"])
     typed = "SELECT count(*) FROM events WHERE sender_id = ? AND data LIKE ?"
-    assert trackers.execute(typed, (f"rest:{sender}", f"%{ADULT['id_number']}%")).fetchone()[0] > 0
+    assert trackers.execute(typed, (conversation, f"%{ADULT['id_number']}%")).fetchone()[0] > 0
     deleted = texts(chat(sender, confirm))
     assert deleted.startswith("Đã xóa toàn bộ thông tin cá nhân")
     # Rasa's tracker store no longer holds anything the citizen typed (the CCCD included).
-    assert trackers.execute("SELECT count(*) FROM events WHERE sender_id = ?", (f"rest:{sender}",)).fetchone()[0] == 0
-    assert texts(chat(sender, "thông tin của tôi")) == m.PROFILE_EMPTY
+    assert trackers.execute("SELECT count(*) FROM events WHERE sender_id = ?", (conversation,)).fetchone()[0] == 0
+    # the profile went with the sign-in: signing in again shows nothing kept
+    again, _ = signed_in_chat(stack.url("gateway"), "an")
+    assert texts(again("thông tin của tôi")) == m.PROFILE_EMPTY
 
 
 def test_validation_reasks_and_keeps_what_was_given(chat):
     sender = f"d-{uuid.uuid4().hex[:8]}"
     chat(sender, "điền tờ khai đăng ký tạm trú")
-    chat(sender, "không đồng ý")
     chat(sender, "Trần Thị Mai")
     wrong_date = texts(chat(sender, "31/2/1992"))
     assert "không có trên lịch" in wrong_date and RESIDENCE.field("dob").question in wrong_date

@@ -37,17 +37,19 @@ def postgres_url():
 
 def test_store_works_unchanged_on_postgresql(postgres_url):
     from dossiers.status import DossierStatus
-    from storage import channels, citizens, db, handover
+    from storage import channels, citizens, db, handover, identities
     from storage.migrate import current
 
     db.configure(postgres_url)
     try:
         assert db.engine().dialect.name == "postgresql"
-        assert current(db.engine()) == "0004"  # migrated on first use
-        sender = "pg-user"
-        citizens.save_profile(sender, {"full_name": "Trần Thị Mai", "id_number": "079192012345"})
-        citizens.save_profile(sender, {"phone": "0912345678"})
-        assert citizens.get_profile(sender) == {"full_name": "Trần Thị Mai", "id_number": "079192012345",
+        assert current(db.engine()) == "0005"  # migrated on first use
+        sender, citizen = "pg-user", "pg-citizen"
+        identities.link(sender, citizen)
+        assert identities.take_login_link(identities.new_login_link(sender)) == sender
+        citizens.save_profile(citizen, {"full_name": "Trần Thị Mai", "id_number": "079192012345"})
+        citizens.save_profile(citizen, {"phone": "0912345678"})
+        assert citizens.get_profile(citizen) == {"full_name": "Trần Thị Mai", "id_number": "079192012345",
                                                 "phone": "0912345678"}
         dossier = citizens.create_dossier(sender, "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {"purpose": "Kết hôn"})
         assert dossier["code"].startswith("HS-") and citizens.get_dossier(dossier["code"])["data"] == {"purpose": "Kết hôn"}
@@ -57,6 +59,6 @@ def test_store_works_unchanged_on_postgresql(postgres_url):
         handover.officer_reply(queued, "cán bộ", "Chào bạn")
         assert handover.take_outbox(sender) == ["Chào bạn"] and handover.take_outbox(sender) == []
         assert channels.first_time(f"zalo:{sender}") and not channels.first_time(f"zalo:{sender}")
-        assert citizens.delete_personal_data(sender) == 1 and citizens.get_profile(sender) is None
+        assert citizens.delete_personal_data(sender) == 2 and citizens.get_profile(citizen) is None  # profile, sign-in
     finally:
         db.configure(None)
