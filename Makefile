@@ -16,10 +16,13 @@ KNOWLEDGE_INPUTS := knowledge/data/catalogue.jsonl.gz knowledge/data/procedure_a
                     knowledge/data/folk_terms.tsv nlu_data/lexicon/aspects.tsv \
                     knowledge/index.py knowledge/embedding.py bot/vietnamese.py
 
-.PHONY: run test setup models lint bench clean lexicons
+.PHONY: run run-replicas test setup models lint bench clean lexicons
 
 run: setup models
 	$(PY) scripts/run.py
+
+run-replicas: setup models  # the production topology on this machine (PostgreSQL, Redis, nginx, 2 of each)
+	$(PY) scripts/replicas.py
 
 test: setup models
 	$(PY) -m pytest

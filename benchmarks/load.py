@@ -1,7 +1,9 @@
 """Concurrent conversations through the gateway: turns per second, latency percentiles, errors.
 
 Run: .venv/bin/python benchmarks/load.py [--conversations 20] [--turns 10] [--url http://127.0.0.1:8000]
-Without --url it starts the embedded stack itself (on spare ports, a temporary VAR_DIR) and stops it.
+                                         [--topology embedded|replicated]
+Without --url it starts the stack itself (on spare ports, a temporary VAR_DIR) and stops it: the embedded
+one (`make run`) or the replicated one (`make run-replicas`: PostgreSQL, Redis, 2 of each, nginx).
 Each conversation plays a citizen: a greeting, a procedure question, follow-ups, small talk.
 A turn is an error when the gateway answers non-200 or with its "busy" apology.
 """
@@ -74,17 +76,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conversations", type=int, nargs="+", default=[20, 100])
     parser.add_argument("--turns", type=int, default=10)
-    parser.add_argument("--url", help="a running gateway; without it the embedded stack is started")
+    parser.add_argument("--url", help="a running gateway; without it the stack is started")
+    parser.add_argument("--topology", choices=["embedded", "replicated"], default="embedded")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         url = args.url
         if not url:
-            from scripts.run import services
-
-            var = tempfile.mkdtemp(prefix="load-")
-            env = {"VAR_DIR": var, "RASA_PORT": "27005", "ACTION_PORT": "27055", "GATEWAY_PORT": "27000",
+            env = {"VAR_DIR": tempfile.mkdtemp(prefix="load-"),
                    "RATE_LIMIT_CONVERSATION": "100000/minute", "RATE_LIMIT_ADDRESS": "1000000/minute"}
-            url = stack.enter_context(services(env)).url("gateway")
+            if args.topology == "replicated":
+                from scripts.replicas import replicated
+
+                url = stack.enter_context(replicated({**env, "REPLICAS_BASE_PORT": "27100"})).url("nginx")
+            else:
+                from scripts.run import services
+
+                env.update(RASA_PORT="27005", ACTION_PORT="27055", GATEWAY_PORT="27000")
+                url = stack.enter_context(services(env)).url("gateway")
         for conversations in args.conversations:
             asyncio.run(load(url, conversations, args.turns))
 

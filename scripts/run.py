@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,38 +53,74 @@ def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     # Rasa's HTTP API (/model/parse, /conversations…) answers only requests carrying this token: the
     # gateway's health check does; its channel webhook is reached on the loopback/internal network only.
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(24))
+    # The action server answers only Rasa (rasa_sdk_plugins): Rasa sends this with every action call.
+    env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(24))
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
     env.setdefault("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
     env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}")
     return env
 
 
-def commands(env: dict[str, str], model: Path) -> dict[str, list[str]]:
-    return {
-        "actions": [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", env["ACTION_PORT"]],
-        "rasa": [
-            str(RASA_BIN), "run", "--model", str(model), "--endpoints", env.get("RASA_ENDPOINTS", "bot/endpoints.yml"),
-            "--credentials", "bot/credentials.yml", "--port", env["RASA_PORT"], "-i", "127.0.0.1",
-            "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
-        ],
-        "gateway": [
-            str(PYTHON), "-m", "uvicorn", "--factory", "connectors.gateway:create_app", "--host", "127.0.0.1",
-            "--port", env["GATEWAY_PORT"], "--log-level", "warning",
-        ],
-    }
+@dataclass(frozen=True)
+class Process:
+    """One supervised process: how to start it, where it serves, and how to tell it is ready."""
+
+    command: list[str]
+    url: str  # where it serves (loopback)
+    ready: Callable[[], bool]  # true once it answers (e.g. its health check is 200)
+    timeout: float  # start-up budget, seconds
+    env: dict[str, str] = field(default_factory=dict)  # on top of the shared environment
 
 
-def wait_for(url: str, timeout: float, processes: dict[str, subprocess.Popen]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name, proc in processes.items():
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited with code {proc.returncode} during start-up")
+def http_ready(url: str) -> Callable[[], bool]:
+    def ready() -> bool:
         with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
-            if response.status == 200:
-                return
+            return response.status == 200
+        return False
+
+    return ready
+
+
+def python_command(*args: str) -> list[str]:
+    return [str(PYTHON), *args]
+
+
+def actions_process(port: str) -> Process:
+    url = f"http://127.0.0.1:{port}"
+    return Process(python_command("-m", "rasa_sdk", "--actions", "actions", "--port", port), url,
+                   http_ready(f"{url}/health"), 120)
+
+
+def rasa_process(env: dict[str, str], model: Path, port: str) -> Process:
+    url = f"http://127.0.0.1:{port}"
+    command = [str(RASA_BIN), "run", "--model", str(model), "--endpoints", env.get("RASA_ENDPOINTS", "bot/endpoints.yml"),
+               "--credentials", "bot/credentials.yml", "--port", port, "-i", "127.0.0.1",
+               "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"]]
+    return Process(command, url, http_ready(f"{url}/status?token={env['RASA_AUTH_TOKEN']}"), 240)
+
+
+def gateway_process(port: str, *extra: str) -> Process:
+    url = f"http://127.0.0.1:{port}"
+    command = python_command("-m", "uvicorn", "--factory", "connectors.gateway:create_app", "--host", "127.0.0.1",
+                             "--port", port, "--log-level", "warning", *extra)
+    return Process(command, url, http_ready(f"{url}/healthz"), 60)
+
+
+def embedded(env: dict[str, str], model: Path) -> dict[str, Process]:
+    """``make run``: one action server, one Rasa server, one gateway; SQLite stores under VAR_DIR."""
+    return {"actions": actions_process(env["ACTION_PORT"]), "rasa": rasa_process(env, model, env["RASA_PORT"]),
+            "gateway": gateway_process(env["GATEWAY_PORT"])}
+
+
+def wait_for(process: Process, name: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + process.timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {proc.returncode} during start-up")
+        if process.ready():
+            return
         time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {timeout:.0f} s")
+    raise TimeoutError(f"{name} ({process.url}) not ready after {process.timeout:.0f} s")
 
 
 def latest_model() -> Path:
@@ -94,43 +130,55 @@ def latest_model() -> Path:
     return models[-1]
 
 
-HEALTH_PATHS = {"actions": "/health", "rasa": "/status", "gateway": "/healthz"}
 STATUS_FILE = "supervisor.json"
 RETENTION_FIRST_S, RETENTION_EVERY_S = 60, 24 * 3600
-START_TIMEOUTS = {"actions": 120, "rasa": 240, "gateway": 60}
 
 
 @dataclass
 class Services:
     env: dict[str, str]
-    processes: dict[str, subprocess.Popen]
-    model: Path
+    specs: dict[str, Process]
     log_dir: Path
     run_dir: Path
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     restarts: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def health_url(self, name: str) -> str:
-        query = f"?token={self.env['RASA_AUTH_TOKEN']}" if name == "rasa" else ""
-        return self.url(name) + HEALTH_PATHS[name] + query
-
     def url(self, name: str) -> str:
-        port = {"rasa": "RASA_PORT", "actions": "ACTION_PORT", "gateway": "GATEWAY_PORT"}[name]
-        return f"http://127.0.0.1:{self.env[port]}"
+        return self.specs[name].url
 
     def start(self, name: str) -> None:
-        """Start one process (again) and wait until it answers its health check (the action server
-        answers only once its search models are loaded)."""
+        """Start one process (again) and wait until it is ready (the action server answers only once
+        its search models are loaded)."""
+        spec = self.specs[name]
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
         process = subprocess.Popen(
-            commands(self.env, self.model)[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            spec.command, cwd=ROOT, env={**self.env, **spec.env}, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         with self.lock:
             self.processes[name] = process
         (self.run_dir / f"{name}.pid").write_text(f"{process.pid}\n")
-        wait_for(self.health_url(name), START_TIMEOUTS[name], {name: process})
+        wait_for(spec, name, process)
         self.write_status()
+
+    def start_together(self, names: list[str]) -> None:
+        """Start processes that do not depend on each other at once (replicas load their models in parallel)."""
+        errors: list[Exception] = []
+
+        def start(name: str) -> None:
+            try:
+                self.start(name)
+            except (RuntimeError, TimeoutError) as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=start, args=(name,)) for name in names]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
 
     def stop(self, name: str) -> None:
         with self.lock:
@@ -180,42 +228,50 @@ class Services:
 
 
 @contextlib.contextmanager
-def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = None) -> Iterator[Services]:
-    """Run all three processes, restarting any that dies, until the block ends; yields their
-    environment and handles."""
-    env = service_env(extra_env)
+def supervised(env: dict[str, str], specs: dict[str, Process], stages: list[list[str]],
+               log_dir: Path | None = None) -> Iterator[Services]:
+    """Start ``stages`` in order (the processes of one stage together), restart any process that dies
+    until the block ends, then stop them all."""
     var = Path(env["VAR_DIR"])
     log_dir = log_dir or var / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     run_dir = var / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
-    running = Services(env, {}, latest_model(), log_dir, run_dir)
+    running = Services(env, specs, log_dir, run_dir)
     stopping = threading.Event()
     supervisor = threading.Thread(target=running.supervise, args=(stopping,), name="supervisor", daemon=True)
     try:
-        for name in ("actions", "rasa", "gateway"):
-            running.start(name)
+        for stage in stages:
+            running.start_together(stage)
         supervisor.start()
         yield running
     finally:
         stopping.set()
         if supervisor.is_alive():
-            supervisor.join(timeout=START_TIMEOUTS["rasa"] + 5)
+            supervisor.join(timeout=max(spec.timeout for spec in specs.values()) + 5)
         with running.lock:
             stop(running.processes)
 
 
+@contextlib.contextmanager
+def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = None) -> Iterator[Services]:
+    """The embedded set-up (``make run``): yields its environment and handles."""
+    env = service_env(extra_env)
+    with supervised(env, embedded(env, latest_model()), [["actions"], ["rasa"], ["gateway"]], log_dir) as running:
+        yield running
+
+
 def stop(processes: dict[str, subprocess.Popen]) -> None:
+    """SIGTERM to each process group, then SIGKILL to what is left of it: a group is signalled even when
+    its leader is already dead (a killed Sanic manager leaves its worker holding the port)."""
     for proc in processes.values():
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
     for proc in processes.values():
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def interrupt(signum: int, frame: object) -> None:

@@ -8,6 +8,7 @@ import pytest
 from connectors.settings import GatewaySettings
 from dossiers.settings import DossierSettings
 from knowledge.settings import KnowledgeSettings
+from rasa_sdk_plugins import ActionServerSettings
 from storage.settings import StorageSettings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -15,7 +16,8 @@ TABLE = README[README.index("## Configuration"):README.index("## Tests")]
 DOCUMENTED = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", TABLE))
 
 
-@pytest.mark.parametrize("settings", [GatewaySettings, KnowledgeSettings, StorageSettings, DossierSettings])
+@pytest.mark.parametrize("settings", [GatewaySettings, KnowledgeSettings, StorageSettings, DossierSettings,
+                                      ActionServerSettings])
 def test_every_setting_is_in_the_readme_table(settings):
     prefix = settings.model_config.get("env_prefix", "")
     names = {f"{prefix}{name}".upper() for name in settings.model_fields}

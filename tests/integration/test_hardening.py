@@ -88,3 +88,13 @@ def test_widget_embedded_on_another_origin_chats(stack, tmp_path):
             assert token and token.startswith(page.evaluate("window.dvcChat.sender()"))
     finally:
         portal.shutdown()
+
+
+def test_the_action_server_answers_only_rasa(stack):
+    url = f"{stack.url('actions')}/webhook"
+    call = {"next_action": "action_login", "sender_id": "intruder", "tracker": {"sender_id": "intruder", "slots": {},
+            "latest_message": {}, "events": []}, "domain": {}}
+    assert post_json(url, call)[0] == 401
+    assert post_json(url, call, headers={"X-Action-Token": "guess"})[0] == 401
+    status, body = post_json(url, call, headers={"X-Action-Token": stack.env["ACTION_SERVER_TOKEN"]})
+    assert status == 200 and body["responses"], body  # Rasa's own calls go through (the whole suite relies on it)
