@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import bot.rasa_speedups  # noqa: F401 - Rasa imports this module at start-up: the place to patch it
 from bot.vietnamese import expand_word, fold, segment
 
 
