@@ -190,7 +190,10 @@ class Services:
         """What ``/healthz`` reports of the supervisor: each process's pid and restarts."""
         with self.lock:
             status = {name: {"pid": p.pid, "restarts": self.restarts.get(name, 0)} for name, p in self.processes.items()}
-        (self.run_dir / STATUS_FILE).write_text(json.dumps(status))
+            # Atomically: /healthz may read it at any moment (replicas start several processes at once).
+            partial = self.run_dir / f"{STATUS_FILE}.{threading.get_ident()}"
+            partial.write_text(json.dumps(status))
+            os.replace(partial, self.run_dir / STATUS_FILE)
 
     def run_retention(self) -> None:
         """The daily purge of old conversations (``python -m dossiers.retention``), logged with the rest."""
