@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from actions import answers
 from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
+from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import canonical, phrase_list
 from knowledge.catalogue import get_procedure
 from knowledge.search import CLOSE_VARIANT, SearchResult, search
@@ -31,9 +32,12 @@ def procedure_payload(code: str) -> str:
     return f'/ask_procedure{{"procedure_code": "{code}"}}'
 
 
-def procedure_buttons(codes: list[str]) -> list[dict[str, str]]:
-    procedures = [get_procedure(code) for code in codes]
-    return [{"title": p.name, "payload": procedure_payload(p.code)} for p in procedures if p]
+def offer_procedures(dispatcher: CollectingDispatcher, intro: str, codes: list[str]) -> None:
+    """A choice between procedures: the full names numbered in the text, short numbered buttons."""
+    procedures = [p for p in (get_procedure(code) for code in codes) if p]
+    names = [p.name for p in procedures]
+    dispatcher.utter_message(text=f"{intro}\n{numbered_list(names)}", buttons=[
+        {"title": title, "payload": procedure_payload(p.code)} for title, p in zip(numbered_titles(names), procedures)])
 
 
 def chosen_procedure(tracker: Tracker) -> str | None:
@@ -60,7 +64,7 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
         return
     dispatcher.utter_message(text=m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
     if result.results:
-        dispatcher.utter_message(text=m.SUGGESTIONS_INTRO, buttons=procedure_buttons([h.code for h in result.results[:3]]))
+        offer_procedures(dispatcher, m.SUGGESTIONS_INTRO, [h.code for h in result.results[:3]])
 
 
 # A follow-up names another procedure when, its aspect words taken out, at least this many of its
@@ -107,12 +111,12 @@ class ActionAnswerProcedure(Action):
         close = [v for v in result.variants if v.score >= top.score - CLOSE_VARIANT]
         if close:
             options = [h.code for h in [top, *close][:4]]
-            dispatcher.utter_message(text=m.CLARIFY, buttons=procedure_buttons(options))
+            offer_procedures(dispatcher, m.CLARIFY, options)
             return [SlotSet("clarify_options", options), SlotSet("pending_aspect", aspect),
                     SlotSet("current_procedure", None)]
         events = answer(dispatcher, top.code, aspect)
         if result.variants:
-            dispatcher.utter_message(text=m.OTHER_VARIANTS, buttons=procedure_buttons([h.code for h in result.variants[:3]]))
+            offer_procedures(dispatcher, m.OTHER_VARIANTS, [h.code for h in result.variants[:3]])
         return events
 
 
@@ -132,8 +136,8 @@ class ActionAnswerAspect(Action):
         options = tracker.get_slot("clarify_options")
         if options:  # a choice is pending: keep it open and answer the aspect once it is made
             asked = aspect or tracker.get_slot("pending_aspect")
-            dispatcher.utter_message(text=m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[asked].lower()) if asked
-                                     else m.CLARIFY, buttons=procedure_buttons(options))
+            offer_procedures(dispatcher, m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[asked].lower()) if asked
+                             else m.CLARIFY, options)
             return [SlotSet("pending_aspect", asked)]
         current = tracker.get_slot("current_procedure")
         words = content_words(text)

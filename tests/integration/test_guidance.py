@@ -94,18 +94,21 @@ def test_switching_procedure_mid_conversation(chat):
 def test_close_variants_get_a_clarifying_question_then_an_answer(chat):
     sender = new_sender()
     reply = chat(sender, "sang ten so do")
-    assert reply[0]["text"] == m.CLARIFY
+    assert reply[0]["text"].startswith(m.CLARIFY)
     options = reply[0]["buttons"]
     assert len(options) >= 2
+    assert all(len(b["title"]) <= 40 for b in options)  # short buttons; the full names listed above them
     chosen = options[1]
+    code = chosen["payload"].split('"procedure_code": "')[1].split('"')[0]
+    assert f"2. {get_procedure(code).name}" in reply[0]["text"]
     answer = texts(chat(sender, chosen["payload"]))
-    assert chosen["title"] in answer
+    assert get_procedure(code).name in answer
 
 
 def test_standard_variant_answered_and_others_offered(chat):
     reply = chat(new_sender(), "trình báo mất hộ chiếu")
     assert "1.010386" in reply[0]["text"]  # commune level, what an ordinary citizen means
-    assert any(r.get("text") == m.OTHER_VARIANTS and r.get("buttons") for r in reply)
+    assert any((r.get("text") or "").startswith(m.OTHER_VARIANTS) and r.get("buttons") for r in reply)
 
 
 def test_aspect_before_any_procedure_asks_which(chat):
@@ -183,9 +186,9 @@ def test_the_greeting_buttons_show_the_procedure_and_start_no_form(chat):
 def test_a_follow_up_during_a_clarification_is_answered_after_the_choice(chat):
     sender = new_sender()
     reply = chat(sender, "sang ten so do")
-    assert reply[0]["text"] == m.CLARIFY
+    assert reply[0]["text"].startswith(m.CLARIFY)
     waiting = texts(chat(sender, "mất bao lâu"))
-    assert waiting == m.CLARIFY_FIRST.format(aspect="thời gian giải quyết")
+    assert waiting.startswith(m.CLARIFY_FIRST.format(aspect="thời gian giải quyết"))
     chosen = reply[0]["buttons"][0]
     code = chosen["payload"].split('"procedure_code": "')[1].split('"')[0]
     assert answers.aspect_answer(get_procedure(code), "thời gian") in texts(chat(sender, chosen["payload"]))

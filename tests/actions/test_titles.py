@@ -1,0 +1,40 @@
+"""Procedure buttons fit a phone line and a kiosk button, and tell the options apart."""
+
+from collections import defaultdict
+
+from actions.titles import MAX_BUTTON_CHARS, numbered_titles, shorten
+from knowledge.catalogue import load_catalogue
+from knowledge.search import base_name
+
+
+def test_every_choice_between_variants_in_the_catalogue_fits_on_buttons():
+    groups = defaultdict(list)
+    for procedure in load_catalogue().values():
+        groups[base_name(procedure.name)].append(procedure.name)
+    checked = 0
+    for names in groups.values():
+        for options in (names[i:i + 4] for i in range(0, len(names), 4)):
+            titles = numbered_titles(options)
+            assert all(len(t) <= MAX_BUTTON_CHARS for t in titles), titles
+            assert [t.split(".")[0] for t in titles] == [str(i) for i in range(1, len(options) + 1)]
+            assert all(t.count("(") == t.count(")") for t in titles), titles
+            checked += 1
+    assert checked > 100  # the catalogue has many families of variants
+
+
+def test_the_words_that_differ_are_what_the_button_shows():
+    assert numbered_titles([
+        "Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con",
+        "Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con có yếu tố nước ngoài",
+    ])[1] == "2. Có yếu tố nước ngoài"
+    assert numbered_titles([
+        "Cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở lần đầu cho tổ chức (cấp tỉnh)",
+        "Cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở lần đầu cho hộ gia đình, cá nhân (cấp xã)",
+    ]) == ["1. Tổ chức (cấp tỉnh)", "2. Hộ gia đình, cá nhân (cấp xã)"]
+    assert numbered_titles(["Đăng ký khai sinh", "Đăng ký khai sinh lưu động"]) == [
+        "1. Đăng ký khai sinh", "2. Đăng ký khai sinh lưu động"]  # short names stay whole
+
+
+def test_a_cut_is_at_a_word_and_says_so():
+    cut = shorten("Thủ tục cấp lại Giấy chứng nhận đăng ký hộ kinh doanh do bị mất")
+    assert len(cut) <= MAX_BUTTON_CHARS and cut.endswith("…") and cut[:-1] in "Thủ tục cấp lại Giấy chứng nhận đăng ký hộ"
