@@ -38,3 +38,17 @@ def test_the_words_that_differ_are_what_the_button_shows():
 def test_a_cut_is_at_a_word_and_says_so():
     cut = shorten("Thủ tục cấp lại Giấy chứng nhận đăng ký hộ kinh doanh do bị mất")
     assert len(cut) <= MAX_BUTTON_CHARS and cut.endswith("…") and cut[:-1] in "Thủ tục cấp lại Giấy chứng nhận đăng ký hộ"
+
+
+def test_every_fixed_button_fits():
+    from pathlib import Path
+
+    import yaml
+
+    from actions import messages as m
+
+    fixed = [title for value in vars(m).values() if isinstance(value, list)
+             for item in value if isinstance(item, tuple) for title in item[:1]]
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    fixed += [b["title"] for variants in domain["responses"].values() for v in variants for b in v.get("buttons", [])]
+    assert len(fixed) > 20 and max(map(len, fixed)) <= MAX_BUTTON_CHARS, max(fixed, key=len)
