@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from bot.vietnamese import (
     clean_text,
     expand_abbreviations,
     fold,
+    lexicon,
     unaccented_share,
     without_phrases,
     words,
@@ -61,6 +63,9 @@ VARIANT_MARKERS = [
     "cap doi",
 ]
 VARIANT_PENALTY = 0.12
+# A variant the citizen's situation selects ("người Nhật" -> có yếu tố nước ngoài) must outrank the
+# ordinary procedure, whose name matches more of a long story's words.
+CUED_VARIANT_BONUS = 0.25
 # Variants scoring within this of the top hit are too close to call: the citizen is asked which.
 CLOSE_VARIANT = 0.05
 
@@ -140,6 +145,21 @@ def _markers(name: str) -> set[str]:
     return {m for m in VARIANT_MARKERS if m in folded}
 
 
+@cache
+def _variant_cues() -> tuple[tuple[str, str], ...]:
+    cues = tuple((canonical(phrase), marker) for phrase, marker in lexicon("variant_cues"))
+    assert all(marker in VARIANT_MARKERS for _, marker in cues), "variant_cues.tsv names an unknown marker"
+    return cues
+
+
+def cued_markers(question: str) -> set[str]:
+    """The variants a citizen's situation selects without naming them ("chồng tôi là người Nhật" ->
+    "có yếu tố nước ngoài"; "bị mất" -> "cấp lại"), from ``nlu_data/lexicon/variant_cues.tsv``: they
+    rank above the ordinary procedure."""
+    padded = f" {canonical(question)} "
+    return {marker for phrase, marker in _variant_cues() if f" {phrase} " in padded}
+
+
 def base_name(name: str) -> str:
     """Name without variant markers and parentheses: what variants of one procedure share."""
     folded = re.sub(r"\([^)]*\)", " ", fold(name.lower()))
@@ -207,7 +227,8 @@ class Searcher:
         dense_floor = min(dense_values, default=0.0)
         dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
 
-        asked_markers = _markers(question) | _markers(lexical_query)
+        cued = cued_markers(question)
+        asked_markers = _markers(question) | _markers(lexical_query) | cued
         hits = []
         for doc_id in candidates:
             procedure = self.procedures[doc_id]
@@ -219,7 +240,9 @@ class Searcher:
                 score = den
             else:
                 score = LEXICAL_WEIGHT * lex + (1 - LEXICAL_WEIGHT) * den
-            score -= VARIANT_PENALTY * len(_markers(procedure.name) - asked_markers)
+            markers = _markers(procedure.name)
+            # A variant the situation selects wins over the ordinary one; others the citizen did not ask rank lower.
+            score += CUED_VARIANT_BONUS * len(markers & cued) - VARIANT_PENALTY * len(markers - asked_markers)
             hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0)))
         hits.sort(key=lambda h: h.score, reverse=True)
 

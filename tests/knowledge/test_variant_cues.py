@@ -1,0 +1,42 @@
+"""A citizen's situation selects the variant: a foreign spouse or parent named by nationality, lost papers."""
+
+import pytest
+
+from knowledge.search import VARIANT_MARKERS, cued_markers
+
+FOREIGN = "co yeu to nuoc ngoai"
+
+
+@pytest.mark.parametrize(("question", "markers"), [
+    ("chồng tôi là người Nhật, muốn đăng ký kết hôn", {FOREIGN}),
+    ("vo toi la nguoi han quoc", {FOREIGN}),
+    ("con tôi có hai quốc tịch", {FOREIGN}),
+    ("bị mất thẻ căn cước thì làm sao", {"cap lai"}),
+    ("thẻ căn cước bị rách", {"cap doi"}),
+    ("làm căn cước mất bao lâu", set()),  # "mất bao lâu" asks how long, loses nothing
+    ("bố tôi mới mất, gia đình phải làm gì", set()),  # a death, not lost papers
+    ("người anh trai tôi muốn đăng ký kết hôn", set()),  # "người anh" is a brother, not an Englishman
+])
+def test_cues_are_read_from_the_situation(question, markers):
+    assert cued_markers(question) == markers
+    assert markers <= set(VARIANT_MARKERS)
+
+
+@pytest.mark.slow  # needs the built index (make models)
+@pytest.mark.parametrize(("question", "code"), [
+    ("chồng tôi là người Pháp muốn đăng ký kết hôn", "2.000806"),  # có yếu tố nước ngoài
+    ("vợ tôi là người Nhật, con mới sinh ở Hà Nội thì đăng ký khai sinh thế nào", "2.000528"),
+    ("mất giấy phép lái xe", "3.000348"),  # cấp lại
+])
+def test_the_cued_variant_ranks_first(question, code):
+    from knowledge.search import search
+
+    assert search(question).results[0].code == code
+
+
+@pytest.mark.slow
+def test_without_a_cue_the_ordinary_procedure_stays_first():
+    from knowledge.search import search
+
+    assert search("đăng ký kết hôn").results[0].code == "1.000894"
+    assert search("đăng ký khai sinh cho con").results[0].code == "1.001193"
