@@ -50,6 +50,8 @@ OTHER_MINISTRY = (
     "Bạn có thể tra cứu trên Cổng Dịch vụ công quốc gia: {url}"
 )
 OTHER_VARIANTS = "Nếu bạn thuộc trường hợp khác, chọn thủ tục tương ứng:"
+LIFE_EVENT_INTRO = "{title}, thường cần làm các thủ tục sau, theo thứ tự:"
+LIFE_EVENT_OUTRO = "Bạn bấm vào một bước để xem giấy tờ, lệ phí, thời gian và nơi nộp của thủ tục đó."
 CLARIFY = "Thủ tục này có vài trường hợp khác nhau. Bạn đang cần trường hợp nào?"
 CLARIFY_FIRST = "Bạn chọn giúp tôi trường hợp của bạn trước, tôi sẽ trả lời ngay về {aspect}:"
 NO_CONDITIONS = "Cổng Dịch vụ công không công bố điều kiện riêng cho thủ tục này."

@@ -16,6 +16,7 @@ from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import canonical, phrase_list
 from knowledge.catalogue import get_procedure
+from knowledge.life_events import life_event_in
 from knowledge.search import CLOSE_VARIANT, SearchResult, search
 from storage import analytics
 
@@ -83,6 +84,22 @@ def names_procedure(words: set[str], name: str) -> bool:
     return len(words & set(canonical(name).split())) >= NAMING_WORDS
 
 
+def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: SearchResult,
+                     words: set[str]) -> list[dict[str, Any]] | None:
+    """A life event the citizen describes ("bố tôi mới mất…") without naming a procedure: the ordered
+    checklist of its procedures, each a button. None when there is no event, or a procedure is named."""
+    event = life_event_in(text)
+    if event is None or (result.confident and names_procedure(words, result.results[0].name)):
+        return None
+    steps = [(step, get_procedure(step.code)) for step in event.steps]
+    lines = [m.LIFE_EVENT_INTRO.format(title=event.title)]
+    lines += [f"{i}. {step.label} (mã {p.code}): {step.when}. {p.source_url}" for i, (step, p) in enumerate(steps, 1)]
+    titles = numbered_titles([step.label for step in event.steps])
+    dispatcher.utter_message(text="\n".join([*lines, m.LIFE_EVENT_OUTRO]), buttons=[
+        {"title": title, "payload": procedure_payload(step.code)} for title, (step, _) in zip(titles, steps)])
+    return [SlotSet("current_procedure", None), SlotSet("clarify_options", None), SlotSet("pending_aspect", None)]
+
+
 class ActionAnswerProcedure(Action):
     """Find the procedure a citizen means; answer, clarify between variants, or say honestly we are unsure."""
 
@@ -99,6 +116,9 @@ class ActionAnswerProcedure(Action):
         if aspect and current and len(words) < NAMING_WORDS:
             return answer(dispatcher, current, aspect)  # a follow-up the NLU took for a new question
         result = await run_in_threadpool(search, question)
+        checklist = reply_life_event(dispatcher, question, result, words)
+        if checklist is not None:
+            return checklist
         if aspect and current and not (result.confident and names_procedure(words, result.results[0].name)):
             return answer(dispatcher, current, aspect)
         await run_in_threadpool(analytics.record_question, question,
@@ -144,6 +164,9 @@ class ActionAnswerAspect(Action):
         if current and len(words) < NAMING_WORDS:  # "mất bao lâu": nothing to search for
             return answer(dispatcher, current, aspect)
         result = await run_in_threadpool(search, text)
+        checklist = reply_life_event(dispatcher, text, result, words)
+        if checklist is not None:
+            return checklist
         named = result.results[0].code if result.confident and names_procedure(words, result.results[0].name) else None
         code = named or current
         if not code:

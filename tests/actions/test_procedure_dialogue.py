@@ -105,3 +105,20 @@ def test_a_kiosk_never_offers_to_keep_personal_data(app_db):
 def test_topics_outside_the_catalogue_name_their_authority(app_db, question, authority):
     said = texts(run(ActionAnswerProcedure(), tracker(question))[1])
     assert authority in said and "(mã " not in said
+
+
+def test_a_life_event_gets_an_ordered_checklist_a_named_procedure_its_answer(app_db):
+    from knowledge.life_events import life_event_in
+
+    events, said = run(ActionAnswerAspect(), tracker("Bố tôi mới mất, giờ gia đình phải làm giấy tờ gì", intent="ask_aspect"))
+    death = life_event_in("bố tôi mới mất")
+    text = texts(said)
+    assert text.startswith(m.LIFE_EVENT_INTRO.format(title=death.title))
+    positions = [text.index(f"(mã {step.code})") for step in death.steps]
+    assert positions == sorted(positions)  # in order, each with its code
+    assert all(get_procedure(step.code).source_url in text for step in death.steps)
+    assert [b["payload"] for b in said[0]["buttons"]] == [procedure_payload(s.code) for s in death.steps]
+    assert all(len(b["title"]) <= 40 for b in said[0]["buttons"])
+    # naming the procedure in the same story gets the procedure itself
+    said = run(ActionAnswerProcedure(), tracker("vợ tôi mới sinh, làm giấy khai sinh thế nào"))[1]
+    assert "(mã 1.001193)" in texts(said) and m.LIFE_EVENT_OUTRO not in texts(said)
