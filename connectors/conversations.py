@@ -33,12 +33,21 @@ def signing_key(settings: GatewaySettings) -> bytes:
 
 @cache
 def _stored_key(path: str) -> bytes:
-    """The key file, created on first use; read once a process (every request verifies a token)."""
+    """The key file, created on first use; read once a process (every request verifies a token).
+    Gateway replicas start together: the key is written aside and linked into place, which only one
+    of them can do; the others read the winner's key."""
     key_file = Path(path)
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+        draft = key_file.with_name(f"{key_file.name}.{os.getpid()}")
+        with open(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
             fh.write(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip().encode()
 
 
