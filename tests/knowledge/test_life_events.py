@@ -16,6 +16,7 @@ from knowledge.life_events import life_event_in, life_events
     ("làm căn cước mất bao lâu", None),  # "mất bao lâu" is a duration, nobody died
     ("mất giấy phép lái xe", None),  # lost papers: a procedure, not a bereavement
     ("đăng ký kết hôn", None),
+    ("thủ tục cấp phép bay drone cho đám cưới", None),  # an occasion, not the family's event
 ])
 def test_the_event_is_read_from_the_story(story, event):
     found = life_event_in(story)
