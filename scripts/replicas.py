@@ -19,11 +19,9 @@ import contextlib
 import glob
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,9 +31,9 @@ from scripts.run import (  # noqa: E402
     Services,
     actions_process,
     gateway_process,
-    interrupt,
     latest_model,
     rasa_process,
+    serve_until_interrupted,
     service_env,
     supervised,
 )
@@ -209,20 +207,9 @@ def replicated(extra_env: dict[str, str] | None = None, log_dir: Path | None = N
 
 
 def main() -> int:
-    signal.signal(signal.SIGINT, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
-    print("Starting PostgreSQL, Redis, 2 action servers, 2 Rasa servers, 2 gateways and nginx… (~1 min)")
-    try:
-        with replicated() as running:
-            print(f"Ready: {running.url('nginx')}/  (pids in var/run/). Ctrl-C stops everything.")
-            while True:
-                time.sleep(1)
-    except KeyboardInterrupt:
-        print("\nStopped.")
-    except (RuntimeError, TimeoutError) as exc:
-        print(f"Start-up failed: {exc}. See var/logs/*.log", file=sys.stderr)
-        return 1
-    return 0
+    return serve_until_interrupted(
+        "Starting PostgreSQL, Redis, 2 action servers, 2 Rasa servers, 2 gateways and nginx… (~1 min)", replicated(),
+        lambda running: f"Ready: {running.url('nginx')}/  (pids in var/run/). Ctrl-C stops everything.")
 
 
 if __name__ == "__main__":

@@ -281,14 +281,17 @@ def interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> int:
+def serve_until_interrupted(starting: str, stack: contextlib.AbstractContextManager[Services],
+                            ready: Callable[[Services], str]) -> int:
+    """Print ``starting``, run ``stack`` until Ctrl-C or SIGTERM, saying ``ready(running)`` once it is
+    up; 1 when start-up fails."""
     # Explicit handlers: a shell that starts us in the background ignores SIGINT by default.
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
-    print("Starting Rasa, the action server and the gateway… (first start takes ~30 s)")
+    print(starting)
     try:
-        with services() as running:
-            print(f"Ready: {running.url('gateway')}/  (API docs at /docs). Ctrl-C stops everything.")
+        with stack as running:
+            print(ready(running))
             while True:
                 time.sleep(1)
     except KeyboardInterrupt:
@@ -297,6 +300,12 @@ def main() -> int:
         print(f"Start-up failed: {exc}. See var/logs/*.log", file=sys.stderr)
         return 1
     return 0
+
+
+def main() -> int:
+    return serve_until_interrupted(
+        "Starting Rasa, the action server and the gateway… (first start takes ~30 s)", services(),
+        lambda running: f"Ready: {running.url('gateway')}/  (API docs at /docs). Ctrl-C stops everything.")
 
 
 if __name__ == "__main__":
