@@ -278,6 +278,10 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
 
 
 def interrupt(signum: int, frame: object) -> None:
+    # Once: a second Ctrl-C (or the SIGTERM `timeout` forwards) during the stop would abort it half way
+    # and leave the servers running without their supervisor.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
