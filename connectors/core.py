@@ -80,16 +80,26 @@ class Core:
         replies = await self.offer_login(inbound.channel, conversation, replies)
         return await run_in_threadpool(officer_replies, conversation) + replies
 
+    def why_no_login(self, channel: str) -> str | None:
+        """Why this channel's conversations cannot sign in here, or None when they can."""
+        if not self.settings.oidc_issuer:
+            return msg.LOGIN_OFF
+        return None if channel in LOGIN_CHANNELS else msg.LOGIN_NOT_HERE
+
+    async def login_url(self, conversation: str) -> str:
+        """A one-time login link for this conversation (``/auth/login/{link}``)."""
+        link = await run_in_threadpool(identities.new_login_link, conversation)
+        return f"{self.settings.public_url}/auth/login/{link}"
+
     async def offer_login(self, channel: str, conversation: str, replies: list[Reply]) -> list[Reply]:
         """A reply that offers a login gets a one-time login link for this conversation, or says why
         there is none here."""
         if not any(r.offers_login for r in replies):
             return replies
-        if not self.settings.oidc_issuer or channel not in LOGIN_CHANNELS:
-            note = msg.LOGIN_OFF if not self.settings.oidc_issuer else msg.LOGIN_NOT_HERE
+        note = self.why_no_login(channel)
+        if note:
             return [replace(r, text=f"{r.text}\n{note}") if r.offers_login else r for r in replies]
-        link = await run_in_threadpool(identities.new_login_link, conversation)
-        button = Button(msg.LOGIN_BUTTON, url=f"{self.settings.public_url}/auth/login/{link}")
+        button = Button(msg.LOGIN_BUTTON, url=await self.login_url(conversation))
         return [replace(r, buttons=[*r.buttons, button]) if r.offers_login else r for r in replies]
 
     async def ask_rasa(self, channel: str, conversation: str, text: str) -> tuple[list[Reply], bool]:

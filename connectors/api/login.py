@@ -79,12 +79,10 @@ def safe_return(settings: GatewaySettings, return_to: str | None) -> str | None:
 async def login_link(core: Core = Depends(get_core), x_conversation_token: str | None = Header(default=None)) -> dict:
     """A one-time login link for the widget's conversation (not for a kiosk: a shared screen)."""
     conversation = browser_conversation(core, x_conversation_token)
-    if not core.settings.oidc_issuer:
-        raise HTTPException(503, msg.LOGIN_OFF)
-    if not conversation.startswith("web:"):
-        raise HTTPException(403, msg.LOGIN_NOT_HERE)
-    link = await run_in_threadpool(identities.new_login_link, conversation)
-    return {"url": f"{core.settings.public_url}/auth/login/{link}"}
+    refusal = core.why_no_login(conversation.partition(":")[0])
+    if refusal:
+        raise HTTPException(503 if refusal == msg.LOGIN_OFF else 403, refusal)
+    return {"url": await core.login_url(conversation)}
 
 
 @router.get("/login/{link_id}", include_in_schema=False)
@@ -122,16 +120,20 @@ async def finish_login(request: Request):
     return page(msg.LOGIN_DONE)
 
 
+def account(core: Core, signed_in: bool) -> dict:
+    """What the widget shows: whether the conversation is signed in, and whether it could be."""
+    return {"signed_in": signed_in, "login_available": bool(core.settings.oidc_issuer)}
+
+
 @router.get("/me")
 async def who_am_i(core: Core = Depends(get_core), x_conversation_token: str | None = Header(default=None)) -> dict:
     """Whether the widget's conversation is signed in (nothing about who: the page needs no more)."""
     conversation = browser_conversation(core, x_conversation_token)
-    return {"signed_in": await run_in_threadpool(identities.citizen_of, conversation) is not None,
-            "login_available": bool(core.settings.oidc_issuer)}
+    return account(core, await run_in_threadpool(identities.citizen_of, conversation) is not None)
 
 
 @router.post("/logout")
 async def logout(core: Core = Depends(get_core), x_conversation_token: str | None = Header(default=None)) -> dict:
     conversation = browser_conversation(core, x_conversation_token)
     await run_in_threadpool(identities.unlink, conversation)
-    return {"signed_in": False, "login_available": bool(core.settings.oidc_issuer)}
+    return account(core, signed_in=False)
