@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jsonschema import ValidationError, validators
+from jsonschema import validators
+from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
@@ -26,17 +27,18 @@ def action_response_validator() -> Any:
 
 
 def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-    try:
-        action_response_validator().validate(result)
+    """Rasa's check, as ``jsonschema.validate`` makes it once the schema is checked: the best-matching
+    error is raised, with Rasa's message."""
+    error = best_match(action_response_validator().iter_errors(result))
+    if error is None:
         return True
-    except ValidationError as e:
-        e.message += (
-            f". Failed to validate Action server response from API, "
-            f"make sure your response from the Action endpoint is valid. "
-            f"For more information about the format visit "
-            f"{DOCS_BASE_URL}/custom-actions"
-        )
-        raise e
+    error.message += (
+        f". Failed to validate Action server response from API, "
+        f"make sure your response from the Action endpoint is valid. "
+        f"For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
 
 
 RemoteAction._validate_action_result = validate_action_result
