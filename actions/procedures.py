@@ -33,12 +33,17 @@ def procedure_payload(code: str) -> str:
     return f'/ask_procedure{{"procedure_code": "{code}"}}'
 
 
+def numbered_procedure_buttons(names: list[str], codes: list[str]) -> list[dict[str, str]]:
+    """One short numbered button a procedure ("2. Có yếu tố nước ngoài"), sending its code."""
+    return [{"title": title, "payload": procedure_payload(code)} for title, code in zip(numbered_titles(names), codes)]
+
+
 def offer_procedures(dispatcher: CollectingDispatcher, intro: str, codes: list[str]) -> None:
     """A choice between procedures: the full names numbered in the text, short numbered buttons."""
     procedures = [p for p in (get_procedure(code) for code in codes) if p]
     names = [p.name for p in procedures]
-    dispatcher.utter_message(text=f"{intro}\n{numbered_list(names)}", buttons=[
-        {"title": title, "payload": procedure_payload(p.code)} for title, p in zip(numbered_titles(names), procedures)])
+    dispatcher.utter_message(text=f"{intro}\n{numbered_list(names)}",
+                             buttons=numbered_procedure_buttons(names, [p.code for p in procedures]))
 
 
 def chosen_procedure(tracker: Tracker) -> str | None:
@@ -91,12 +96,11 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     event = life_event_in(text)
     if event is None or (result.confident and names_procedure(words, result.results[0].name)):
         return None
-    steps = [(step, get_procedure(step.code)) for step in event.steps]
     lines = [m.LIFE_EVENT_INTRO.format(title=event.title)]
-    lines += [f"{i}. {step.label} (mã {p.code}): {step.when}. {p.source_url}" for i, (step, p) in enumerate(steps, 1)]
-    titles = numbered_titles([step.label for step in event.steps])
-    dispatcher.utter_message(text="\n".join([*lines, m.LIFE_EVENT_OUTRO]), buttons=[
-        {"title": title, "payload": procedure_payload(step.code)} for title, (step, _) in zip(titles, steps)])
+    lines += [f"{i}. {step.label} (mã {step.code}): {step.when}. {get_procedure(step.code).source_url}"
+              for i, step in enumerate(event.steps, 1)]
+    buttons = numbered_procedure_buttons([step.label for step in event.steps], [step.code for step in event.steps])
+    dispatcher.utter_message(text="\n".join([*lines, m.LIFE_EVENT_OUTRO]), buttons=buttons)
     return [SlotSet("current_procedure", None), SlotSet("clarify_options", None), SlotSet("pending_aspect", None)]
 
 
