@@ -73,8 +73,7 @@ def unlink(conversation_id: str) -> int:
 
 
 def forget_before(cutoff: datetime) -> int:
-    """Sign-ins older than ``cutoff`` (the citizen signs in again) and expired login links."""
+    """Sign-ins older than ``cutoff`` (the citizen signs in again). Expired login links go whenever a
+    new link is made (``new_login_link``)."""
     with engine().begin() as conn:
-        removed = conn.execute(delete(identity_links).where(identity_links.c.linked_at < cutoff)).rowcount
-        conn.execute(delete(login_links).where(login_links.c.created_at < now() - LOGIN_LINK_LIFETIME))
-    return removed
+        return conn.execute(delete(identity_links).where(identity_links.c.linked_at < cutoff)).rowcount
