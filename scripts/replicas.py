@@ -43,9 +43,9 @@ DATABASE = "dvc"
 
 
 def program(name: str) -> str | None:
-    """A server binary from its Debian package (PostgreSQL keeps its own out of PATH)."""
+    """A server binary from its Debian package (PostgreSQL keeps its own out of PATH, nginx in sbin)."""
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return found[-1] if found else shutil.which(name) or (f"/usr/sbin/{name}" if os.path.exists(f"/usr/sbin/{name}") else None)
+    return found[-1] if found else shutil.which(name, path=f"{os.environ.get('PATH', '')}:/usr/sbin")
 
 
 def install_missing() -> None:

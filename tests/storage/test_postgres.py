@@ -1,27 +1,22 @@
 """The same storage code and migrations on a real PostgreSQL server (the production setting), started for the test."""
 
-import glob
-import os
 import shutil
 import subprocess
 import tempfile
 
 import pytest
 
+from scripts.replicas import as_postgres, program
+
 PORT = 25432
-
-
-def pg_bin(name: str) -> str | None:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return found[-1] if found else shutil.which(name)
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
+    initdb, pg_ctl = program("initdb"), program("pg_ctl")
     if not initdb or not pg_ctl:
         pytest.skip("PostgreSQL server is not installed (apt-get install postgresql)")
-    user = [] if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--"]
+    user = as_postgres()
     data = tempfile.mkdtemp(prefix="pg-")
     if user:
         shutil.chown(data, "postgres")
