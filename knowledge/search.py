@@ -148,7 +148,9 @@ def _markers(name: str) -> set[str]:
 @cache
 def _variant_cues() -> tuple[tuple[str, str], ...]:
     cues = tuple((canonical(phrase), marker) for phrase, marker in lexicon("variant_cues"))
-    assert all(marker in VARIANT_MARKERS for _, marker in cues), "variant_cues.tsv names an unknown marker"
+    unknown = {marker for _, marker in cues} - set(VARIANT_MARKERS)
+    if unknown:  # a typo would silently select nothing
+        raise ValueError(f"variant_cues.tsv names unknown markers: {sorted(unknown)}")
     return cues
 
 
