@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,6 +27,14 @@ logger = logging.getLogger(__name__)
 # Where a login can be bound to the conversation: a gateway-issued browser conversation or a verified
 # chat. Not a kiosk (a shared screen) nor an anonymous REST sender (any client may name it).
 LOGIN_CHANNELS = ("web", "telegram", "zalo")
+
+def worker_order(conversation: str, workers: list[str]) -> list[str]:
+    """The Rasa workers of this node to try for a conversation, its own first. Always the same one
+    while it is up: each worker has its own (in-memory) lock store, so one conversation's turns must
+    not run in two workers at once. The others share its tracker store and stand in while it restarts."""
+    own = zlib.crc32(conversation.encode()) % len(workers)
+    return workers[own:] + workers[:own]
+
 
 def officer_replies(conversation_id: str) -> list[Reply]:
     """Officer messages waiting for this citizen (marked delivered)."""
@@ -102,14 +111,22 @@ class Core:
         button = Button(msg.LOGIN_BUTTON, url=await self.login_url(conversation))
         return [replace(r, buttons=[*r.buttons, button]) if r.offers_login else r for r in replies]
 
+    async def post_to_rasa(self, conversation: str, body: dict[str, Any]) -> httpx.Response:
+        workers = worker_order(conversation, self.settings.rasa_urls)
+        for url in workers[:-1]:
+            try:
+                return await self.http.post(f"{url}/webhooks/rest/webhook", json=body,
+                                            timeout=self.settings.core_timeout_s)
+            except httpx.ConnectError:  # not reached at all (a dead worker): safe to hand to the next
+                logger.warning("Rasa worker %s unreachable, trying the next", url)
+        return await self.http.post(f"{workers[-1]}/webhooks/rest/webhook", json=body,
+                                    timeout=self.settings.core_timeout_s)
+
     async def ask_rasa(self, channel: str, conversation: str, text: str) -> tuple[list[Reply], bool]:
         """The core's replies, and whether it asks for the conversation to be erased everywhere."""
         try:
-            response = await self.http.post(
-                f"{self.settings.rasa_url}/webhooks/rest/webhook",
-                json={"sender": conversation, "message": text, "input_channel": channel},
-                timeout=self.settings.core_timeout_s,
-            )
+            response = await self.post_to_rasa(
+                conversation, {"sender": conversation, "message": text, "input_channel": channel})
             response.raise_for_status()
             messages: list[dict[str, Any]] = response.json()
         except (httpx.HTTPError, ValueError) as exc:

@@ -14,6 +14,7 @@ DEFAULT_PORTS = {"rasa": 5005, "actions": 5055, "gateway": 8000}
 
 
 class GatewaySettings(BaseSettings):
+    # Comma-separated for several Rasa workers on one node: each conversation keeps to one of them.
     rasa_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['rasa']}"
     action_server_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['actions']}"
     rasa_auth_token: SecretStr = SecretStr("")  # Rasa's --auth-token, for its HTTP API (health check)
@@ -56,6 +57,10 @@ class GatewaySettings(BaseSettings):
 
     stt_engine: str = "auto"  # auto | viet-asr | sherpa:/path/to/model
     tts_piper_voice: str = ""  # an operator's vi_VN piper voice (.onnx); else espeak-ng
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip()]
 
     @property
     def origins(self) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from knowledge.lexical import LexicalIndex
 
 MAX_QUESTION_CHARS = 600
 CANDIDATES = 50
+QUERY_VECTOR_CACHE = 4096  # distinct questions whose embedding is kept
 LEXICAL_WEIGHT = 0.55
 
 # Name fragments that mark a special variant of a common procedure. A citizen who does
@@ -183,6 +184,9 @@ class Searcher:
         self._embedder = embedder
         self._dense = None
         self._lock = threading.Lock()
+        # Citizens ask the same few hundred questions over and over; the query embedding was most of
+        # the action server's CPU (py-spy under benchmarks/load.py). ~1.5 KB a vector.
+        self._query_vector = lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._embed_query)
 
     def _dense_index(self):
         with self._lock:
@@ -200,6 +204,11 @@ class Searcher:
         # The lexical side works on folded text, so it can drop aspect phrases directly.
         return strip_aspect_phrases(expanded), dense_query
 
+    def _embed_query(self, dense_query: str) -> np.ndarray:
+        vector = self._embedder.embed_queries([dense_query])
+        vector.setflags(write=False)  # shared by every later identical question
+        return vector
+
     def search(self, question: str, top_k: int = 5) -> SearchResult:
         question = clean_question(question)
         if not re.search(r"\w", question):
@@ -216,7 +225,7 @@ class Searcher:
         dense_scores: dict[int, float] = {}
         if self.mode in {"hybrid", "dense"}:
             index = self._dense_index()
-            vector = self._embedder.embed_queries([dense_query])
+            vector = self._query_vector(dense_query)
             sims, ids = index.search(np.ascontiguousarray(vector, dtype=np.float32), CANDIDATES)
             dense_scores = {int(i): float(s) for i, s in zip(ids[0], sims[0]) if i >= 0}
 

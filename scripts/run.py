@@ -25,6 +25,9 @@ from connectors.settings import DEFAULT_PORTS  # noqa: E402
 
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 PYTHON = ROOT / ".venv" / "bin" / "python"
+# Rasa handles one turn at a time per process (its NLU and tracker store block its event loop):
+# one worker per core uses the node. Each worker holds its own model (~1.2 GB).
+DEFAULT_RASA_WORKERS = min(os.cpu_count() or 1, 2)
 
 
 def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -56,7 +59,8 @@ def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     # The action server answers only Rasa (rasa_sdk_plugins): Rasa sends this with every action call.
     env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(24))
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
-    env.setdefault("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
+    env.setdefault("RASA_WORKERS", str(DEFAULT_RASA_WORKERS))
+    env.setdefault("RASA_URL", ",".join(f"http://127.0.0.1:{port}" for port in rasa_worker_ports(env)))
     env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}")
     return env
 
@@ -106,10 +110,20 @@ def gateway_process(port: str, *extra: str) -> Process:
     return Process(command, url, http_ready(f"{url}/healthz"), 60)
 
 
+def rasa_worker_ports(env: dict[str, str]) -> list[str]:
+    first = int(env["RASA_PORT"])
+    return [str(first + i) for i in range(max(1, int(env["RASA_WORKERS"])))]
+
+
+def rasa_worker_names(env: dict[str, str]) -> list[str]:
+    return ["rasa", *(f"rasa-{i}" for i in range(2, len(rasa_worker_ports(env)) + 1))]
+
+
 def embedded(env: dict[str, str], model: Path) -> dict[str, Process]:
-    """``make run``: one action server, one Rasa server, one gateway; SQLite stores under VAR_DIR."""
-    return {"actions": actions_process(env["ACTION_PORT"]), "rasa": rasa_process(env, model, env["RASA_PORT"]),
-            "gateway": gateway_process(env["GATEWAY_PORT"])}
+    """``make run``: one action server, RASA_WORKERS Rasa servers (ports RASA_PORT, +1…; the gateway
+    keeps each conversation to one of them), one gateway; SQLite stores under VAR_DIR."""
+    workers = {name: rasa_process(env, model, port) for name, port in zip(rasa_worker_names(env), rasa_worker_ports(env))}
+    return {"actions": actions_process(env["ACTION_PORT"]), **workers, "gateway": gateway_process(env["GATEWAY_PORT"])}
 
 
 def wait_for(process: Process, name: str, proc: subprocess.Popen) -> None:
@@ -260,7 +274,8 @@ def supervised(env: dict[str, str], specs: dict[str, Process], stages: list[list
 def services(extra_env: dict[str, str] | None = None, log_dir: Path | None = None) -> Iterator[Services]:
     """The embedded set-up (``make run``): yields its environment and handles."""
     env = service_env(extra_env)
-    with supervised(env, embedded(env, latest_model()), [["actions"], ["rasa"], ["gateway"]], log_dir) as running:
+    stages = [["actions"], rasa_worker_names(env), ["gateway"]]
+    with supervised(env, embedded(env, latest_model()), stages, log_dir) as running:
         yield running
 
 

@@ -11,7 +11,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 from tests.connectors.fakes import FakeTelegram, FakeZalo, serve  # noqa: E402
 from tests.helpers import post_json  # noqa: E402
 
-PORTS = {"RASA_PORT": "25005", "ACTION_PORT": "25055", "GATEWAY_PORT": "28000"}
+# Two Rasa workers (25005, 25006) whatever the machine's cores, so the routing between them is tested.
+PORTS = {"RASA_PORT": "25005", "RASA_WORKERS": "2", "ACTION_PORT": "25055", "GATEWAY_PORT": "28000"}
 FAKE_TELEGRAM_PORT, FAKE_ZALO_PORT = 28101, 28102
 PORTAL_ORIGIN_PORT = 28201  # a provincial portal page on another origin, embedding the widget
 IDENTITY_PROVIDER_PORT = 28301  # the citizens' OpenID Connect provider (tests/oidc_provider.py)

@@ -7,6 +7,11 @@ import urllib.error
 import urllib.request
 
 
+def texts(replies: list[dict]) -> str:
+    """The text of a turn's REST replies, one per line."""
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
 def post_json(url: str, payload: dict, timeout: float = 30, headers: dict | None = None) -> tuple[int, object]:
     request = urllib.request.Request(
         url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json", **(headers or {})}

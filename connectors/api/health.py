@@ -28,9 +28,11 @@ async def _probe(client: httpx.AsyncClient, url: str, params: dict[str, str] | N
 
 @router.get("/healthz")
 async def healthz(response: Response, core: Core = Depends(get_core)) -> dict[str, object]:
+    token = {"token": core.settings.rasa_auth_token.get_secret_value()}
+    workers = [await _probe(core.http, f"{url}/status", token) for url in core.settings.rasa_urls]
     checks = {
-        "rasa": await _probe(core.http, f"{core.settings.rasa_url}/status",
-                             {"token": core.settings.rasa_auth_token.get_secret_value()}),
+        # Every worker of this node must be up ("ok"), else the first problem found.
+        "rasa": next((state for state in workers if state != "ok"), "ok"),
         "action_server": await _probe(core.http, f"{core.settings.action_server_url}/health"),
     }
     healthy = all(v == "ok" for v in checks.values())

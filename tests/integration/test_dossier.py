@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from actions import messages as m
 from dossiers.forms import BIRTH, MARITAL, RESIDENCE, Form
-from tests.helpers import signed_in_chat
+from tests.helpers import signed_in_chat, texts
 
 pytestmark = pytest.mark.integration
 TOKEN = {"Authorization": "Bearer test-officer-token"}
@@ -39,10 +39,6 @@ RESIDENCE_ANSWERS = {
     "head_id_number": "079060001122", "head_consent": "đồng ý", "content": "Đăng ký thường trú vào hộ gia đình của cha",
     "new_address": "Số 8 Nguyễn Huệ, phường Sài Gòn, TP Hồ Chí Minh",
 }
-
-
-def texts(replies):
-    return "\n".join(r.get("text") or "" for r in replies)
 
 
 def asked_field(form: Form, text: str):
@@ -209,9 +205,10 @@ def test_restart_every_process_mid_form_resumes_where_it_was(stack, chat):
     reply = fill_until(chat, sender, MARITAL, MARITAL_ANSWERS, "requester_id",
                        chat(sender, "điền tờ khai xác nhận tình trạng hôn nhân"))
     assert MARITAL.field("requester_id").question in texts(reply)
-    for name in ("gateway", "rasa", "actions"):
+    order = list(stack.specs)  # actions, the Rasa workers, gateway
+    for name in reversed(order):
         stack.stop(name)
-    for name in ("actions", "rasa", "gateway"):
+    for name in order:
         stack.start(name)
     after = texts(chat(sender, ADULT["id_number"]))
     assert MARITAL.field("requester_residence").question in after

@@ -13,6 +13,7 @@ import pytest
 from actions import answers
 from actions import messages as m
 from knowledge.catalogue import get_procedure
+from tests.helpers import texts
 
 pytestmark = pytest.mark.integration
 TOKEN = os.environ["OFFICER_TOKEN"]
@@ -20,10 +21,6 @@ TOKEN = os.environ["OFFICER_TOKEN"]
 
 def new_sender() -> str:
     return f"t-{uuid.uuid4().hex[:10]}"
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
 
 
 def staff(stack, method: str, path: str, payload: dict | None = None, token: str = TOKEN):

@@ -13,12 +13,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from connectors.core import worker_order
 from connectors.messages import CORE_UNAVAILABLE
 from dossiers.forms import RESIDENCE
 from tests.conftest import CHANNEL_ENV, PORTAL_ORIGIN_PORT
 from tests.connectors.browser import browser_page
 from tests.connectors.fakes import telegram_text_update, wait_until
-from tests.helpers import post_json
+from tests.helpers import post_json, texts
 
 pytestmark = pytest.mark.integration
 STAFF = {"Authorization": "Bearer test-officer-token"}
@@ -43,6 +44,23 @@ def test_killed_action_server_is_restarted_and_the_form_goes_on(stack, chat):
     assert after["processes"]["actions"]["restarts"] == before["restarts"] + 1 and after["status"] == "ok"
     reply = "\n".join(r.get("text", "") for r in chat(sender, "Trần Thị Mai"))
     assert CORE_UNAVAILABLE not in reply and RESIDENCE.field("dob").question in reply  # the form resumes at its next question
+
+
+def test_a_killed_rasa_worker_hands_its_conversations_to_the_other_and_comes_back(stack, chat):
+    workers = stack.env["RASA_URL"].split(",")
+    sender = next(s for s in (f"w-{i}-{time.time_ns()}" for i in range(100))
+                  if worker_order(f"rest:{s}", workers)[0] == stack.url("rasa-2"))
+    assert RESIDENCE.field("full_name").question in texts(chat(sender, "điền tờ khai đăng ký tạm trú"))
+    before = health(stack)["processes"]["rasa-2"]
+    os.kill(before["pid"], signal.SIGKILL)
+    # Its neighbour shares the tracker store: the form goes on at once, at the right question.
+    assert RESIDENCE.field("dob").question in texts(chat(sender, "Trần Thị Mai"))
+    wait_until(lambda: health(stack)["processes"]["rasa-2"]["pid"] != before["pid"], timeout=240)
+    wait_until(lambda: health(stack)["status"] == "ok", timeout=120)
+    # Back on its own worker, which reads what the neighbour stored.
+    assert RESIDENCE.field("sex").question in texts(chat(sender, "12/12/1992"))
+    assert "Trần Thị Mai" in texts(chat(sender, "xem lại"))
+    chat(sender, "hủy")
 
 
 def test_malformed_telegram_update_with_the_right_secret_is_400(stack):
