@@ -28,6 +28,12 @@ logger = logging.getLogger(__name__)
 # chat. Not a kiosk (a shared screen) nor an anonymous REST sender (any client may name it).
 LOGIN_CHANNELS = ("web", "telegram", "zalo")
 
+# A worker that refused the connection or dropped it without a word is dead (a kept-alive connection to
+# a killed worker fails on read): its neighbour takes the turn. A timeout is not among them — the slow
+# worker may still be running the turn, and running it twice would answer (and record) it twice.
+WORKER_GONE = (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+
+
 def worker_order(conversation: str, workers: list[str]) -> list[str]:
     """The Rasa workers of this node to try for a conversation, its own first. Always the same one
     while it is up: each worker has its own (in-memory) lock store, so one conversation's turns must
@@ -117,8 +123,8 @@ class Core:
             try:
                 return await self.http.post(f"{url}/webhooks/rest/webhook", json=body,
                                             timeout=self.settings.core_timeout_s)
-            except httpx.ConnectError:  # not reached at all (a dead worker): safe to hand to the next
-                logger.warning("Rasa worker %s unreachable, trying the next", url)
+            except WORKER_GONE as exc:
+                logger.warning("Rasa worker %s gone (%s), trying the next", url, type(exc).__name__)
         return await self.http.post(f"{workers[-1]}/webhooks/rest/webhook", json=body,
                                     timeout=self.settings.core_timeout_s)
 

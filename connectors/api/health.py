@@ -26,6 +26,13 @@ async def _probe(client: httpx.AsyncClient, url: str, params: dict[str, str] | N
         return f"down ({type(exc).__name__})"
 
 
+@router.get("/livez")
+async def livez() -> dict[str, str]:
+    """The process answers: what an orchestrator's liveness and readiness probes ask. (A gateway whose
+    Rasa is down still answers citizens with an apology; restarting it would not bring Rasa back.)"""
+    return {"status": "ok"}
+
+
 @router.get("/healthz")
 async def healthz(response: Response, core: Core = Depends(get_core)) -> dict[str, object]:
     token = {"token": core.settings.rasa_auth_token.get_secret_value()}

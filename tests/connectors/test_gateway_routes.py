@@ -42,6 +42,8 @@ def test_health_reports_each_dependency(gateway):
     assert healthy["status"] == "ok" and healthy["dependencies"] == {"rasa": "ok", "action_server": "ok"}
     down = gateway(FakeCore(down=True)).get("/healthz")
     assert down.status_code == 503 and down.json()["status"] == "degraded"
+    # Liveness is the gateway's own: it still answers citizens (with an apology) while Rasa is down.
+    assert gateway(FakeCore(down=True)).get("/livez").status_code == 200
 
 
 def test_staff_api_needs_the_configured_token(gateway):
