@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from actions import messages as m
 from actions.aspects import Aspect
+from knowledge.places import receiving_office
 from knowledge.schema import Procedure, SubmissionWay
 
 MAX_DOCUMENTS = 6
@@ -91,8 +92,11 @@ def place(p: Procedure) -> str:
     if p.levels:
         lines.append("Cấp thực hiện: " + ", ".join(p.levels))
     agencies = p.agencies or ([p.competent_agency] if p.competent_agency else [])
+    office = None if agencies else receiving_office(p)  # the portal left the agency empty: the steps say it
     if agencies:
         lines.append("Cơ quan thực hiện: " + _short(", ".join(agencies), 250))
+    elif office:
+        lines.append(m.OFFICE_FROM_STEPS.format(office=office))
     if p.submission_address:
         lines.append("Địa chỉ tiếp nhận: " + _short(p.submission_address, 200))
     modes = [w.mode for w in p.ways]

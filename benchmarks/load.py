@@ -1,10 +1,11 @@
 """Concurrent conversations through the gateway: turns per second, latency percentiles, errors.
 
-Run: .venv/bin/python benchmarks/load.py [--conversations 20] [--turns 10] [--url http://127.0.0.1:8000]
-                                         [--topology embedded|replicated]
+Run: .venv/bin/python benchmarks/load.py [--conversations 20 100] [--turns 10] [--url http://127.0.0.1:8000]
+                                         [--topology embedded|replicated] [--rasa-workers 1 2]
 Without --url it starts the stack itself (on spare ports, a temporary VAR_DIR) and stops it: the embedded
-one (`make run`) or the replicated one (`make run-replicas`: PostgreSQL, Redis, 2 of each, nginx).
-Each conversation plays a citizen: a greeting, a procedure question, follow-ups, small talk.
+one (`make run`; once for each --rasa-workers count, so they compare in one run) or the replicated one
+(`make run-replicas`: PostgreSQL, Redis, 2 of each, nginx).
+Each conversation plays a citizen: a greeting, procedure questions, follow-ups, small talk, or a form.
 A turn is an error when the gateway answers non-200 or with its "busy" apology.
 """
 
@@ -32,6 +33,8 @@ SCRIPTS = [
      "cần điều kiện gì", "lam cccd o dau", "mất mấy ngày", "cảm ơn nhiều"],
     ["alo", "mở quán cà phê thì đăng ký kinh doanh ra sao", "hết bao nhiêu tiền", "các bước làm thế nào",
      "xin giay doc than", "mat phi ko", "nhap hk cho con", "cần mang theo những gì", "kết quả nhận được là gì", "ok"],
+    ["chào", "điền tờ khai đăng ký tạm trú", "Trần Thị Mai", "12/12/1992", "nữ", "001192012345", "0912345678",
+     "xem lại", "hủy", "cảm ơn"],  # a dossier form (anonymous: nothing is kept)
 ]
 
 
@@ -78,12 +81,16 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=10)
     parser.add_argument("--url", help="a running gateway; without it the stack is started")
     parser.add_argument("--topology", choices=["embedded", "replicated"], default="embedded")
+    parser.add_argument("--rasa-workers", type=int, nargs="+", help="embedded: Rasa workers (default: make run's)")
     args = parser.parse_args()
-    with contextlib.ExitStack() as stack:
-        url = args.url
-        if not url:
-            env = {"VAR_DIR": tempfile.mkdtemp(prefix="load-"),
-                   "RATE_LIMIT_CONVERSATION": "100000/minute", "RATE_LIMIT_ADDRESS": "1000000/minute"}
+    if args.url:
+        for conversations in args.conversations:
+            asyncio.run(load(args.url, conversations, args.turns))
+        return
+    for workers in args.rasa_workers or [None]:
+        env = {"VAR_DIR": tempfile.mkdtemp(prefix="load-"),
+               "RATE_LIMIT_CONVERSATION": "100000/minute", "RATE_LIMIT_ADDRESS": "1000000/minute"}
+        with contextlib.ExitStack() as stack:
             if args.topology == "replicated":
                 from scripts.replicas import replicated
 
@@ -92,9 +99,13 @@ def main() -> None:
                 from scripts.run import services
 
                 env.update(RASA_PORT="27005", ACTION_PORT="27055", GATEWAY_PORT="27000")
-                url = stack.enter_context(services(env)).url("gateway")
-        for conversations in args.conversations:
-            asyncio.run(load(url, conversations, args.turns))
+                if workers:
+                    env["RASA_WORKERS"] = str(workers)
+                running = stack.enter_context(services(env))
+                url = running.url("gateway")
+                print(f"embedded, {running.env['RASA_WORKERS']} Rasa worker(s):")
+            for conversations in args.conversations:
+                asyncio.run(load(url, conversations, args.turns))
 
 
 if __name__ == "__main__":
