@@ -8,20 +8,43 @@ from collections.abc import Callable
 from actions import messages as m
 from actions.aspects import Aspect
 from knowledge.places import receiving_office
-from knowledge.schema import Procedure, SubmissionWay
+from knowledge.schema import Document, Procedure, SubmissionWay
 
 MAX_DOCUMENTS = 6
 MAX_STEPS = 5
 MAX_LEN = 300
+FIRST_SCREEN = 600  # characters an answer may take: a phone screen, a Zalo bubble, a kiosk panel
+# The portal splits "ngày 01/01/2026" between a paper's name and its count ("…ngày 01/01/", 20261) and
+# between a legal text's title and number ("…ngày 29/6/", "202443/2024/QH15"): the year goes back.
+_DATE_WITHOUT_YEAR = re.compile(r"\b\d{1,2}/\d{1,2}/$")
+_YEAR_IN_FRONT = re.compile(r"^((?:19|20)\d\d)(?=\d+/)")
+_DANGLING_DATE = re.compile(r",?\s*(?:ngày\s*)?\d{1,2}/\d{1,2}/$")
 
 
 def _short(text: str, limit: int = MAX_LEN) -> str:
+    """At most ``limit`` characters, cut at the end of a phrase (after ", ", "; ", ". ") when one ends
+    in the last 40 %, else between words — never inside a number or a date."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    phrase = max(head.rfind(", "), head.rfind("; "), head.rfind(". "))
+    cut = head[:phrase] if phrase > 0.6 * limit else head.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–") + "…"
 
 
 def _bullets(lines: list[str]) -> str:
     return "\n".join(f"• {line}" for line in lines)
+
+
+def paper_name_and_count(d: Document) -> tuple[str, str]:
+    """A paper's name and how many copies, with the year the portal moved into the count put back."""
+    name, quantity = d.name.strip(), str(d.quantity)
+    if _DATE_WITHOUT_YEAR.search(name):
+        if len(quantity) > 4 and _YEAR_IN_FRONT.match(quantity + "/"):
+            return name + quantity[:4], quantity[4:]
+        return _DANGLING_DATE.sub("", name), quantity  # the year is lost: no date rather than half of one
+    return name, quantity
 
 
 def documents(p: Procedure) -> str:
@@ -30,11 +53,12 @@ def documents(p: Procedure) -> str:
         return m.NO_INFO
     lines = []
     for d in papers[:MAX_DOCUMENTS]:
-        line = _short(d.name, 220)
+        name, quantity = paper_name_and_count(d)
+        line = _short(name, 220)
         if d.case:
             line = f"{_short(d.case, 120)}: {line}"
-        lines.append(f"{line} ({d.quantity} {d.copy_type})")
-    text = _bullets(lines)
+        lines.append(f"{line} ({quantity} {d.copy_type})")
+    text = _bullets(_dedupe(lines))  # the portal lists some papers twice
     if len(papers) > MAX_DOCUMENTS:
         text += "\n" + m.MORE_DOCUMENTS.format(count=len(papers) - MAX_DOCUMENTS)
     return text
@@ -46,17 +70,29 @@ _EXEMPT_RE = re.compile(r"\b(?:miễn (?:lệ )?phí|miễn lệ phí|không thu
 FREE = "Miễn phí"
 
 
+# The portal writes amounts "1,500,000 Việt Nam Đồng" / "50,000 VNĐ"; Vietnamese reads "1.500.000 đồng".
+_PORTAL_AMOUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\s*(?:Việt Nam Đồng|VNĐ|VND|đồng|Đồng)\b")
+# A fee note the portal wrapped in a unit with no amount: "Đồng (Mức lệ phí … quyết định.)".
+_BARE_UNIT = re.compile(r"^\s*(?:Việt Nam Đồng|Đồng|VNĐ)\s*\((.*)\)\s*$", re.DOTALL)
+
+
+def amounts(text: str) -> str:
+    """Amounts written the Vietnamese way: "1,500,000 Việt Nam Đồng" -> "1.500.000 đồng"."""
+    return _PORTAL_AMOUNT.sub(lambda found: found.group(1).replace(",", ".") + " đồng", text)
+
+
 def way_fee(w: SubmissionWay) -> str:
     """What one way of submission costs. The portal's fee column often says "Miễn phí" while the
     note beside it states the fee ("Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần"): the note wins."""
     if w.fee and FREE not in w.fee:
-        return w.fee
-    clauses = [c.strip() for c in re.split(r"(?<=[.;])\s+", w.description) if _AMOUNT_RE.search(c)]
+        return amounts(w.fee)
+    note = _BARE_UNIT.sub(r"\1", w.description)
+    clauses = [c.strip() for c in re.split(r"(?<=[.;])\s+", note) if _AMOUNT_RE.search(c)]
     if clauses:
-        return "; ".join(_short(c.rstrip(".;"), 180) for c in clauses[:2])
-    if _EXEMPT_RE.search(w.description):  # "Miễn lệ phí. Phí cấp bản sao (nếu có yêu cầu) theo …": the note says it best
-        return _short(w.description.strip("() "), 200)
-    if _FEE_WORD_RE.search(w.description):
+        return amounts("; ".join(_short(c.rstrip(".;"), 180) for c in clauses[:2]))
+    if _EXEMPT_RE.search(note):  # "Miễn lệ phí. Phí cấp bản sao (nếu có yêu cầu) theo …": the note says it best
+        return _short(note.strip("() "), 200)
+    if _FEE_WORD_RE.search(note):
         return m.FEE_BY_RULE  # a fee rule without an amount: not free, amount unknown
     return w.fee or m.NO_INFO
 
@@ -88,15 +124,16 @@ def time(p: Procedure) -> str:
 
 
 def place(p: Procedure) -> str:
+    """Where to go, the office first (the answer may have room for one line only)."""
     lines = []
-    if p.levels:
-        lines.append("Cấp thực hiện: " + ", ".join(p.levels))
     agencies = p.agencies or ([p.competent_agency] if p.competent_agency else [])
     office = None if agencies else receiving_office(p)  # the portal left the agency empty: the steps say it
     if agencies:
         lines.append("Cơ quan thực hiện: " + _short(", ".join(agencies), 250))
     elif office:
         lines.append(m.OFFICE_FROM_STEPS.format(office=office))
+    if p.levels:
+        lines.append("Cấp thực hiện: " + ", ".join(p.levels))
     if p.submission_address:
         lines.append("Địa chỉ tiếp nhận: " + _short(p.submission_address, 200))
     modes = [w.mode for w in p.ways]
@@ -121,8 +158,14 @@ def online(p: Procedure) -> str:
 def legal_basis(p: Procedure) -> str:
     if not p.legal_basis:
         return m.NO_INFO
-    lines = [f"{b.number} — {_short(b.title, 160)}" if b.number else _short(b.title, 160) for b in p.legal_basis[:6]]
-    return _bullets(lines)
+    lines = []
+    for b in p.legal_basis[:6]:
+        title, number = b.title.strip().rstrip(";"), b.number
+        year = _YEAR_IN_FRONT.match(number)
+        if year and _DATE_WITHOUT_YEAR.search(title):
+            title, number = title + year.group(1), number[4:]
+        lines.append(f"{number} — {_short(title, 160)}" if number else _short(title, 160))
+    return _bullets(_dedupe(lines))
 
 
 def results(p: Procedure) -> str:
@@ -158,10 +201,25 @@ def header(p: Procedure) -> str:
     return m.PROCEDURE_HEADER.format(name=p.name, code=p.code)
 
 
+def first_screen(top: str, body: str, bottom: str) -> str:
+    """``top``, as many whole lines of ``body`` as fit in FIRST_SCREEN, ``bottom``; the lines left
+    out are on the source page, and the answer says so."""
+    lines = body.split("\n")
+    room = FIRST_SCREEN - len(top) - len(bottom) - len(m.MORE_ON_SOURCE) - 3
+    kept = [_short(lines[0], max(room, 80))]  # a first line too long for the screen is shortened
+    for line in lines[1:]:
+        if len("\n".join([top, *kept, line, m.MORE_ON_SOURCE, bottom])) > FIRST_SCREEN:
+            break
+        kept.append(line)
+    if len(kept) < len(lines) or kept[0] != lines[0]:
+        kept = [line for line in kept if not line.startswith("…")] + [m.MORE_ON_SOURCE]
+    return "\n".join([top, *kept, bottom])
+
+
 def aspect_answer(p: Procedure, aspect: Aspect) -> str:
-    """One aspect of a procedure, with its name, code and source link."""
-    body = ASPECTS[aspect](p)
-    return f"{header(p)}\n{m.ASPECT_TITLES[aspect]}:\n{body}\n{m.SOURCE_LINE.format(url=p.source_url)}"
+    """One aspect of a procedure, with its name, code and source link, on one screen."""
+    return first_screen(f"{header(p)}\n{m.ASPECT_TITLES[aspect]}:", ASPECTS[aspect](p),
+                        m.SOURCE_LINE.format(url=p.source_url))
 
 
 def overview(p: Procedure) -> str:
@@ -174,10 +232,10 @@ def overview(p: Procedure) -> str:
     lines = [
         header(p),
         f"• Lĩnh vực: {p.field}; cấp thực hiện: {', '.join(p.levels) or m.NO_INFO_SHORT}",
-        f"• Giấy tờ chính: {len(papers)} loại" + (f" (ví dụ: {_short(example.name, 120)})" if example else ""),
-        f"• Lệ phí: {'; '.join(fees)}",
+        f"• Giấy tờ chính: {len(papers)} loại"
+        + (f" (ví dụ: {_short(paper_name_and_count(example)[0], 120)})" if example else ""),
+        f"• Lệ phí: {_short('; '.join(fees), 200)}",
         f"• Thời gian: {'; '.join(times)}" + (f" ({m.TIME_NO_UNIT_SHORT})" if any(map(_bare_number, times)) else ""),
         f"• Nộp trực tuyến: {online_text}",
-        m.SOURCE_LINE.format(url=p.source_url),
     ]
-    return "\n".join(lines)
+    return first_screen(lines[0], "\n".join(lines[1:]), m.SOURCE_LINE.format(url=p.source_url))

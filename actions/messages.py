@@ -39,6 +39,7 @@ ONLINE_YES = "Có thể nộp trực tuyến trên Cổng Dịch vụ công qu�
 ONLINE_NO = "Thủ tục này chưa nộp trực tuyến được; bạn nộp trực tiếp hoặc qua bưu chính."
 MORE_DOCUMENTS = "… và {count} giấy tờ/trường hợp khác (xem chi tiết ở trang nguồn)."
 MORE_STEPS = "… (xem đủ các bước ở trang nguồn)."
+MORE_ON_SOURCE = "… (xem đầy đủ ở trang nguồn bên dưới)."
 OFFICE_FROM_STEPS = "Nộp hồ sơ tại: {office} (theo các bước của thủ tục)"
 
 NOT_CONFIDENT = (

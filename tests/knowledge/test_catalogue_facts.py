@@ -74,3 +74,43 @@ def test_every_alias_names_a_record_for_citizens_at_the_level_they_go_to(code, a
         assert "đối với tổ chức" not in record.name.lower(), f"{alias!r} -> an organisation's procedure"
     variants = [p for p in CATALOGUE.values() if base_name(p.name) == base_name(record.name)]
     assert most_local(record.levels) == min(most_local(p.levels) for p in variants)
+
+
+def test_amounts_are_written_the_vietnamese_way():
+    said = answers.fee(CATALOGUE["1.000688"])  # the portal: "800,000 Việt Nam Đồng"
+    assert "800.000 đồng" in said and "Việt Nam Đồng" not in said
+
+
+def test_a_note_wrapped_in_a_bare_unit_is_said_once():
+    said = answers.fee(CATALOGUE["1.000080"])  # one way's note is "Đồng (Mức lệ phí … quyết định …)"
+    assert said.count("Mức lệ phí cụ thể") == 1 and "Đồng (" not in said
+
+
+def test_the_year_the_portal_moved_into_the_count_goes_back_into_the_date():
+    record = CATALOGUE["1.003563"]  # name "…ngày 01/01/", count 20261
+    assert record.papers()[0].quantity == 20261
+    said = answers.documents(record)
+    assert "ngày 01/01/2026 (1 bản chính" in said and "20261" not in said
+
+
+# A number or a date broken off: "135.…", "Khoản 4,…", "ngày 01/7/ (".
+CUT_NUMBER = re.compile(r"\d[/.,]…|\b\d{1,2}/\d{1,2}/(?=[\s)(;,…]|$)")
+
+
+def test_every_answer_fits_a_screen_and_never_breaks_a_number():
+    for p in CATALOGUE.values():
+        for said in [answers.overview(p), *(answers.aspect_answer(p, aspect) for aspect in answers.ASPECTS)]:
+            assert not CUT_NUMBER.search(said), (p.code, said)
+            # Only a procedure's own name (kept whole) may push an answer past one screen.
+            assert len(said) <= answers.FIRST_SCREEN or len(answers.header(p)) > 200, (p.code, said)
+            assert said.startswith(answers.header(p)) and said.endswith(p.source_url)
+
+
+def test_what_does_not_fit_is_pointed_to_on_the_source_page():
+    said = answers.aspect_answer(CATALOGUE["1.000005"], answers.Aspect.DOCUMENTS)  # 23 papers
+    assert m.MORE_ON_SOURCE in said and "Tờ khai hàng hóa nhập khẩu" in said
+
+
+def test_long_text_is_cut_after_a_phrase():
+    text = "Thủ trưởng đơn vị trực thuộc Bộ hoặc trực thuộc Tổng cục, Tổng cục trưởng theo Khoản 4, Điều 18 Luật"
+    assert answers._short(text, 90) == "Thủ trưởng đơn vị trực thuộc Bộ hoặc trực thuộc Tổng cục, Tổng cục trưởng theo Khoản 4…"
