@@ -1,9 +1,12 @@
-"""Search quality and speed on benchmarks/data/questions.tsv, for lexical, dense and hybrid.
+"""Search quality and speed, for lexical, dense and hybrid, on two splits from different sources:
+- dev:  benchmarks/data/questions.tsv — written for this project; tune on this one only;
+- test: benchmarks/data/citizen_questions.tsv — questions citizens wrote on public Q&A pages
+  (newspapers' readers' letters, forums, law-firm and ministry Q&A), each with its source; never tuned on.
 
-Run: .venv/bin/python benchmarks/search.py  (needs `python -m knowledge build` first)
+Run: .venv/bin/python benchmarks/search.py [-v]  (needs `python -m knowledge build` first)
 Prints recall@1, recall@5, MRR (in-catalogue questions), abstention precision/recall
-(out-of-catalogue questions should come back not confident), latency p50/p95,
-index build figures and peak memory.
+(out-of-catalogue questions should come back not confident), confidently wrong (answered as if sure
+with a wrong procedure, share of all questions), latency p50/p95, index build figures and peak memory.
 """
 
 from __future__ import annotations
@@ -25,14 +28,17 @@ from knowledge.index import (
 from knowledge.lexical import LexicalIndex  # noqa: E402
 from knowledge.search import Searcher  # noqa: E402
 
-QUESTIONS = Path(__file__).resolve().parent / "data" / "questions.tsv"
+DATA = Path(__file__).resolve().parent / "data"
+SPLITS = {"dev": DATA / "questions.tsv", "test": DATA / "citizen_questions.tsv"}
 
 
-def load_questions() -> list[tuple[str, set[str]]]:
+def load_questions(path: Path = SPLITS["dev"]) -> list[tuple[str, set[str]]]:
+    """(question, acceptable codes) rows; an empty set: not in the catalogue. A third column (the
+    question's source) may follow."""
     rows = []
-    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and line != "question\tcodes":
-            question, codes = line.split("\t")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and not line.startswith("question\t"):
+            question, codes = line.split("\t")[:2]
             rows.append((question, set() if codes == "-" else set(codes.split("|"))))
     return rows
 
@@ -45,7 +51,7 @@ def percentile(values: list[float], q: float) -> float:
 def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose: bool = False) -> dict[str, float]:
     searcher.search("khởi động")  # load lazily-built parts before timing
     r1 = r5 = rr = 0.0
-    in_cat = out_cat = abstained_right = abstained = 0
+    in_cat = out_cat = abstained_right = abstained = sure_and_wrong = 0
     latencies = []
     for question, expected in questions:
         started = time.perf_counter()
@@ -54,6 +60,8 @@ def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose:
         codes = [h.code for h in result.results]
         if not result.confident:
             abstained += 1
+        elif not codes or codes[0] not in expected:
+            sure_and_wrong += 1
         if expected:
             in_cat += 1
             rank = next((i for i, c in enumerate(codes) if c in expected), None)
@@ -76,6 +84,7 @@ def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose:
         "MRR": rr / in_cat,
         "abstain_precision": abstained_right / abstained if abstained else 0.0,
         "abstain_recall": abstained_right / out_cat if out_cat else 0.0,
+        "sure_wrong": sure_and_wrong / len(questions),
         "p50_ms": statistics.median(latencies),
         "p95_ms": percentile(latencies, 0.95),
     }
@@ -83,8 +92,9 @@ def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose:
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    questions = load_questions()
-    print(f"{len(questions)} questions ({sum(1 for _, e in questions if not e)} out of catalogue)")
+    splits = {name: load_questions(path) for name, path in SPLITS.items()}
+    for name, questions in splits.items():
+        print(f"{name}: {len(questions)} questions ({sum(1 for _, e in questions if not e)} out of catalogue)")
     procedures = list(load_catalogue().values())
 
     started = time.perf_counter()
@@ -98,11 +108,15 @@ def main() -> None:
     print(f"dense index build ({embedder.name}): {per_passage * 1000:.0f} ms/passage "
           f"-> ~{per_passage * len(procedures):.0f} s for the catalogue")
 
-    print(f"{'mode':<8} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'abstP':>6} {'abstR':>6} {'p50ms':>7} {'p95ms':>7}")
-    for mode in ("lexical", "dense", "hybrid"):
-        m = evaluate(Searcher(embedder=embedder, mode=mode), questions, verbose=verbose and mode == "hybrid")
-        print(f"{mode:<8} {m['recall@1']:6.3f} {m['recall@5']:6.3f} {m['MRR']:6.3f} {m['abstain_precision']:6.3f} "
-              f"{m['abstain_recall']:6.3f} {m['p50_ms']:7.1f} {m['p95_ms']:7.1f}")
+    print(f"{'split':<5} {'mode':<8} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'abstP':>6} {'abstR':>6} {'sureW':>6} "
+          f"{'p50ms':>7} {'p95ms':>7}")
+    searchers = {mode: Searcher(embedder=embedder, mode=mode) for mode in ("lexical", "dense", "hybrid")}
+    for name, questions in splits.items():
+        for mode, searcher in searchers.items():
+            m = evaluate(searcher, questions, verbose=verbose and mode == "hybrid")
+            print(f"{name:<5} {mode:<8} {m['recall@1']:6.3f} {m['recall@5']:6.3f} {m['MRR']:6.3f} "
+                  f"{m['abstain_precision']:6.3f} {m['abstain_recall']:6.3f} {m['sure_wrong']:6.3f} "
+                  f"{m['p50_ms']:7.1f} {m['p95_ms']:7.1f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak:.0f} MB")
 
