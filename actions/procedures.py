@@ -17,7 +17,7 @@ from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import canonical, phrase_list
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import life_event_in
-from knowledge.search import CLOSE_VARIANT, SearchResult, search
+from knowledge.search import SearchResult, search
 from storage import analytics
 
 OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien)\b", re.IGNORECASE)
@@ -132,7 +132,7 @@ class ActionAnswerProcedure(Action):
             # The citizen asked about something else: no later follow-up may go to the previous procedure.
             return [SlotSet("fallback_count", 0.0), SlotSet("current_procedure", None)]
         top = result.results[0]
-        close = [v for v in result.variants if v.score >= top.score - CLOSE_VARIANT]
+        close = result.close_variants
         if close:
             options = [h.code for h in [top, *close][:4]]
             offer_procedures(dispatcher, m.CLARIFY, options)

@@ -60,8 +60,8 @@ def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose:
         codes = [h.code for h in result.results]
         if not result.confident:
             abstained += 1
-        elif not codes or codes[0] not in expected:
-            sure_and_wrong += 1
+        elif result.answers_outright and codes[0] not in expected:
+            sure_and_wrong += 1  # answered as if sure, wrongly (a choice offered between variants is not)
         if expected:
             in_cat += 1
             rank = next((i for i, c in enumerate(codes) if c in expected), None)

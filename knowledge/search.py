@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 import numpy as np
@@ -69,13 +69,34 @@ VARIANT_PENALTY = 0.12
 CUED_VARIANT_BONUS = 0.25
 # Variants scoring within this of the top hit are too close to call: the citizen is asked which.
 CLOSE_VARIANT = 0.05
+# A question of this many words in several sentences is a story: its asking sentence weighs this much
+# beside the whole (benchmarks/search.py, dev split: stories 0.3 best of 0, .3, .5, .7, 1).
+STORY_WORDS = 18
+FOCUS_WEIGHT = 0.3
+ASKING = re.compile(r"\?|\b(?:thế nào|ra sao|như nào|gì|ở đâu|bao lâu|bao nhiêu|được không|có phải|không|làm sao|hỏi)\b",
+                    re.IGNORECASE)
 
-# Confidence: how much of the question's meaningful words the top procedure covers,
-# and how close it is in the embedding space (thresholds set on benchmarks/questions).
-MIN_COVERAGE = 0.5
-MIN_DENSE = 0.85
-STRONG_COVERAGE = 0.75
-STRONG_DENSE = 0.875
+
+
+@dataclass(frozen=True)
+class ConfidenceRule:
+    """When the best procedure may be answered as if sure: enough of the question's meaningful words
+    covered (lexical) and close enough in the embedding space (dense) — one strong, the other at least
+    fair — and far enough ahead of the runner-up. Thresholds chosen on the dev split only by
+    ``benchmarks/calibrate.py``; not sure, the bot offers the best options and says it is not sure."""
+
+    min_coverage: float
+    strong_coverage: float
+    min_dense: float
+    strong_dense: float
+    min_lead: float = 0.0
+
+    def sure(self, coverage: float, dense: float, lead: float) -> bool:
+        return lead >= self.min_lead and ((coverage >= self.strong_coverage and dense >= self.min_dense)
+                                          or (coverage >= self.min_coverage and dense >= self.strong_dense))
+
+
+CONFIDENCE = ConfidenceRule(min_coverage=0.5, strong_coverage=0.75, min_dense=0.85, strong_dense=0.875)
 
 
 @dataclass
@@ -95,6 +116,17 @@ class SearchResult:
     variants: list[Hit] = field(default_factory=list)
     coverage: float = 0.0
     other_ministry: str = ""
+
+    @property
+    def close_variants(self) -> list[Hit]:
+        """Variants too close to the best hit to call: the citizen is asked which one."""
+        top = self.results[0].score if self.results else 0.0
+        return [v for v in self.variants if v.score >= top - CLOSE_VARIANT]
+
+    @property
+    def answers_outright(self) -> bool:
+        """Whether the bot answers the best hit as if sure (no choice asked, no doubt said)."""
+        return self.confident and not self.close_variants
 
     def to_json(self) -> dict:
         return {
@@ -163,6 +195,34 @@ def cued_markers(question: str) -> set[str]:
     return {marker for phrase, marker in _variant_cues() if f" {phrase} " in padded}
 
 
+def asking_sentence(question: str) -> str | None:
+    """In a story of several sentences, the last one that asks ("… thì làm thủ tục gì?"), with the one
+    before it when it is short; None for a plain question. Citizens tell the context first and ask last,
+    and the context's words (a birth, a bank, a notary) otherwise pull the search away from what is asked."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!;])\s+|\n+", question) if s.strip()]
+    if len(sentences) < 2 or len(question.split()) < STORY_WORDS:
+        return None
+    asking = [i for i, sentence in enumerate(sentences) if ASKING.search(sentence)]
+    if not asking:
+        return None
+    last = asking[-1]
+    if len(sentences[last].split()) < 6 and last > 0:
+        return f"{sentences[last - 1]} {sentences[last]}"
+    return sentences[last]
+
+
+def fuse(whole: list[Hit], focused: list[Hit], weight: float) -> list[Hit]:
+    """One ranking from the whole story's and the asking sentence's (``weight`` on the latter)."""
+    scores: dict[str, float] = {}
+    by_code: dict[str, Hit] = {}
+    for hits, share in ((whole, 1 - weight), (focused, weight)):
+        for hit in hits:
+            scores[hit.code] = scores.get(hit.code, 0.0) + share * hit.score
+            by_code.setdefault(hit.code, hit)
+    return sorted((replace(by_code[code], score=score) for code, score in scores.items()),
+                  key=lambda h: h.score, reverse=True)
+
+
 def base_name(name: str) -> str:
     """Name without variant markers and parentheses: what variants of one procedure share."""
     folded = re.sub(r"\([^)]*\)", " ", fold(name.lower()))
@@ -213,10 +273,31 @@ class Searcher:
         question = clean_question(question)
         if not re.search(r"\w", question):
             return SearchResult(question=question, confident=False, results=[])
-        lexical_query, dense_query = self.prepare(question)
-        if not lexical_query:
+        ranked = self._rank(question)
+        if ranked is None:
             # Only "how much / how long / where" words: the question names no procedure.
             return SearchResult(question=question, confident=False, results=[])
+        hits, lexical_query, mass = ranked
+        asked = asking_sentence(question)
+        focused = self._rank(asked) if asked else None
+        if focused:  # a story: what is asked weighs beside the whole
+            hits = fuse(hits, focused[0], FOCUS_WEIGHT)
+
+        top = hits[0]
+        coverage = self.lexical.matched_mass(lexical_query, lexical_text(get_procedure(top.code))) / mass if mass else 0.0
+        lead = top.score - hits[1].score if len(hits) > 1 else 1.0
+        matched = self._is_confident(coverage, top.dense, lead)
+        ministry = other_ministry(question, top.name, matched)
+        confident = matched and not ministry
+        top_base = base_name(top.name)
+        variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - CLOSE_VARIANT]
+        return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)
+
+    def _rank(self, question: str) -> tuple[list[Hit], str, float] | None:
+        """Hits best first, the lexical query and its mass; None when nothing in it names a procedure."""
+        lexical_query, dense_query = self.prepare(question)
+        if not lexical_query:
+            return None
 
         lexical_scores: dict[int, float] = {}
         mass = 0.0
@@ -232,7 +313,7 @@ class Searcher:
         top_lexical = sorted(lexical_scores, key=lexical_scores.__getitem__, reverse=True)[:CANDIDATES]
         candidates = set(top_lexical) | set(dense_scores)
         if not candidates:
-            return SearchResult(question=question, confident=False, results=[])
+            return None
         best_lexical = max(lexical_scores.values(), default=0.0) or 1.0
         dense_values = list(dense_scores.values())
         dense_floor = min(dense_values, default=0.0)
@@ -256,22 +337,14 @@ class Searcher:
             score += CUED_VARIANT_BONUS * len(markers & cued) - VARIANT_PENALTY * len(markers - asked_markers)
             hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0)))
         hits.sort(key=lambda h: h.score, reverse=True)
+        return hits, lexical_query, mass
 
-        top = hits[0]
-        coverage = self.lexical.matched_mass(lexical_query, lexical_text(get_procedure(top.code))) / mass if mass else 0.0
-        matched = self._is_confident(coverage, top.dense)
-        ministry = other_ministry(question, top.name, matched)
-        confident = matched and not ministry
-        top_base = base_name(top.name)
-        variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - CLOSE_VARIANT]
-        return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)
-
-    def _is_confident(self, coverage: float, dense: float) -> bool:
+    def _is_confident(self, coverage: float, dense: float, lead: float) -> bool:
         if self.mode == "lexical":
-            return coverage >= MIN_COVERAGE
+            return coverage >= CONFIDENCE.min_coverage
         if self.mode == "dense":
-            return dense >= MIN_DENSE + 0.03
-        return (coverage >= STRONG_COVERAGE and dense >= MIN_DENSE) or (coverage >= MIN_COVERAGE and dense >= STRONG_DENSE)
+            return dense >= CONFIDENCE.min_dense + 0.03
+        return CONFIDENCE.sure(coverage, dense, lead)
 
 
 _default: Searcher | None = None

@@ -106,3 +106,25 @@ def test_no_folk_term_leads_a_citizen_to_an_organisations_procedure():
 def test_aliases_reach_the_citizens_procedure(question, code):
     result = search(question)
     assert result.confident and result.results[0].code == code
+
+
+@pytest.mark.parametrize(("story", "code"), [
+    # The context names other procedures' words (a bank, a notary, a birth); the question is the last sentence.
+    ("Tôi cần vay ngân hàng 500 triệu để làm ăn, ngân hàng yêu cầu thế chấp sổ đỏ. Đăng ký thế chấp làm ở đâu?",
+     "1.011441"),
+    ("Quán cơm của tôi đã đăng ký hộ kinh doanh, nay tôi phải về quê chăm mẹ ốm khoảng 3 tháng nên muốn đóng "
+     "cửa tạm thời. Có phải báo cho ai không?", "1.001570"),
+])
+def test_a_story_is_searched_for_what_it_asks(story, code):
+    assert search(story).results[0].code == code
+
+
+def test_the_asking_sentence_of_a_story():
+    from knowledge.search import asking_sentence
+
+    story = ("Bố mẹ tôi có mảnh đất muốn cho tôi, đã ra văn phòng công chứng làm hợp đồng tặng cho. "
+             "Bước tiếp theo để sổ đỏ đứng tên tôi là gì?")
+    assert asking_sentence(story) == "Bước tiếp theo để sổ đỏ đứng tên tôi là gì?"
+    assert asking_sentence("Đợt lũ vừa rồi nước vào nhà cuốn mất sổ đỏ của gia đình tôi ở quê. Làm lại thế nào?") == (
+        "Đợt lũ vừa rồi nước vào nhà cuốn mất sổ đỏ của gia đình tôi ở quê. Làm lại thế nào?")  # short: with the one before
+    assert asking_sentence("làm giấy khai sinh cho con ở đâu") is None  # not a story
