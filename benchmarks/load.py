@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stack import gateway  # noqa: E402
 
 APOLOGY = "hệ thống đang bận"
 SCRIPTS = [
@@ -88,25 +86,9 @@ def main() -> None:
             asyncio.run(load(args.url, conversations, args.turns))
         return
     for workers in args.rasa_workers or [None]:
-        env = {"VAR_DIR": tempfile.mkdtemp(prefix="load-"),
-               "RATE_LIMIT_CONVERSATION": "100000/minute", "RATE_LIMIT_ADDRESS": "1000000/minute"}
-        with contextlib.ExitStack() as stack:
-            if args.topology == "replicated":
-                from scripts.replicas import replicated
-
-                url = stack.enter_context(replicated({**env, "REPLICAS_BASE_PORT": "27100"})).url("nginx")
-            else:
-                from scripts.run import services
-
-                env.update(RASA_PORT="27005", ACTION_PORT="27055", GATEWAY_PORT="27000")
-                if workers:
-                    env["RASA_WORKERS"] = str(workers)
-                running = stack.enter_context(services(env))
-                url = running.url("gateway")
-                print(f"embedded, {running.env['RASA_WORKERS']} Rasa worker(s):")
+        with gateway(args.topology, workers) as url:
             for conversations in args.conversations:
                 asyncio.run(load(url, conversations, args.turns))
-
 
 if __name__ == "__main__":
     main()

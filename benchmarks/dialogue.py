@@ -1,0 +1,91 @@
+"""Whole conversations through the running stack: does a citizen reach the right procedure within two turns?
+
+Run: .venv/bin/python benchmarks/dialogue.py [--url http://127.0.0.1:8000] [--split dev test]
+Each in-catalogue question of a split (benchmarks/search.py's dev and test files) opens a conversation
+through the gateway's REST webhook. Turn 1: the bot answers a procedure (its reply starts
+"<name> (mã <code>)") or offers options (buttons that send a code). Turn 2, as a citizen would: click
+the option that is the right procedure, if one is offered. Prints, per split, the share reached in one
+turn, within two, and the share answered outright with a wrong procedure (no right option offered).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search import SPLITS, load_questions  # noqa: E402
+from stack import gateway  # noqa: E402
+
+ANSWERED = re.compile(r"\(mã ([0-9.]+)\)\s*$", re.MULTILINE)
+OPTION = re.compile(r'"procedure_code": "([0-9.]+)"')
+CONCURRENT = 8
+
+
+def answered(replies: list[dict]) -> str | None:
+    """The procedure the bot answered about: the code in its first reply's header line."""
+    first = next((r.get("text") or "" for r in replies if r.get("text")), "")
+    header = ANSWERED.search(first.split("\n", 1)[0])
+    return header.group(1) if header else None
+
+
+def options(replies: list[dict]) -> list[tuple[str, str]]:
+    """(code, payload) of the procedure buttons offered."""
+    return [(OPTION.search(b["payload"]).group(1), b["payload"])
+            for r in replies for b in r.get("buttons") or [] if OPTION.search(b.get("payload") or "")]
+
+
+async def converse(client: httpx.AsyncClient, url: str, sender: str, question: str, expected: set[str]) -> str:
+    """'one', 'two', 'sure-wrong' (answered outright, wrongly, no right option) or 'missed'."""
+    async def say(text: str) -> list[dict]:
+        response = await client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                                     timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    first = await say(question)
+    if answered(first) in expected:
+        return "one"
+    right = [payload for code, payload in options(first) if code in expected]
+    if right:
+        return "two" if answered(await say(right[0])) in expected else "missed"
+    return "sure-wrong" if answered(first) else "missed"
+
+
+async def run(url: str, split: str) -> None:
+    questions = [(q, e) for q, e in load_questions(SPLITS[split]) if e]
+    limit = asyncio.Semaphore(CONCURRENT)
+    async with httpx.AsyncClient() as client:
+        async def one(i: int, question: str, expected: set[str]) -> str:
+            async with limit:
+                return await converse(client, url, f"dialogue-{split}-{i}-{time.time_ns()}", question, expected)
+
+        outcomes = await asyncio.gather(*(one(i, q, e) for i, (q, e) in enumerate(questions)))
+    n = len(outcomes)
+    one_turn, two_turns = outcomes.count("one"), outcomes.count("two")
+    print(f"{split}: {n} conversations — reached in one turn {one_turn / n:.3f}, within two "
+          f"{(one_turn + two_turns) / n:.3f}; answered wrongly outright {outcomes.count('sure-wrong') / n:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", help="a running gateway; without it the embedded stack is started")
+    parser.add_argument("--split", nargs="+", choices=sorted(SPLITS), default=sorted(SPLITS))
+    args = parser.parse_args()
+    if args.url:
+        for split in args.split:
+            asyncio.run(run(args.url, split))
+        return
+    with gateway() as url:
+        for split in args.split:
+            asyncio.run(run(url, split))
+
+
+if __name__ == "__main__":
+    main()
