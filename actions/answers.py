@@ -13,6 +13,8 @@ from knowledge.schema import Document, Procedure, SubmissionWay
 MAX_DOCUMENTS = 6
 MAX_STEPS = 5
 MAX_LEN = 300
+_UNIT = re.compile(r"\b(?:Ngày|Giờ|Tháng|Năm|Phút)\b")  # "8 Ngày làm việc" -> "8 ngày làm việc" mid-line
+SHORT_VALUE = 40  # a fee or a time this short goes on one line with the others
 FIRST_SCREEN = 600  # characters an answer may take: a phone screen, a Zalo bubble, a kiosk panel
 # The portal splits "ngày 01/01/2026" between a paper's name and its count ("…ngày 01/01/", 20261) and
 # between a legal text's title and number ("…ngày 29/6/", "202443/2024/QH15"): the year goes back.
@@ -98,17 +100,30 @@ def way_fee(w: SubmissionWay) -> str:
 
 
 def _by_mode(p: Procedure, value: Callable[[SubmissionWay], str]) -> list[tuple[str, str]]:
-    """(modes, value) with the modes that share a value together: each value said once."""
+    """(modes, value) with the modes that share a value together: each value said once, each mode
+    once (the portal lists a mode again for each of its cases)."""
     grouped: dict[str, list[str]] = {}
     for w in p.ways:
-        grouped.setdefault(value(w), []).append(w.mode)
+        modes = grouped.setdefault(value(w), [])
+        if w.mode not in modes:
+            modes.append(w.mode)
     return [(", ".join(modes), text) for text, modes in grouped.items()]
+
+
+def _summary(pairs: list[tuple[str, str]]) -> str:
+    """Short values on one line — "150.000 đồng (trực tuyến, dịch vụ bưu chính); 50.000 đồng (trực
+    tiếp)", or just the value when every way shares it; long ones (notes) as bullets."""
+    if not all(len(text) <= SHORT_VALUE for _, text in pairs):
+        return _bullets([f"{modes}: {text}" for modes, text in pairs])
+    if len(pairs) == 1:
+        return pairs[0][1]
+    return "; ".join(f"{text} ({modes.lower()})" for modes, text in pairs)
 
 
 def fee(p: Procedure) -> str:
     if not p.ways:
         return m.NO_INFO
-    return _bullets([f"{modes}: {text}" for modes, text in _by_mode(p, way_fee)])
+    return _summary(_by_mode(p, way_fee))
 
 
 def _bare_number(value: str) -> bool:
@@ -119,7 +134,8 @@ def time(p: Procedure) -> str:
     """Time by way of submission; the portal sometimes gives a bare number: said once, not guessed."""
     if not p.ways:
         return m.NO_INFO
-    lines = _bullets([f"{modes}: {text or m.NO_INFO}" for modes, text in _by_mode(p, lambda w: w.time)])
+    lines = _summary([(modes, _UNIT.sub(lambda u: u.group().lower(), text) if text else m.NO_INFO)
+                      for modes, text in _by_mode(p, lambda w: w.time)])
     return lines + ("\n" + m.TIME_NO_UNIT if any(_bare_number(w.time) for w in p.ways) else "")
 
 
