@@ -223,6 +223,38 @@ def fuse(whole: list[Hit], focused: list[Hit], weight: float) -> list[Hit]:
                   key=lambda h: h.score, reverse=True)
 
 
+_AGE = re.compile(r"\b(\d{1,3})\s*(tuoi|thang tuoi|thang)\b")
+_AGE_BOUND = re.compile(r"\b(duoi|chua du|tu du|tren|qua|du)\s+(\d{1,2})\s*tuoi\b")
+_NEWBORN = re.compile(r"\b(moi sinh|so sinh|vua sinh|moi de|vua de)\b")
+_NAME_RANGE = re.compile(r"\b(duoi|tu du)\s+(\d{1,2})\s+tuoi\b")
+
+
+def stated_age(question: str) -> int | None:
+    """The age, in years, a question gives for the person concerned ("con tôi 10 tuổi", "bé 8 tháng
+    tuổi", "mới sinh", "dưới 14 tuổi"), or None."""
+    folded = fold(question.lower())
+    bound = _AGE_BOUND.search(folded)
+    if bound:
+        limit = int(bound.group(2))
+        return limit - 1 if bound.group(1) in {"duoi", "chua du"} else limit + (bound.group(1) in {"tren", "qua"})
+    found = _AGE.search(folded)
+    if found:
+        return 0 if found.group(2) != "tuoi" else int(found.group(1))
+    return 0 if _NEWBORN.search(folded) else None
+
+
+def age_fits(name: str, age: int | None) -> bool | None:
+    """Whether a procedure whose name states an age range ("cho người dưới 14 tuổi", "từ đủ 14 tuổi
+    trở lên", "trẻ em dưới 6 tuổi") is for this age; None when either is unknown."""
+    if age is None:
+        return None
+    stated = _NAME_RANGE.search(fold(name.lower()))
+    if not stated:
+        return None
+    limit = int(stated.group(2))
+    return age < limit if stated.group(1) == "duoi" else age >= limit
+
+
 def base_name(name: str) -> str:
     """Name without variant markers and parentheses: what variants of one procedure share."""
     folded = re.sub(r"\([^)]*\)", " ", fold(name.lower()))
@@ -321,6 +353,7 @@ class Searcher:
 
         cued = cued_markers(question)
         asked_markers = _markers(question) | _markers(lexical_query) | cued
+        age = stated_age(question)
         hits = []
         for doc_id in candidates:
             procedure = self.procedures[doc_id]
@@ -335,6 +368,9 @@ class Searcher:
             markers = _markers(procedure.name)
             # A variant the situation selects wins over the ordinary one; others the citizen did not ask rank lower.
             score += CUED_VARIANT_BONUS * len(markers & cued) - VARIANT_PENALTY * len(markers - asked_markers)
+            fits = age_fits(procedure.name, age)
+            if fits is not None:  # "con tôi 10 tuổi": the "dưới 14 tuổi" procedure, not "từ đủ 14 tuổi"
+                score += CUED_VARIANT_BONUS if fits else -CUED_VARIANT_BONUS
             hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0)))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits, lexical_query, mass

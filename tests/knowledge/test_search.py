@@ -128,3 +128,21 @@ def test_the_asking_sentence_of_a_story():
     assert asking_sentence("Đợt lũ vừa rồi nước vào nhà cuốn mất sổ đỏ của gia đình tôi ở quê. Làm lại thế nào?") == (
         "Đợt lũ vừa rồi nước vào nhà cuốn mất sổ đỏ của gia đình tôi ở quê. Làm lại thế nào?")  # short: with the one before
     assert asking_sentence("làm giấy khai sinh cho con ở đâu") is None  # not a story
+
+
+@pytest.mark.parametrize(("question", "code"), [
+    ("làm căn cước cho con 10 tuổi ở đâu", "1.014062"),  # "cho người dưới 14 tuổi"
+    ("bé nhà em mới 8 tháng tuổi có làm thẻ căn cước được không", "1.014062"),
+    ("con tôi 15 tuổi đi làm căn cước cần mang gì", "1.014061"),  # "từ đủ 14 tuổi trở lên"
+])
+def test_an_age_is_read_against_the_procedures_age_range(question, code):
+    assert search(question).results[0].code == code
+
+
+def test_ages_as_citizens_write_them():
+    from knowledge.search import age_fits, stated_age
+
+    assert [stated_age(q) for q in ("con tôi 10 tuổi", "bé 8 tháng tuổi", "cháu mới sinh", "con dưới 14 tuổi",
+                                     "từ đủ 14 tuổi", "làm căn cước")] == [10, 0, 0, 13, 14, None]
+    assert age_fits("Cấp thẻ căn cước cho người dưới 14 tuổi", 13) and not age_fits("Cấp thẻ căn cước cho người dưới 14 tuổi", 14)
+    assert age_fits("Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên", 14) and age_fits("Đăng ký khai sinh", 3) is None
