@@ -4,6 +4,7 @@ EMPTY_MESSAGE = "Bạn chưa nhập nội dung. Bạn cần hỏi thủ tục g�
 TOO_LONG = "Tin nhắn dài quá ({length} ký tự). Bạn vui lòng rút gọn câu hỏi dưới {limit} ký tự nhé."
 NO_TEXT = "Tôi chỉ đọc được chữ. Bạn hãy gõ câu hỏi về thủ tục bạn cần nhé."
 CORE_UNAVAILABLE = "Xin lỗi, hệ thống đang bận hoặc tạm gián đoạn. Bạn vui lòng thử lại sau ít phút."
+NOTHING_TO_SAY = "Không có nội dung để đọc."
 VOICE_UNAVAILABLE = "Chức năng giọng nói chưa được cài đặt trên kiosk này. Bạn vui lòng gõ câu hỏi hoặc chọn nút bên dưới."
 AUDIO_TOO_LONG = "Đoạn ghi âm quá dài. Bạn vui lòng nói ngắn gọn hơn."
 AUDIO_UNREADABLE = "Không đọc được đoạn ghi âm. Bạn vui lòng thử lại."

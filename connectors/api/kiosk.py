@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from bot.vietnamese import clean_text
 from connectors import messages as msg
 from connectors.ratelimit import limit_client_address
 from connectors.settings import GatewaySettings, get_settings
@@ -32,6 +33,9 @@ async def speech(request: Request, settings: GatewaySettings = Depends(get_setti
 async def tts(
     text: str = Query(min_length=1, max_length=1000), settings: GatewaySettings = Depends(get_settings)
 ) -> Response:
+    text = clean_text(text)  # control characters (a NUL) cannot go to the speech engine's command line
+    if not text:
+        raise HTTPException(400, msg.NOTHING_TO_SAY)
     audio = await run_in_threadpool(text_to_speech, text, settings.tts_piper_voice)
     if audio is None:
         raise HTTPException(503, msg.VOICE_UNAVAILABLE)

@@ -122,3 +122,11 @@ def test_staff_actions_are_audited_without_their_content(gateway):
     assert logged == [("Lan", "reply", str(queued), None), ("officer", "close", str(queued), None),
                       ("officer", "dossier_status", code, "submitted")]
     assert "079192012345" not in repr(audit.entries())
+
+
+def test_speech_of_control_characters_is_refused_politely(gateway):
+    """Fuzzing found a NUL reaching the speech engine's command line (a 500)."""
+    client = gateway(FakeCore())
+    response = client.get("/kiosk/tts", params={"text": "\x00\x07"})
+    assert response.status_code == 400 and response.json()["detail"] == msg.NOTHING_TO_SAY
+    assert client.get("/kiosk/tts", params={"text": "xin\x00 chào"}).status_code in {200, 503}  # spoken, or no engine
