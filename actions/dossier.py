@@ -27,7 +27,7 @@ from actions.procedures import ActionAnswerProcedure, buttons
 from bot.vietnamese import canonical, fold, phrase_list
 from dossiers.answers import Meaning, folded, means
 from dossiers.drafts import checklist
-from dossiers.forms import FORMS, SAME_AS, Form, cross_check, form_for
+from dossiers.forms import FORMS, Form, cross_check, form_for, form_offers
 from dossiers.privacy import mask_pii
 from dossiers.retention import ERASE_MARK
 from dossiers.status import DossierStatus
@@ -133,13 +133,14 @@ def offer_login(dispatcher: CollectingDispatcher, text: str) -> None:
     dispatcher.utter_message(text=text, json_message={identities.LOGIN_MARK: True})
 
 
-def prefill_value(form: Form, key: str, citizen_id: str | None) -> str | None:
-    """What we already know for a field: the signed-in citizen's consented profile, else the form's default."""
+def prefill_value(form: Form, key: str, citizen_id: str | None, procedure_code: str | None = None) -> str | None:
+    """What we already know for a field: the signed-in citizen's consented profile, else the form's
+    default (which may follow from the procedure: "cấp lại" for the re-issue procedure)."""
     field = form.field(key)
     profile = (citizens.get_profile(citizen_id) if citizen_id else None) or {}
     if field.profile_key and profile.get(field.profile_key):
         return profile[field.profile_key]
-    return field.default
+    return field.default_for(procedure_code)
 
 
 def asks_for_a_form(text: str) -> bool:
@@ -163,7 +164,7 @@ class ActionStartDossier(Action):
         code = code or tracker.get_slot("current_procedure")
         form = form_for(code)
         if form is None:
-            dispatcher.utter_message(text=m.DOSSIER_SUPPORTED, buttons=buttons(m.DOSSIER_FORM_BUTTONS))
+            dispatcher.utter_message(text=m.DOSSIER_SUPPORTED, buttons=buttons(form_offers()))
             return []
         kiosk = tracker.get_latest_input_channel() == KIOSK_CHANNEL
         citizen = await run_in_threadpool(signed_in, tracker)
@@ -207,7 +208,7 @@ class ActionAskDossierAnswer(Action):
         pending = tracker.get_slot("dossier_pending")
         if pending is None and key not in data:
             citizen = await run_in_threadpool(signed_in, tracker) if tracker.get_slot("dossier_consent") else None
-            pending = await run_in_threadpool(prefill_value, form, key, citizen)
+            pending = await run_in_threadpool(prefill_value, form, key, citizen, tracker.get_slot("dossier_procedure"))
         if pending:
             field = form.field(key)
             dispatcher.utter_message(text=m.CONFIRM_PREFILL.format(label=field.label, value=pending),
@@ -292,9 +293,10 @@ class ValidateDossierForm(FormValidationAction):
         elif command.kind == Kind.FIX:
             dispatcher.utter_message(text=m.ASK_WHICH_FIX)
             return stay
-        if means(text, Meaning.SAME) and data.get(SAME_AS.get(key, "")):
-            text = data[SAME_AS[key]]  # "như của tôi"
-        value, error = form.field(key).check(text)
+        field = form.field(key)
+        if field.same_as and means(text, Meaning.SAME) and data.get(field.same_as):
+            text = data[field.same_as]  # "như của tôi"
+        value, error = field.check(text)
         error = error or cross_check(form, key, value, data)
         if error:
             dispatcher.utter_message(text=error)

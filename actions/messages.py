@@ -93,12 +93,6 @@ FEEDBACK_SORRY = (
 
 # --- dossier prefill -------------------------------------------------------------------------
 DOSSIER_SUPPORTED = "Tôi có thể giúp điền tờ khai cho các thủ tục sau. Bạn chọn thủ tục cần làm:"
-DOSSIER_FORM_BUTTONS = [
-    ("Tờ khai đăng ký khai sinh", "điền tờ khai đăng ký khai sinh"),
-    ("Tờ khai xác nhận tình trạng hôn nhân", "điền tờ khai xác nhận tình trạng hôn nhân"),
-    ("Tờ khai CT01 (thường trú)", "điền tờ khai đăng ký thường trú"),
-    ("Tờ khai CT01 (tạm trú)", "điền tờ khai đăng ký tạm trú"),
-]
 DOSSIER_START = (
     "Bắt đầu điền “{title}”. Tôi sẽ hỏi từng mục; bất cứ lúc nào bạn có thể nhắn “sửa <tên mục>” "
     "(ví dụ “sửa ngày sinh”), “xem lại” để xem các mục đã khai, hoặc “hủy” để dừng."

@@ -1,28 +1,56 @@
-"""Declarations the assistant can fill: the fields of each official form, in order.
+"""Declarations the assistant can fill, read from data: one YAML file a form in ``dossiers/declarations/``
+(fields in order, labels as printed, questions, validation rule, prefill source, sections of the PDF,
+cross-field rules). Adding a declaration needs no Python; ``_shared.yml`` holds field groups several
+forms use. The file format is described in ``dossiers/declarations/README.md``.
 
 Documented JSON draft schema (one per form): ``{"form": <form id>, "procedure": <code>,
-"fields": {<field key>: <string>}}`` with the keys listed below for that form.
+"fields": {<field key>: <string>}}`` with the keys of that form's fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from dossiers.validation import (
     Result,
+    check_address,
+    check_amount,
     check_cccd,
-    check_cccd_if_known,
     check_choice,
+    check_count,
     check_date,
     check_email,
     check_name,
-    check_optional,
     check_phone,
+    check_place,
+    check_relationship,
     check_sex,
     check_text,
+    check_time,
     check_year,
+    if_known,
+    parse_date,
 )
+
+DECLARATIONS = Path(__file__).resolve().parent / "declarations"
+SHARED = "_shared.yml"
+
+# The rules a field may name (``check:``); ``choice`` and ``relationship`` read the field's ``options``.
+CHECKS: dict[str, Callable[[dict[str, Any]], Callable[[str], Result]]] = {
+    "text": lambda _: check_text, "name": lambda _: check_name, "date": lambda _: check_date,
+    "year": lambda _: check_year, "sex": lambda _: check_sex, "phone": lambda _: check_phone,
+    "email": lambda _: check_email, "cccd": lambda _: check_cccd, "place": lambda _: check_place,
+    "address": lambda _: check_address, "amount": lambda _: check_amount, "count": lambda _: check_count,
+    "time": lambda _: check_time, "choice": lambda raw: check_choice(raw["options"]),
+    "relationship": lambda raw: check_relationship(raw.get("options")),
+}
 
 
 @dataclass(frozen=True)
@@ -32,7 +60,82 @@ class Field:
     question: str
     check: Callable[[str], Result] = check_text
     profile_key: str | None = None  # reused from / saved to the citizen's profile
-    default: str | None = None  # offered for confirmation when nothing better is known
+    default: str | dict[str, str] | None = None  # offered for confirmation; may depend on the procedure
+    same_as: str | None = None  # "như của tôi" means the answer to this other field
+
+    def default_for(self, procedure_code: str | None) -> str | None:
+        if isinstance(self.default, dict):
+            return self.default.get(procedure_code or "")
+        return self.default
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str  # printed above its fields on the PDF; empty for none
+    fields: tuple[Field, ...]
+
+
+# ---- cross-field rules -------------------------------------------------------------------------
+
+def _when(value: str) -> tuple[int, date | None]:
+    """A date or a bare year as (year, date or None)."""
+    if value.isdigit():
+        return int(value), None
+    parsed, _ = parse_date(value)
+    return (parsed.year, parsed) if parsed else (0, None)
+
+
+@dataclass(frozen=True)
+class CccdMatches:
+    """The CCCD's century/sex digit and birth year agree with the declared date of birth and sex."""
+    cccd: str
+    dob: str | None = None
+    sex: str | None = None  # a field key
+    sex_value: str | None = None  # or a fixed sex ("Nữ" for the bride's side)
+
+    def check(self, key: str, data: dict[str, str], form: Form) -> str | None:
+        if key != self.cccd or not data.get(key):
+            return None
+        sex = self.sex_value or (data.get(self.sex) if self.sex else None)
+        return check_cccd(data[key], data.get(self.dob) if self.dob else None, sex)[1]
+
+
+@dataclass(frozen=True)
+class Order:
+    """Each ``earlier`` date/year comes before ``later`` (a year apart at least when one is a bare year)."""
+    earlier: tuple[str, ...]
+    later: str
+
+    def check(self, key: str, data: dict[str, str], form: Form) -> str | None:
+        if key not in {*self.earlier, self.later} or not data.get(self.later):
+            return None
+        later_year, later_date = _when(data[self.later])
+        for earlier in filter(data.get, self.earlier):
+            year, day = _when(data[earlier])
+            wrong = day > later_date if day and later_date else year >= later_year
+            if wrong:
+                return (f"“{form.field(earlier).label}” ({data[earlier]}) phải trước “{form.field(self.later).label}” "
+                        f"({data[self.later]}). Bạn kiểm tra lại giúp tôi.")
+        return None
+
+
+@dataclass(frozen=True)
+class MinAge:
+    """Whoever ``dob`` belongs to is at least ``years`` old today (the age the law requires)."""
+    dob: str
+    years: int
+    who: str
+
+    def check(self, key: str, data: dict[str, str], form: Form) -> str | None:
+        born = parse_date(data.get(self.dob) or "")[0] if key == self.dob else None
+        today = date.today()
+        if born and (today.year - born.year - ((today.month, today.day) < (born.month, born.day))) < self.years:
+            return (f"Theo quy định, {self.who} phải từ đủ {self.years} tuổi trở lên; ngày sinh {data[key]} "
+                    "chưa đủ tuổi. Bạn kiểm tra lại giúp tôi.")
+        return None
+
+
+RULES = {"cccd_matches": CccdMatches, "order": Order, "min_age": MinAge}
 
 
 @dataclass(frozen=True)
@@ -41,126 +144,77 @@ class Form:
     title: str
     procedures: tuple[str, ...]
     legal_form: str
-    fields: list[Field] = field(default_factory=list)
+    sections: tuple[Section, ...]
+    rules: tuple[CccdMatches | Order | MinAge, ...] = ()
+    signature: str = "Người yêu cầu"
+    offers: tuple[tuple[str, str], ...] = ()  # (button title, what it says) offered when no form is chosen
+
+    @property
+    def fields(self) -> list[Field]:
+        return [f for section in self.sections for f in section.fields]
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
 
 
-ETHNICITY, NATIONALITY = "Kinh", "Việt Nam"
+# ---- reading the data files --------------------------------------------------------------------
+
+def _expand(items: list[dict[str, Any]], groups: dict[str, list], values: dict[str, str]) -> list[dict[str, Any]]:
+    """Fields with ``use: <group>`` replaced by the group's fields, ``{placeholders}`` filled from ``with``."""
+    fields = []
+    for item in items:
+        if "use" in item:
+            fields += _expand(groups[item["use"]], groups, {**values, **item.get("with", {})})
+        else:
+            fields.append({k: v.format(**values) if isinstance(v, str) else v for k, v in item.items()})
+    return fields
 
 
-def _person(prefix: str, who: str) -> list[Field]:
-    return [
-        Field(f"{prefix}_name", f"Họ, chữ đệm, tên {who}", f"Họ và tên {who}?", check_name),
-        Field(f"{prefix}_birth_year", f"Năm sinh {who}", f"Năm sinh của {who}?", check_year),
-        Field(f"{prefix}_ethnicity", f"Dân tộc {who}", f"Dân tộc của {who}?", default=ETHNICITY),
-        Field(f"{prefix}_nationality", f"Quốc tịch {who}", f"Quốc tịch của {who}?", default=NATIONALITY),
-        Field(f"{prefix}_residence", f"Nơi cư trú {who}", f"Nơi cư trú của {who}?"),
-    ]
+def _field(raw: dict[str, Any]) -> Field:
+    check = CHECKS[raw.get("check", "text")](raw)
+    return Field(raw["key"], raw["label"], raw["question"], if_known(check) if raw.get("if_known") else check,
+                 raw.get("profile"), raw.get("default"), raw.get("same_as"))
 
 
-REQUESTER = [
-    Field("requester_name", "Họ, chữ đệm, tên người yêu cầu", "Họ và tên người yêu cầu (bạn)?", check_name, "full_name"),
-    Field("requester_id", "Số định danh cá nhân (CCCD)", "Số CCCD (12 số) của bạn?", check_cccd, "id_number"),
-    Field("requester_residence", "Nơi cư trú", "Nơi cư trú của bạn (số nhà, đường, phường/xã, tỉnh/thành)?",
-          profile_key="residence"),
-]
+def load_form(path: Path, groups: dict[str, list]) -> Form:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    groups = {**groups, **raw.get("groups", {})}  # a form may define groups of its own
+    sections = tuple(Section(s.get("heading", ""), tuple(_field(f) for f in _expand(s["fields"], groups, {})))
+                     for s in raw["sections"])
+    rules = tuple(RULES[name](**{k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
+                  for rule in raw.get("rules", []) for name, args in rule.items())
+    form = Form(raw["id"], raw["title"], tuple(raw["procedures"]), raw["legal_form"], sections, rules,
+                raw.get("signature", "Người yêu cầu"), tuple((o["title"], o["say"]) for o in raw.get("offers", [])))
+    keys = [f.key for f in form.fields]
+    named = {f.same_as for f in form.fields} | {getattr(r, a, None) for r in rules for a in ("cccd", "dob", "sex", "later")}
+    named |= {k for r in rules for k in getattr(r, "earlier", ())}
+    unknown = named - set(keys) - {None}
+    if len(set(keys)) != len(keys) or unknown or path.stem != form.id:
+        raise ValueError(f"{path.name}: duplicate keys, unknown keys {sorted(unknown)} or id not the file name")
+    return form
 
-BIRTH = Form(
-    id="to-khai-dang-ky-khai-sinh",
-    title="TỜ KHAI ĐĂNG KÝ KHAI SINH",
-    procedures=("1.001193",),
-    legal_form="Mẫu ban hành kèm theo Thông tư số 04/2020/TT-BTP",
-    fields=[
-        *REQUESTER,
-        Field("relationship", "Quan hệ với người được khai sinh", "Bạn là gì của cháu bé (cha, mẹ, ông, bà…)?"),
-        Field("child_name", "Họ, chữ đệm, tên người được khai sinh", "Họ và tên của cháu bé?", check_name),
-        Field("child_dob", "Ngày, tháng, năm sinh", "Ngày sinh của cháu (ngày/tháng/năm)?", check_date),
-        Field("child_sex", "Giới tính", "Giới tính của cháu (Nam/Nữ)?", check_sex),
-        Field("child_ethnicity", "Dân tộc", "Dân tộc của cháu?", default=ETHNICITY),
-        Field("child_nationality", "Quốc tịch", "Quốc tịch của cháu?", default=NATIONALITY),
-        Field("child_birthplace", "Nơi sinh", "Nơi sinh của cháu (tên cơ sở y tế, xã/phường, tỉnh)?"),
-        Field("child_hometown", "Quê quán", "Quê quán của cháu?"),
-        *_person("mother", "người mẹ"),
-        *_person("father", "người cha"),
-    ],
-)
 
-MARITAL_STATUSES = ["Chưa kết hôn", "Đã đăng ký kết hôn nhưng đã ly hôn", "Vợ/chồng đã chết", "Đang có vợ/chồng"]
-MARITAL = Form(
-    id="to-khai-xac-nhan-tinh-trang-hon-nhan",
-    title="TỜ KHAI CẤP GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",
-    procedures=("1.004873",),
-    legal_form="Mẫu ban hành kèm theo Thông tư số 04/2020/TT-BTP",
-    fields=[
-        REQUESTER[0],
-        Field("requester_dob", "Ngày, tháng, năm sinh", "Ngày sinh của bạn (ngày/tháng/năm)?", check_date, "dob"),
-        Field("requester_sex", "Giới tính", "Giới tính của bạn (Nam/Nữ)?", check_sex, "sex"),
-        Field("requester_ethnicity", "Dân tộc", "Dân tộc của bạn?", profile_key="ethnicity", default=ETHNICITY),
-        Field("requester_nationality", "Quốc tịch", "Quốc tịch của bạn?", profile_key="nationality", default=NATIONALITY),
-        REQUESTER[1],
-        REQUESTER[2],
-        Field("residence_period", "Thời gian cư trú (nếu cần xác nhận)",
-              "Nếu cần xác nhận tình trạng hôn nhân trong thời gian cư trú trước đây, ghi nơi và thời gian; "
-              "không cần thì nhắn “không”.", check_optional),
-        Field("marital_status", "Tình trạng hôn nhân", "Tình trạng hôn nhân hiện nay: 1. Chưa kết hôn; "
-              "2. Đã ly hôn; 3. Vợ/chồng đã chết; 4. Đang có vợ/chồng?", check_choice(MARITAL_STATUSES)),
-        Field("purpose", "Mục đích sử dụng", "Bạn dùng giấy xác nhận để làm gì (ví dụ: đăng ký kết hôn, vay vốn)?"),
-    ],
-)
+@cache
+def forms() -> dict[str, Form]:
+    groups = yaml.safe_load((DECLARATIONS / SHARED).read_text(encoding="utf-8"))["groups"]
+    paths = sorted((p for p in DECLARATIONS.glob("*.yml") if p.name != SHARED),
+                   key=lambda p: yaml.safe_load(p.read_text(encoding="utf-8")).get("order", 99))
+    return {form.id: form for form in (load_form(p, groups) for p in paths)}
 
-RESIDENCE = Form(
-    id="ct01-to-khai-thay-doi-thong-tin-cu-tru",
-    title="TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ (Mẫu CT01)",
-    procedures=("1.004222", "1.004194"),
-    legal_form="Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA",
-    fields=[
-        Field("full_name", "Họ, chữ đệm và tên", "Họ và tên của bạn?", check_name, "full_name"),
-        Field("dob", "Ngày, tháng, năm sinh", "Ngày sinh của bạn (ngày/tháng/năm)?", check_date, "dob"),
-        Field("sex", "Giới tính", "Giới tính của bạn (Nam/Nữ)?", check_sex, "sex"),
-        Field("id_number", "Số định danh cá nhân", "Số CCCD (12 số) của bạn?", check_cccd, "id_number"),
-        Field("phone", "Số điện thoại liên hệ", "Số điện thoại liên hệ?", check_phone, "phone"),
-        Field("email", "Email", "Email (nếu không có, nhắn “không”)?", check_email),
-        Field("head_name", "Họ, chữ đệm và tên chủ hộ", "Họ và tên chủ hộ nơi bạn đăng ký?", check_name),
-        Field("head_relationship", "Mối quan hệ với chủ hộ", "Bạn là gì của chủ hộ (chủ hộ, con, vợ, người thuê nhà…)?"),
-        Field("head_id_number", "Số định danh cá nhân của chủ hộ",
-              "Số CCCD (12 số) của chủ hộ? Nếu không biết, nhắn “không biết”.", check_cccd_if_known),
-        Field("head_consent", "Ý kiến của chủ hộ / chủ sở hữu chỗ ở",
-              "Chủ hộ (hoặc chủ sở hữu chỗ ở) đã đồng ý cho bạn đăng ký vào chỗ ở này chưa? (Đồng ý / Chưa đồng ý)",
-              check_choice(["Đồng ý", "Chưa đồng ý"])),
-        Field("content", "Nội dung đề nghị", "Nội dung đề nghị (ví dụ: đăng ký thường trú cho bản thân)?"),
-        Field("new_address", "Địa chỉ nơi đăng ký", "Địa chỉ nơi đăng ký cư trú mới (số nhà, đường, phường/xã, tỉnh)?"),
-    ],
-)
 
-FORMS = {form.id: form for form in (BIRTH, MARITAL, RESIDENCE)}
-# "Như của tôi" for these fields means the citizen's own answer to the other field.
-SAME_AS = {"mother_residence": "requester_residence", "father_residence": "requester_residence"}
+FORMS = forms()
 
 
 def form_for(procedure_code: str | None) -> Form | None:
     return next((f for f in FORMS.values() if procedure_code in f.procedures), None)
 
 
-# Cross-field rules: (field checked, function(data) -> error or None).
-def _child_after_parents(data: dict[str, str]) -> str | None:
-    dob, years = data.get("child_dob"), [data.get("mother_birth_year"), data.get("father_birth_year")]
-    if dob:
-        child_year = int(dob[-4:])
-        for year in filter(None, years):
-            if int(year) >= child_year:
-                return f"Năm sinh của cha/mẹ ({year}) phải trước năm sinh của cháu ({child_year}). Bạn kiểm tra lại."
-    return None
+def form_offers() -> list[tuple[str, str]]:
+    """Buttons for every declaration (shown when the citizen asks for a form without naming one)."""
+    return [offer for form in FORMS.values() for offer in form.offers]
 
 
 def cross_check(form: Form, key: str, value: str, data: dict[str, str]) -> str | None:
-    """Rules that need other fields: CCCD vs date of birth and sex; child born after parents."""
+    """The form's rules that need other fields (CCCD vs date of birth and sex, dates in order, ages)."""
     merged = {**data, key: value}
-    if key in {"requester_id", "id_number"}:
-        dob = merged.get("requester_dob") or merged.get("dob")
-        sex = merged.get("requester_sex") or merged.get("sex")
-        return check_cccd(value, dob, sex)[1]
-    if key in {"child_dob", "mother_birth_year", "father_birth_year"}:
-        return _child_after_parents(merged)
-    return None
+    return next(filter(None, (rule.check(key, merged, form) for rule in form.rules)), None)

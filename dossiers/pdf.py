@@ -40,15 +40,20 @@ def declaration_pdf(dossier: dict, checklist: list[str]) -> bytes:
     pdf.cell(0, 5, f"{form.legal_form} — Mã hồ sơ: {dossier['code']} (bản nháp)", align="C",
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("vn", size=11)
-    for field in form.fields:
-        value = dossier["data"].get(field.key) or "—"
-        pdf.multi_cell(0, 7, f"{field.label}: {value}", new_x="LMARGIN", new_y="NEXT")
+    for section in form.sections:
+        if section.heading:
+            pdf.ln(2)
+            pdf.set_font("vn", size=12)
+            pdf.cell(0, 7, section.heading.upper(), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("vn", size=11)
+        for field in section.fields:
+            value = dossier["data"].get(field.key) or "—"
+            pdf.multi_cell(0, 7, f"{field.label}: {value}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.multi_cell(0, 6, "Tôi cam đoan nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật "
                          "về cam đoan của mình.", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.cell(0, 6, "Người yêu cầu (ký, ghi rõ họ tên)", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, f"{form.signature} (ký, ghi rõ họ tên)", align="R", new_x="LMARGIN", new_y="NEXT")
     if checklist:
         pdf.add_page()
         pdf.set_font("vn", size=13)

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from functools import cache
 
-from bot.vietnamese import fold
-from dossiers.answers import Meaning, means
+from bot.vietnamese import fold, lexicon, normalize
+from dossiers.answers import Meaning, folded, means
 
 # Province/city codes that open a 12-digit CCCD (Circular 59/2021/TT-BCA, 63 codes).
 PROVINCE_CODES = frozenset(
@@ -83,21 +85,6 @@ def check_text(text: str) -> Result:
     return value, None
 
 
-def check_cccd_if_known(text: str) -> Result:
-    """Someone else's CCCD (the head of household's): checked when given, left empty when not known."""
-    value = " ".join((text or "").split())
-    if not value or means(value, Meaning.NONE):
-        return "", None
-    return check_cccd(value)
-
-
-def check_optional(text: str) -> Result:
-    value = " ".join((text or "").split())
-    if not value or means(value, Meaning.NONE):
-        return "", None
-    return check_text(value)
-
-
 def check_sex(text: str) -> Result:
     folded = fold(text or "").lower().strip()
     if folded in {"nam", "trai", "con trai", "be trai", "male"}:
@@ -118,8 +105,6 @@ def check_phone(text: str) -> Result:
 
 def check_email(text: str) -> Result:
     value = (text or "").strip()
-    if not value or means(value, Meaning.NONE):
-        return "", None
     if re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}", value):
         return value.lower(), None
     return None, "Email chưa đúng định dạng (ví dụ ten@gmail.com), hoặc nhắn “không” nếu không có."
@@ -168,3 +153,124 @@ def check_choice(options: list[str]):
         return None, f"Bạn chọn một trong: {listed}."
 
     return check
+
+
+def if_known(check: Callable[[str], Result]) -> Callable[[str], Result]:
+    """``check`` for a field a citizen may not know: "không biết"/"không" leaves it empty."""
+
+    def checked(text: str) -> Result:
+        value = " ".join((text or "").split())
+        return ("", None) if not value or means(value, Meaning.NONE) else check(value)
+
+    return checked
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _not_a_place(value: str) -> bool:
+    return parse_date(value)[0] is not None or not _LETTER_WORD.search(value)
+
+
+def check_place(text: str) -> Result:
+    """A place name (birthplace, hometown, place of death): words, not a date or a number."""
+    value, error = check_text(text)
+    if not error and _not_a_place(value):
+        error = "Đây chưa phải tên một nơi. Bạn ghi tên nơi, ví dụ: Bệnh viện Phụ sản Hà Nội, hoặc xã Đông Anh, Hà Nội."
+    return (None, error) if error else (value, None)
+
+
+def check_address(text: str) -> Result:
+    """An address: at least two words naming a place (house/street or village, commune, province)."""
+    value, error = check_text(text)
+    if not error and (_not_a_place(value) or len(_LETTER_WORD.findall(value)) < 2):
+        error = ("Đây chưa phải một địa chỉ. Bạn ghi số nhà/thôn, phường/xã, tỉnh/thành phố, ví dụ: "
+                 "Số 5 Lê Lợi, phường Bến Thành, TP Hồ Chí Minh.")
+    return (None, error) if error else (value, None)
+
+
+@cache
+def _relationships() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """The relationship lexicon by what is typed: exactly (with diacritics) and folded."""
+    exact, loose = {}, {}
+    for said, printed in lexicon("relationships"):
+        exact[normalize(said)] = printed
+        loose.setdefault(folded(said), set()).add(printed)
+    return exact, loose
+
+
+_RELATION_FRAME = re.compile(r"^(?:(?:toi|minh|em|con|chau|anh|chi)\s+)?(?:la\s+)?(.+?)(?:\s+cua\s+.*)?$")
+
+
+def check_relationship(allowed: Iterable[str] | None = None) -> Callable[[str], Result]:
+    """A relationship from the lexicon ("tôi là bố của cháu" -> "Cha"), limited to ``allowed`` when given."""
+    allowed = tuple(allowed or ())
+    unknown = set(allowed) - set(_relationships()[0].values())
+    if unknown:
+        raise ValueError(f"relationships not in the lexicon: {sorted(unknown)}")
+
+    def check(text: str) -> Result:
+        exact, loose = _relationships()
+        said = normalize(text or "").strip(" .!")
+        printed = {exact[said]} if said in exact else set()
+        if not printed:
+            frame = _RELATION_FRAME.match(folded(text))
+            core = frame.group(1) if frame else ""
+            printed = loose.get(core) or loose.get(folded(text)) or set()
+        if allowed:
+            printed &= set(allowed)
+        if len(printed) == 1:
+            return printed.pop(), None
+        examples = ", ".join(allowed[:8]) if allowed else "cha, mẹ, ông, bà, anh, chị, người giám hộ"
+        if len(printed) > 1:
+            return None, f"Bạn ghi rõ giúp tôi (có dấu): {' hay '.join(sorted(printed))}?"
+        return None, f"Quan hệ này tôi chưa hiểu. Bạn ghi một trong: {examples}."
+
+    return check
+
+
+_AMOUNT = re.compile(r"^([\d.,\s]+?)\s*(ty|trieu|tr|nghin|ngan|k)?\s*(?:dong|d|vnd)?$")
+_AMOUNT_UNITS = {"ty": 10**9, "trieu": 10**6, "tr": 10**6, "nghin": 10**3, "ngan": 10**3, "k": 10**3}
+
+
+def money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def check_amount(text: str) -> Result:
+    """A sum of money: "500 triệu", "1,5 tỷ", "500.000.000" -> "500.000.000 đồng"."""
+    match = _AMOUNT.match(" ".join(fold(text or "").lower().split()))
+    if not match:
+        return None, "Số tiền chưa đúng. Bạn ghi bằng số, ví dụ: 100 triệu hoặc 100.000.000 đồng."
+    number, unit = match.group(1).replace(" ", ""), match.group(2)
+    if unit:  # a decimal comma or point before a unit: "1,5 tỷ"
+        number = number.replace(",", ".")
+        amount = float(number) if number.count(".") <= 1 else None
+    else:  # thousands separators only
+        digits = number.replace(".", "").replace(",", "")
+        amount = int(digits) if digits.isdigit() else None
+    if amount is None or amount <= 0:
+        return None, "Số tiền chưa đúng. Bạn ghi bằng số, ví dụ: 100 triệu hoặc 100.000.000 đồng."
+    return money(round(amount * _AMOUNT_UNITS.get(unit, 1))), None
+
+
+def check_count(text: str) -> Result:
+    """A small whole number (copies, workers): 1 to 9999."""
+    match = re.fullmatch(r"(?:[a-z]+ )?(\d{1,4})(?: [a-z]+)?", folded(text))  # "2", "2 bản", "lần 1"
+    if not match or int(match.group(1)) < 1:
+        return None, "Bạn ghi một số, ví dụ: 2."
+    return str(int(match.group(1))), None
+
+
+def check_time(text: str) -> Result:
+    """A time of day: "14:30", "14 giờ 30", "2 giờ chiều" -> "14 giờ 30 phút"."""
+    said = " ".join(fold(text or "").lower().split())
+    match = re.fullmatch(r"(\d{1,2})\s*(?:h|gio|:)\s*(?:(\d{1,2})\s*(?:phut|p)?)?\s*(sang|trua|chieu|toi|dem)?", said)
+    if not match:
+        return None, "Giờ chưa đúng định dạng. Bạn ghi, ví dụ: 14 giờ 30 (hoặc nhắn “không rõ”)."
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if match.group(3) in {"chieu", "toi"} and hour < 12:
+        hour += 12
+    if hour > 23 or minute > 59:
+        return None, "Giờ chưa đúng: giờ từ 0 đến 23, phút từ 0 đến 59."
+    return f"{hour} giờ {minute:02d} phút", None

@@ -23,9 +23,11 @@ from actions.dossier import (
     ValidateDossierForm,
     parse_command,
 )
-from dossiers.forms import RESIDENCE
+from dossiers.forms import FORMS
 from storage import identities
 from tests.actions.conversation import run, texts, tracker
+
+RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
 
 ANSWERS = {
     "full_name": "Trần Thị Mai", "dob": "12/12/1992", "sex": "nữ", "id_number": "079192012345", "phone": "0912 345 678",

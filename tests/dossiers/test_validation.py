@@ -4,8 +4,10 @@ from datetime import date
 
 import pytest
 
-from dossiers.forms import BIRTH, cross_check
+from dossiers.forms import FORMS, cross_check
 from dossiers.validation import check_cccd, check_choice, check_date, check_name, check_phone, check_sex, parse_date
+
+BIRTH = FORMS["to-khai-dang-ky-khai-sinh"]
 
 
 @pytest.mark.parametrize("text", ["5/3/2024", "05-03-2024", "05.03.2024", "ngày 5 tháng 3 năm 2024", "ngay 5 thang 3 nam 2024"])
@@ -52,9 +54,7 @@ def test_child_must_be_born_after_parents():
 def test_answers_in_the_citizens_own_words():
     from datetime import date, timedelta
 
-    from dossiers.forms import MARITAL_STATUSES
-
-    choose = check_choice(MARITAL_STATUSES)
+    choose = FORMS["to-khai-xac-nhan-tinh-trang-hon-nhan"].field("marital_status").check
     assert choose("đang có vợ") == ("Đang có vợ/chồng", None)
     assert choose("dang co chong") == ("Đang có vợ/chồng", None)
     assert choose("đã ly hôn") == ("Đã đăng ký kết hôn nhưng đã ly hôn", None)

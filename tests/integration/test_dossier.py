@@ -10,8 +10,12 @@ import pytest
 from pypdf import PdfReader
 
 from actions import messages as m
-from dossiers.forms import BIRTH, MARITAL, RESIDENCE, Form
+from dossiers.forms import FORMS, Form
 from tests.helpers import signed_in_chat, texts
+
+BIRTH = FORMS["to-khai-dang-ky-khai-sinh"]
+MARITAL = FORMS["to-khai-xac-nhan-tinh-trang-hon-nhan"]
+RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
 
 pytestmark = pytest.mark.integration
 TOKEN = {"Authorization": "Bearer test-officer-token"}

@@ -15,11 +15,13 @@ import pytest
 
 from connectors.core import worker_order
 from connectors.messages import CORE_UNAVAILABLE
-from dossiers.forms import RESIDENCE
+from dossiers.forms import FORMS
 from tests.conftest import CHANNEL_ENV, PORTAL_ORIGIN_PORT
 from tests.connectors.browser import browser_page
 from tests.connectors.fakes import telegram_text_update, wait_until
 from tests.helpers import post_json, texts
+
+RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
 
 pytestmark = pytest.mark.integration
 STAFF = {"Authorization": "Bearer test-officer-token"}

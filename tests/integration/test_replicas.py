@@ -18,10 +18,12 @@ import pytest
 
 from actions import messages as m
 from connectors.messages import CORE_UNAVAILABLE
-from dossiers.forms import RESIDENCE
+from dossiers.forms import FORMS
 from knowledge.catalogue import get_procedure
 from tests.connectors.fakes import wait_until
 from tests.helpers import post_json
+
+RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
 
 pytestmark = pytest.mark.integration
 BASE = 26000
