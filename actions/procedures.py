@@ -18,9 +18,15 @@ from bot.vietnamese import canonical, phrase_list
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import life_event_in
 from knowledge.search import SearchResult, search
-from storage import analytics
+from storage import aliases, analytics
 
 OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien)\b", re.IGNORECASE)
+
+
+def find(question: str) -> SearchResult:
+    """The search, with the phrases officers tied to procedures (read each time: any replica's
+    officer may have just added one)."""
+    return search(question, learned=aliases.keys())
 
 
 def buttons(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -119,7 +125,7 @@ class ActionAnswerProcedure(Action):
         words = content_words(question)
         if aspect and current and len(words) < NAMING_WORDS:
             return answer(dispatcher, current, aspect)  # a follow-up the NLU took for a new question
-        result = await run_in_threadpool(search, question)
+        result = await run_in_threadpool(find, question)
         checklist = reply_life_event(dispatcher, question, result, words)
         if checklist is not None:
             return checklist
@@ -167,7 +173,7 @@ class ActionAnswerAspect(Action):
         words = content_words(text)
         if current and len(words) < NAMING_WORDS:  # "mất bao lâu": nothing to search for
             return answer(dispatcher, current, aspect)
-        result = await run_in_threadpool(search, text)
+        result = await run_in_threadpool(find, text)
         checklist = reply_life_event(dispatcher, text, result, words)
         if checklist is not None:
             return checklist

@@ -1,8 +1,8 @@
 """Speech for the kiosk: speech-to-text and text-to-speech behind small interfaces.
 
 Speech-to-text engines (``STT_ENGINE``):
-- ``viet-asr`` — offline Vietnamese model shipped inside the ``viet-asr`` PyPI package
-  (optional extra: ``pip install viet-asr``); chosen automatically when installed.
+- ``viet-asr`` — offline Vietnamese model shipped inside the ``viet-asr`` PyPI package (installed
+  by default); chosen automatically.
 - ``sherpa:/path/to/model-dir`` — sherpa-onnx with an operator-supplied transducer model
   (``encoder.onnx``, ``decoder.onnx``, ``joiner.onnx``, ``tokens.txt``).
 Text-to-speech: piper with an operator-supplied vi_VN voice (``TTS_PIPER_VOICE``), else
@@ -15,6 +15,7 @@ import io
 import os
 import shutil
 import subprocess
+import threading
 import wave
 from functools import lru_cache
 from typing import Protocol
@@ -57,10 +58,12 @@ class VietAsrEngine:
         import vietasr
 
         self._pipeline = vietasr.Pipeline.preset("transcribe")
+        self._lock = threading.Lock()  # one native pipeline; the gateway transcribes in a thread pool
 
     def transcribe(self, samples: np.ndarray) -> str:
         pcm = np.clip(samples * 32767, -32768, 32767).astype(np.int16)
-        return self._pipeline.transcribe(pcm, sample_rate=float(SAMPLE_RATE)).text.strip()
+        with self._lock:
+            return self._pipeline.transcribe(pcm, sample_rate=float(SAMPLE_RATE)).text.strip()
 
 
 class SherpaOnnxEngine:

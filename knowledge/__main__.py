@@ -1,4 +1,4 @@
-"""Command line: ``python -m knowledge import|build|search``."""
+"""Command line: ``python -m knowledge import|build|search|export-aliases``."""
 
 from __future__ import annotations
 
@@ -59,6 +59,23 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_aliases(args: argparse.Namespace) -> int:
+    from knowledge.catalogue import PROCEDURE_ALIASES_PATH, phrase_key, procedure_aliases
+    from storage import aliases
+
+    path = Path(args.output) if args.output else PROCEDURE_ALIASES_PATH
+    known = {(code, phrase_key(name)) for code, names in procedure_aliases(path).items() for name in names}
+    new: dict[str, list[str]] = {}
+    for alias in aliases.listed():
+        if (alias["procedure_code"], alias["phrase_key"]) not in known:
+            new.setdefault(alias["procedure_code"], []).append(alias["phrase"])
+    if new:
+        with path.open("a", encoding="utf-8") as out:
+            out.writelines(f"{code}\t{'; '.join(phrases)}\n" for code, phrases in new.items())
+    print(f"{sum(map(len, new.values()))} learned aliases written to {path} (review them, then make models)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     p_search.add_argument("--top", type=int, default=5)
     p_search.add_argument("--json", action="store_true")
     p_search.set_defaults(func=cmd_search)
+    p_export = sub.add_parser("export-aliases", help="append the aliases officers added (SQL) to the aliases data file")
+    p_export.add_argument("--output", default=None, help="default: knowledge/data/procedure_aliases.tsv")
+    p_export.set_defaults(func=cmd_export_aliases)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -7,7 +7,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from bot.vietnamese import canonical, lexicon
+from bot.vietnamese import canonical, clean_text, lexicon
 from knowledge.schema import Procedure
 from knowledge.settings import knowledge_settings
 
@@ -25,12 +25,17 @@ def _tsv_rows(path: Path) -> list[list[str]]:
     return rows
 
 
-def procedure_aliases() -> dict[str, list[str]]:
+def procedure_aliases(path: Path = PROCEDURE_ALIASES_PATH) -> dict[str, list[str]]:
     """code -> colloquial names citizens use for that procedure."""
     aliases: dict[str, list[str]] = {}
-    for code, *names in _tsv_rows(PROCEDURE_ALIASES_PATH):
+    for code, *names in _tsv_rows(path):
         aliases.setdefault(code, []).extend(n for part in names for n in part.split(";") if n.strip())
     return aliases
+
+
+def phrase_key(phrase: str) -> str:
+    """The form an alias an officer adds is stored and compared in (words folded, abbreviations expanded)."""
+    return canonical(clean_text(phrase))
 
 
 def folk_terms_raw() -> list[tuple[str, str]]:

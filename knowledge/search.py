@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
@@ -23,7 +24,14 @@ from bot.vietnamese import (
     without_phrases,
     words,
 )
-from knowledge.catalogue import aspect_phrases, folk_terms, get_procedure, load_catalogue, other_ministries
+from knowledge.catalogue import (
+    aspect_phrases,
+    folk_terms,
+    get_procedure,
+    load_catalogue,
+    other_ministries,
+    phrase_key,
+)
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.index import lexical_text, load_dense, load_restorer
 from knowledge.lexical import LexicalIndex
@@ -396,6 +404,23 @@ def default_searcher() -> Searcher:
     return _default
 
 
-def search(question: str, top_k: int = 5) -> SearchResult:
-    """Ranked procedures for a citizen's question, with a ``confident`` flag."""
-    return default_searcher().search(question, top_k=top_k)
+def search(question: str, top_k: int = 5, learned: Mapping[str, str] | None = None) -> SearchResult:
+    """Ranked procedures for a citizen's question, with a ``confident`` flag. ``learned``: phrase keys
+    (``phrase_key``) an officer tied to a procedure — one found in the question decides."""
+    result = default_searcher().search(question, top_k=top_k)
+    return prefer_learned(result, learned, top_k) if learned else result
+
+
+def prefer_learned(result: SearchResult, learned: Mapping[str, str], top_k: int = 5) -> SearchResult:
+    """The procedure of the longest learned phrase in the question first, answered as sure: an officer
+    read this wording and decided, which the catalogue's words could not."""
+    padded = f" {phrase_key(result.question)} "
+    found = max((key for key in learned if key and f" {key} " in padded), key=len, default=None)
+    procedure = get_procedure(learned[found]) if found else None
+    if procedure is None:
+        return result
+    top = result.results[0].score if result.results else 1.0
+    hit = next((h for h in result.results if h.code == procedure.code), Hit(procedure.code, procedure.name, top))
+    others = [h for h in result.results if h.code != procedure.code]
+    return replace(result, confident=True, results=[replace(hit, score=max(hit.score, top)), *others][:top_k],
+                   variants=[], other_ministry="")

@@ -1,4 +1,5 @@
-"""Officers: list waiting conversations with transcripts, reply, close (hands back to the bot)."""
+"""Officers: list waiting conversations with transcripts, reply, close (hands back to the bot); teach
+the search a citizen's wording for a procedure (learned aliases)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from connectors.api.auth import require_staff
 from connectors.core import Core, get_core
 from connectors.delivery import push_officer_replies
-from storage import audit
+from knowledge.catalogue import get_procedure, phrase_key
+from storage import aliases, audit
 from storage import handover as queue
 
 # Ids are SQL integers: anything else is a 422, never an overflow in the database driver.
@@ -55,3 +57,40 @@ def close(handover_id: HandoverId, actor: str = Depends(require_staff)) -> dict[
     queue.close_handover(handover_id)
     audit.record(actor, "close", str(handover_id))
     return {"status": "closed"}
+
+
+class LearnedAliasIn(BaseModel):
+    phrase: str = Field(min_length=2, max_length=200, description="a citizen's wording, e.g. from an unanswered question")
+    procedure_code: str = Field(max_length=32)
+    officer: str = Field(default="cán bộ", max_length=64)
+
+
+AliasId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("/aliases")
+def list_aliases() -> list[dict[str, Any]]:
+    """Phrases officers tied to procedures (the search uses them at once)."""
+    return aliases.listed()
+
+
+@router.post("/aliases", status_code=201)
+def add_alias(body: LearnedAliasIn) -> dict[str, Any]:
+    """Tie a citizen's wording to a procedure: a question containing it is answered with that procedure
+    from the next message on, in every replica. ``python -m knowledge export-aliases`` writes them to
+    the catalogue's data files for review."""
+    if get_procedure(body.procedure_code) is None:
+        raise HTTPException(404, "No such procedure")
+    key = phrase_key(body.phrase)
+    if not key:
+        raise HTTPException(422, "The phrase has no words")
+    alias = aliases.add(" ".join(body.phrase.split()), key, body.procedure_code, body.officer)
+    audit.record(body.officer, "alias", body.procedure_code, str(alias["id"]))
+    return alias
+
+
+@router.delete("/aliases/{alias_id}", status_code=204)
+def remove_alias(alias_id: AliasId, actor: str = Depends(require_staff)) -> None:
+    if not aliases.remove(alias_id):
+        raise HTTPException(404, "No such alias")
+    audit.record(actor, "alias_removed", str(alias_id))

@@ -6,6 +6,7 @@ import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,15 +17,17 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 @contextlib.contextmanager
-def browser_page(bypass_csp: bool = True) -> Iterator:
+def browser_page(bypass_csp: bool = True, microphone: Path | None = None) -> Iterator:
     """A fresh headless Chromium page (new user-data-dir); records every request URL on page.requests.
     Playwright's waiting helpers evaluate strings, which our pages' CSP forbids: tests bypass the policy
-    unless they check the page under it (then they wait on selectors only)."""
+    unless they check the page under it (then they wait on selectors only). ``microphone``: a WAV file
+    the fake microphone plays (once)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not shutil.which("chromium"):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    args = FLAGS + ([f"--use-file-for-fake-audio-capture={microphone}%noloop"] if microphone else [])
     with tempfile.TemporaryDirectory() as profile, sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
+        context = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=args,
                                                        bypass_csp=bypass_csp)
         page = context.new_page()
         page.requests = []

@@ -130,3 +130,19 @@ def test_speech_of_control_characters_is_refused_politely(gateway):
     response = client.get("/kiosk/tts", params={"text": "\x00\x07"})
     assert response.status_code == 400 and response.json()["detail"] == msg.NOTHING_TO_SAY
     assert client.get("/kiosk/tts", params={"text": "xin\x00 chào"}).status_code in {200, 503}  # spoken, or no engine
+
+
+def test_officers_tie_a_citizens_wording_to_a_procedure(gateway):
+    client = gateway(FakeCore())
+    phrase = {"phrase": "Giấy còn độc thân", "procedure_code": "1.004873", "officer": "Lan"}
+    assert client.post("/officer/aliases", json=phrase).status_code == 401
+    assert client.post("/officer/aliases", headers=STAFF, json={**phrase, "procedure_code": "9.999999"}).status_code == 404
+    assert client.post("/officer/aliases", headers=STAFF, json={**phrase, "phrase": "?!"}).status_code == 422
+    added = client.post("/officer/aliases", headers=STAFF, json=phrase)
+    assert added.status_code == 201 and added.json()["phrase_key"] == "giay con doc than"
+    moved = client.post("/officer/aliases", headers=STAFF, json={**phrase, "phrase": "giay con doc than", "procedure_code": "1.001193"})
+    listed = client.get("/officer/aliases", headers=STAFF).json()
+    assert [(a["phrase_key"], a["procedure_code"]) for a in listed] == [("giay con doc than", "1.001193")]
+    assert client.delete(f"/officer/aliases/{moved.json()['id']}", headers=STAFF).status_code == 204
+    assert client.delete(f"/officer/aliases/{moved.json()['id']}", headers=STAFF).status_code == 404
+    assert client.get("/officer/aliases", headers=STAFF).json() == []

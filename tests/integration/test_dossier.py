@@ -16,6 +16,7 @@ from tests.helpers import signed_in_chat, texts
 BIRTH = FORMS["to-khai-dang-ky-khai-sinh"]
 MARITAL = FORMS["to-khai-xac-nhan-tinh-trang-hon-nhan"]
 RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
+DEATH = FORMS["to-khai-dang-ky-khai-tu"]
 
 pytestmark = pytest.mark.integration
 TOKEN = {"Authorization": "Bearer test-officer-token"}
@@ -42,6 +43,14 @@ RESIDENCE_ANSWERS = {
     "phone": ADULT["phone"], "email": "không", "head_name": "Trần Văn Bình", "head_relationship": "Con",
     "head_id_number": "079060001122", "head_consent": "đồng ý", "content": "Đăng ký thường trú vào hộ gia đình của cha",
     "new_address": "Số 8 Nguyễn Huệ, phường Sài Gòn, TP Hồ Chí Minh",
+}
+
+DEATH_ANSWERS = {
+    "requester_name": "Lê Thị Hoa", "requester_id": "001190012345", "requester_residence": "Thôn Đoài, xã Đông Anh, Hà Nội",
+    "relationship": "con gái", "deceased_name": "Lê Văn Nam", "deceased_dob": "03/04/1950", "deceased_sex": "Nam",
+    "deceased_ethnicity": "Kinh", "deceased_nationality": "Việt Nam", "deceased_id": "không biết",
+    "deceased_residence": "như của tôi", "death_time": "không rõ", "death_date": "10/11/2026",
+    "death_place": "Bệnh viện Bạch Mai, Hà Nội", "death_cause": "Tuổi già", "death_notice": "không",
 }
 
 
@@ -235,3 +244,19 @@ def test_status_lookup_and_officer_note(stack, chat):
     report = texts(chat(sender, f"tra cuu ho so {code.lower()}"))
     assert "cần bổ sung" in report and "Thiếu bản sao giấy tờ tùy thân" in report
     assert texts(chat(f"other-{uuid.uuid4().hex[:6]}", f"tra cứu hồ sơ {code}")) == m.STATUS_NOT_FOUND.format(code=code)
+
+
+def test_a_declaration_added_as_data_is_filled_through_the_stack(stack, chat):
+    """Khai tử, one of the declarations that exist only as a YAML file: asked for in the citizen's words,
+    filled with answers a family member would give, printed."""
+    sender = f"d-{uuid.uuid4().hex[:8]}"
+    start = chat(sender, "cho toi dien to khai khai tu cho bo")
+    assert "Tờ khai đăng ký khai tử" in texts(start) and DEATH.fields[0].question in texts(start)
+    wrong = chat(sender, "15/03/1990")  # a date is no name: refused with the reason, asked again
+    assert "Họ tên" in texts(wrong) and DEATH.fields[0].question in texts(wrong)
+    summary = texts(fill(chat, sender, DEATH, DEATH_ANSWERS, wrong))
+    assert "Quan hệ với người đã chết: Con" in summary and "Nơi cư trú cuối cùng: Thôn Đoài, xã Đông Anh, Hà Nội" in summary
+    code, document, _ = finish(chat, sender)
+    text = pdf_text(stack, document["url"])
+    for value in ["TỜ KHAI ĐĂNG KÝ KHAI TỬ", "NGƯỜI ĐÃ CHẾT", code, "Lê Văn Nam", "10/11/2026", "Bệnh viện Bạch Mai"]:
+        assert value in text, value
