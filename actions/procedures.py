@@ -29,6 +29,12 @@ def find(question: str) -> SearchResult:
     return search(question, learned=aliases.keys())
 
 
+async def record(tracker: Tracker, question: str, result: SearchResult) -> None:
+    """Count the question for the staff's analytics: its procedure if answered, else as unanswered."""
+    await run_in_threadpool(analytics.record_question, question, result.results[0].code if result.confident else None,
+                            result.confident, tracker.get_latest_input_channel())
+
+
 def buttons(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"title": title, "payload": payload} for title, payload in pairs]
 
@@ -90,9 +96,11 @@ def content_words(text: str) -> set[str]:
     return set(without_aspect_phrases(text)) - set(phrase_list("fillers"))
 
 
-def names_procedure(words: set[str], name: str) -> bool:
-    """Whether a message's content words name the procedure called ``name``."""
-    return len(words & set(canonical(name).split())) >= NAMING_WORDS
+def names_top(result: SearchResult, words: set[str]) -> bool:
+    """Whether the message names the search's best procedure: its content words are in the name, or an
+    officer's learned phrase picked it."""
+    return result.confident and (bool(result.learned) or
+                                 len(words & set(canonical(result.results[0].name).split())) >= NAMING_WORDS)
 
 
 def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: SearchResult,
@@ -100,7 +108,7 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     """A life event the citizen describes ("bố tôi mới mất…") without naming a procedure: the ordered
     checklist of its procedures, each a button. None when there is no event, or a procedure is named."""
     event = life_event_in(text)
-    if event is None or (result.confident and names_procedure(words, result.results[0].name)):
+    if event is None or names_top(result, words):
         return None
     lines = [m.LIFE_EVENT_INTRO.format(title=event.title)]
     lines += [f"{i}. {step.label} (mã {step.code}): {step.when}. {get_procedure(step.code).source_url}"
@@ -129,10 +137,9 @@ class ActionAnswerProcedure(Action):
         checklist = reply_life_event(dispatcher, question, result, words)
         if checklist is not None:
             return checklist
-        if aspect and current and not (result.confident and names_procedure(words, result.results[0].name)):
+        if aspect and current and not names_top(result, words):
             return answer(dispatcher, current, aspect)
-        await run_in_threadpool(analytics.record_question, question,
-                                result.results[0].code if result.confident else None, result.confident)
+        await record(tracker, question, result)
         if not result.confident:
             reply_not_confident(dispatcher, result)
             # The citizen asked about something else: no later follow-up may go to the previous procedure.
@@ -177,7 +184,9 @@ class ActionAnswerAspect(Action):
         checklist = reply_life_event(dispatcher, text, result, words)
         if checklist is not None:
             return checklist
-        named = result.results[0].code if result.confident and names_procedure(words, result.results[0].name) else None
+        named = result.results[0].code if names_top(result, words) else None
+        if named or not current:  # a question of its own (not a follow-up): the analytics count it
+            await record(tracker, text, result)
         code = named or current
         if not code:
             if result.results:  # content words but no confident match: the best options, never a dead end

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from starlette.middleware.sessions import SessionMiddleware
 
 from connectors import messages as msg
-from connectors.api import analytics, dossiers, health, kiosk, login, officer, rest, telegram, web, zalo
+from connectors.api import analytics, console, dossiers, health, kiosk, login, officer, rest, telegram, web, zalo
 from connectors.conversations import TOKEN_HEADER, signing_key
 from connectors.core import Core
 from connectors.limits import BodyLimit, Limit
@@ -76,7 +76,7 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
     app.state.core = Core(app.state.settings, httpx.AsyncClient(transport=transport))
     app.state.telegram = None
     app.state.relying_party = login.relying_party(app.state.settings)
-    for module in (rest, login, health, officer, analytics, dossiers, web, kiosk, telegram, zalo):
+    for module in (rest, login, health, console, officer, analytics, dossiers, web, kiosk, telegram, zalo):
         app.include_router(module.router, responses={422: {"model": InvalidRequest}})
     app.add_exception_handler(RequestValidationError, invalid_request)
     settings = app.state.settings

@@ -21,3 +21,4 @@ LOGIN_LINK_USED = ("Liên kết đăng nhập đã hết hạn hoặc đã đư�
                    "gõ «đăng nhập» để nhận liên kết mới.")
 LOGIN_FAILED = "Đăng nhập không thành công. Bạn hãy quay lại cuộc trò chuyện và thử lại."
 LOGIN_DONE = "Bạn đã đăng nhập. Hãy quay lại cuộc trò chuyện để tiếp tục: thông tin bạn đồng ý lưu sẽ được tự điền lần sau."
+STAFF_LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."

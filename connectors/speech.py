@@ -11,6 +11,7 @@ Debian's ``espeak-ng`` Vietnamese voice. The kiosk always shows the reply as tex
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import shutil
@@ -58,6 +59,7 @@ class VietAsrEngine:
         import vietasr
 
         self._pipeline = vietasr.Pipeline.preset("transcribe")
+        atexit.register(self._pipeline.close)  # before interpreter teardown, when its __del__ would fail
         self._lock = threading.Lock()  # one native pipeline; the gateway transcribes in a thread pool
 
     def transcribe(self, samples: np.ndarray) -> str:

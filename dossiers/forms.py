@@ -102,9 +102,11 @@ class CccdMatches:
 
 @dataclass(frozen=True)
 class Order:
-    """Each ``earlier`` date/year comes before ``later`` (a year apart at least when one is a bare year)."""
+    """Each ``earlier`` date/year comes before ``later`` (a year apart at least when one is a bare year).
+    ``message`` may say it in the form's own words, with ``{earlier}`` and ``{later}`` (the values)."""
     earlier: tuple[str, ...]
     later: str
+    message: str = ""
 
     def check(self, key: str, data: dict[str, str], form: Form) -> str | None:
         if key not in {*self.earlier, self.later} or not data.get(self.later):
@@ -113,6 +115,8 @@ class Order:
         for earlier in filter(data.get, self.earlier):
             year, day = _when(data[earlier])
             wrong = day > later_date if day and later_date else year >= later_year
+            if wrong and self.message:
+                return self.message.format(earlier=data[earlier], later=data[self.later])
             if wrong:
                 return (f"“{form.field(earlier).label}” ({data[earlier]}) phải trước “{form.field(self.later).label}” "
                         f"({data[self.later]}). Bạn kiểm tra lại giúp tôi.")

@@ -124,6 +124,7 @@ class SearchResult:
     variants: list[Hit] = field(default_factory=list)
     coverage: float = 0.0
     other_ministry: str = ""
+    learned: str = ""  # the officer's phrase that decided the top hit, if one did
 
     @property
     def close_variants(self) -> list[Hit]:
@@ -423,4 +424,4 @@ def prefer_learned(result: SearchResult, learned: Mapping[str, str], top_k: int 
     hit = next((h for h in result.results if h.code == procedure.code), Hit(procedure.code, procedure.name, top))
     others = [h for h in result.results if h.code != procedure.code]
     return replace(result, confident=True, results=[replace(hit, score=max(hit.score, top)), *others][:top_k],
-                   variants=[], other_ministry="")
+                   variants=[], other_ministry="", learned=found)

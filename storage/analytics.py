@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, delete, func, select, update
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, case, delete, func, select, update
 
 from dossiers.privacy import mask_pii
 from storage.db import engine, metadata, now
@@ -18,6 +18,7 @@ questions = Table(
     Column("procedure_code", String(32)),
     Column("confident", Boolean, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("channel", String(32)),  # rest | web | kiosk | telegram | zalo (migration 0007; older rows: none)
 )
 feedback = Table(
     "feedback",
@@ -32,11 +33,11 @@ feedback = Table(
 STORED_QUESTION_CHARS = 500
 
 
-def record_question(question: str, procedure_code: str | None, confident: bool) -> None:
+def record_question(question: str, procedure_code: str | None, confident: bool, channel: str | None = None) -> None:
     with engine().begin() as conn:
         conn.execute(questions.insert().values(
             question=mask_pii(question)[:STORED_QUESTION_CHARS], procedure_code=procedure_code,
-            confident=confident, at=now(),
+            confident=confident, at=now(), channel=channel,
         ))
 
 
@@ -61,7 +62,7 @@ def forget_feedback_text_before(cutoff: datetime) -> int:
 
 
 def analytics(since: datetime, until: datetime, top: int = 10) -> dict[str, Any]:
-    """Top procedures asked, questions the bot could not answer, and satisfaction over a period."""
+    """Top procedures asked, questions the bot could not answer, satisfaction, and both per day, over a period."""
     with engine().connect() as conn:
         in_period = questions.c.at.between(since, until)
         top_rows = conn.execute(
@@ -75,8 +76,22 @@ def analytics(since: datetime, until: datetime, top: int = 10) -> dict[str, Any]
             .group_by(questions.c.question).order_by(func.count().desc()).limit(top)
         ).all()
         ratings = conn.execute(select(feedback.c.rating).where(feedback.c.at.between(since, until))).scalars().all()
+        day = func.date(questions.c.at)
+        per_day = conn.execute(
+            select(day.label("day"), questions.c.channel, func.count().label("count"))
+            .where(in_period).group_by(day, questions.c.channel).order_by(day)
+        ).all()
+        rated_day = func.date(feedback.c.at)
+        rated = conn.execute(
+            select(rated_day.label("day"), func.count().label("ratings"),
+                   func.sum(case((feedback.c.rating >= 4, 1), else_=0)).label("satisfied"))
+            .where(feedback.c.at.between(since, until)).group_by(rated_day).order_by(rated_day)
+        ).all()
     satisfied = sum(1 for r in ratings if r >= 4)
     return {
+        "questions_per_day": [{"day": str(r.day), "channel": r.channel or "khác", "count": r.count} for r in per_day],
+        "satisfaction_per_day": [{"day": str(r.day), "ratings": r.ratings, "rate": round(r.satisfied / r.ratings, 3)}
+                                 for r in rated],
         "since": since.isoformat(),
         "until": until.isoformat(),
         "top_procedures": [{"code": r.procedure_code, "count": r.count} for r in top_rows],

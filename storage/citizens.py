@@ -76,6 +76,12 @@ def dossiers_of(citizen_id: str) -> list[dict[str, Any]]:
         return every(conn, select(dossiers).where(dossiers.c.citizen_id == citizen_id).order_by(dossiers.c.id.desc()))
 
 
+def dossiers_of_conversation(conversation_id: str) -> list[dict[str, Any]]:
+    """The dossiers filled in one conversation, newest first."""
+    with engine().connect() as conn:
+        return every(conn, select(dossiers).where(dossiers.c.sender_id == conversation_id).order_by(dossiers.c.id.desc()))
+
+
 def belongs_to(dossier: dict[str, Any], conversation_id: str, citizen_id: str | None) -> bool:
     """Whether a conversation may see a dossier: the one it was filled in, or its signed-in citizen's."""
     return dossier["sender_id"] == conversation_id or bool(citizen_id and dossier["citizen_id"] == citizen_id)

@@ -110,6 +110,13 @@ def officer_reply(handover_id: int, officer: str, text: str) -> dict[str, Any]:
         return dict(row)
 
 
+def take_handover(handover_id: int, officer: str) -> None:
+    """An officer takes a waiting conversation (the bot stays silent from now on)."""
+    with engine().begin() as conn:
+        conn.execute(update(handovers).where(handovers.c.id == handover_id, handovers.c.status != "closed")
+                     .values(status="active", officer=officer))
+
+
 def close_handover(handover_id: int) -> None:
     with engine().begin() as conn:
         conn.execute(update(handovers).where(handovers.c.id == handover_id).values(status="closed", closed_at=now()))

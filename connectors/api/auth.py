@@ -1,23 +1,37 @@
-"""Bearer-token authentication for staff endpoints (officers, analytics)."""
+"""Staff authentication: an officer signed in to the console (session cookie), or a machine client
+with ``Authorization: Bearer <OFFICER_TOKEN>`` (one-stop systems, scripts)."""
 
 from __future__ import annotations
 
 import hmac
 
-from fastapi import Depends, Header, HTTPException, status
+from fastapi import Depends, Header, HTTPException, Request, status
+from starlette.concurrency import run_in_threadpool
 
+from connectors.conversations import signing_key
 from connectors.settings import GatewaySettings, get_settings
+from connectors.staff import CSRF_HEADER, SESSION_COOKIE, session_user
+from storage import staff
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def require_staff(
-    authorization: str | None = Header(default=None), settings: GatewaySettings = Depends(get_settings)
+async def require_staff(
+    request: Request, authorization: str | None = Header(default=None),
+    settings: GatewaySettings = Depends(get_settings),
 ) -> str:
-    """Accept ``Authorization: Bearer <OFFICER_TOKEN>``; the API is off while no token is configured."""
+    """Who is acting: the signed-in officer's name, or "officer" for the bearer token. The token API
+    is off while no token is configured; a cookie-authenticated change needs the console's header
+    (a cross-site form cannot send it)."""
+    username = session_user(request.cookies.get(SESSION_COOKIE), signing_key(settings))
+    account = await run_in_threadpool(staff.get_account, username) if username else None
+    if account and (request.method in SAFE_METHODS or request.headers.get(CSRF_HEADER)):
+        return account["display_name"]
     expected = settings.officer_token.get_secret_value()
-    if not expected:
+    if not expected and not account:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Staff API disabled: set OFFICER_TOKEN")
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid or missing bearer token",
+    if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid or missing credentials",
                             headers={"WWW-Authenticate": "Bearer"})
     return "officer"

@@ -3,22 +3,28 @@ the search a citizen's wording for a procedure (learned aliases)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from connectors.api.auth import require_staff
 from connectors.core import Core, get_core
 from connectors.delivery import push_officer_replies
+from dossiers.status import DossierStatus
 from knowledge.catalogue import get_procedure, phrase_key
-from storage import aliases, audit
+from storage import aliases, audit, citizens, identities
 from storage import handover as queue
 
 # Ids are SQL integers: anything else is a 422, never an overflow in the database driver.
 HandoverId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 router = APIRouter(prefix="/officer", tags=["officer"], dependencies=[Depends(require_staff)])
+QUEUE_POLL_SECONDS = 1.0
 
 
 class OfficerReply(BaseModel):
@@ -51,8 +57,75 @@ async def reply(handover_id: HandoverId, body: OfficerReply, request: Request, c
     return {"status": "active", "pushed": pushed}
 
 
+@router.get("/me")
+def me(actor: str = Depends(require_staff)) -> dict[str, str]:
+    """Who the console is signed in as (the name shown on replies)."""
+    return {"name": actor}
+
+
+def queue_snapshot() -> list[dict[str, Any]]:
+    """Waiting and active conversations (oldest waiting first), with their masked transcripts."""
+    rows = queue.list_handovers("waiting")[::-1] + queue.list_handovers("active")
+    return jsonable_encoder(rows)
+
+
+@router.get("/events")
+async def events(request: Request) -> StreamingResponse:
+    """Server-sent events: the queue (``event: queue``) whenever it changes, a comment line to keep
+    the connection alive otherwise. Any replica serves it: the queue is read from the shared store."""
+
+    async def stream():
+        last, quiet = None, 0
+        while not await request.is_disconnected():
+            snapshot = json.dumps(await run_in_threadpool(queue_snapshot), ensure_ascii=False)
+            if snapshot != last:
+                last, quiet = snapshot, 0
+                yield f"event: queue\ndata: {snapshot}\n\n"
+            elif (quiet := quiet + 1) % 15 == 0:
+                yield ": still here\n\n"
+            await asyncio.sleep(QUEUE_POLL_SECONDS)
+
+    # X-Accel-Buffering: nginx (the replicated topology) must pass each event on at once.
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@router.post("/conversations/{handover_id}/take")
+def take(handover_id: HandoverId, actor: str = Depends(require_staff)) -> dict[str, str]:
+    """An officer takes a waiting conversation: the bot falls silent, the officer answers."""
+    if existing(handover_id)["status"] == "closed":
+        raise HTTPException(409, "Conversation is closed")
+    queue.take_handover(handover_id, actor)
+    audit.record(actor, "take", str(handover_id))
+    return {"status": "active"}
+
+
+@router.get("/dossier-statuses")
+def dossier_statuses() -> list[dict[str, str]]:
+    """The statuses an officer may set, with the Vietnamese label citizens see."""
+    return [{"code": status.value, "label": status.label} for status in DossierStatus]
+
+
+@router.get("/conversations/{handover_id}/dossiers")
+def conversation_dossiers(handover_id: HandoverId) -> list[dict[str, Any]]:
+    """The dossiers this citizen filed (from this conversation, or as the signed-in citizen it belongs
+    to): code, procedure, status and note — not the declaration's personal fields."""
+    sender = existing(handover_id)["sender_id"]
+    found = {d["code"]: d for d in citizens.dossiers_of_conversation(sender)}
+    citizen = identities.citizen_of(sender)
+    found |= {d["code"]: d for d in (citizens.dossiers_of(citizen) if citizen else [])}
+    listed = []
+    for dossier in sorted(found.values(), key=lambda d: d["code"], reverse=True):
+        procedure = get_procedure(dossier["procedure_code"])
+        listed.append({"code": dossier["code"], "procedure_code": dossier["procedure_code"],
+                       "procedure": procedure.name if procedure else "", "status": DossierStatus(dossier["status"]).label,
+                       "status_code": dossier["status"], "note": dossier["note"]})
+    return listed
+
+
 @router.post("/conversations/{handover_id}/close")
 def close(handover_id: HandoverId, actor: str = Depends(require_staff)) -> dict[str, str]:
+    """Hand the conversation back to the bot."""
     existing(handover_id)
     queue.close_handover(handover_id)
     audit.record(actor, "close", str(handover_id))

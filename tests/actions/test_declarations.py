@@ -57,7 +57,7 @@ CASES = [  # what the citizen types to ask, the form expected, the answers, what
      ["TỜ KHAI ĐĂNG KÝ KẾT HÔN", "BÊN NỮ", "BÊN NAM", "Phạm Thu Trang", "Đỗ Minh Quân", "Bên nữ và bên nam (ký"]),
     ("điền tờ khai cấp bản sao trích lục hộ tịch", "to-khai-cap-ban-sao-trich-luc-ho-tich", EXTRACT,
      ["TỜ KHAI CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH", "Bản thân", "Giấy khai sinh", "Số bản sao đề nghị cấp: 2"]),
-    ("điền phiếu DC02 cấp lại thẻ căn cước", "dc02-phieu-de-nghi-thu-tuc-can-cuoc", ID_CARD,
+    ("điền tờ khai cấp lại thẻ căn cước", "dc02-phieu-de-nghi-thu-tuc-can-cuoc", ID_CARD,
      ["Mẫu DC02", "Cấp lại thẻ căn cước", "Thẻ bị mất", "Ngô Thị Lan"]),
     ("điền giấy đề nghị đăng ký hộ kinh doanh", "giay-de-nghi-dang-ky-ho-kinh-doanh", BUSINESS,
      ["GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH", "150.000.000 đồng", "Trịnh Minh An", "Chủ hộ kinh doanh (ký"]),

@@ -260,3 +260,13 @@ def test_a_declaration_added_as_data_is_filled_through_the_stack(stack, chat):
     text = pdf_text(stack, document["url"])
     for value in ["TỜ KHAI ĐĂNG KÝ KHAI TỬ", "NGƯỜI ĐÃ CHẾT", code, "Lê Văn Nam", "10/11/2026", "Bệnh viện Bạch Mai"]:
         assert value in text, value
+
+
+def test_every_offered_declaration_starts_from_its_button(chat):
+    """What each button of "điền tờ khai" sends is understood as a form request and starts that form."""
+    for form in FORMS.values():
+        for title, say in form.offers:
+            sender = f"o-{uuid.uuid4().hex[:8]}"
+            started = texts(chat(sender, say))
+            assert m.DOSSIER_START.format(title=form.title.capitalize()) in started, (title, started)
+            assert m.DOSSIER_CANCELLED in texts(chat(sender, "hủy"))

@@ -1,0 +1,78 @@
+"""The officers' console in-process: staff accounts (argon2, created by a command), sign-in by session
+cookie beside the machine token, take, the citizen's dossiers, analytics per day. The page itself is
+tested in a real browser (tests/integration/test_console.py)."""
+
+import io
+
+import pytest
+
+from connectors import messages as msg
+from connectors.staff import CSRF_HEADER, SESSION_COOKIE, main
+from storage import citizens, handover, staff
+from tests.connectors.inprocess import STAFF, FakeCore
+
+CONSOLE = {CSRF_HEADER: "dvc-officer"}
+
+
+@pytest.fixture()
+def lan(app_db, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-rat-dai\n"))
+    assert main(["add", "lan", "--name", "Nguyễn Thị Lan"]) == 0
+    return "lan"
+
+
+def test_an_account_is_created_by_command_with_an_argon2_hash_never_the_password(lan, monkeypatch):
+    stored = staff.get_account(lan)
+    assert stored["display_name"] == "Nguyễn Thị Lan" and stored["password_hash"].startswith("$argon2id$")
+    assert "mat-khau-rat-dai" not in stored["password_hash"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
+    assert main(["add", "binh", "--name", "Bình"]) == 2 and staff.get_account("binh") is None
+
+
+def test_sign_in_gives_a_session_that_acts_as_the_officer(gateway, lan):
+    client = gateway(FakeCore())
+    wrong = client.post("/officer/login", json={"username": "lan", "password": "sai-mat-khau"})
+    assert wrong.status_code == 401 and wrong.json()["detail"] == msg.STAFF_LOGIN_FAILED
+    assert client.post("/officer/login", json={"username": "ai-do", "password": "mat-khau-rat-dai"}).status_code == 401
+    signed = client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"})
+    assert signed.status_code == 200 and SESSION_COOKIE in signed.cookies
+    assert client.get("/officer/me").json() == {"name": "Nguyễn Thị Lan"}
+    waiting = handover.open_handover("web", "web:c1", [("citizen", "cho tôi gặp cán bộ")])
+    # A change by cookie needs the console's header: a form on another site cannot send it.
+    assert client.post(f"/officer/conversations/{waiting}/take").status_code == 401
+    assert client.post(f"/officer/conversations/{waiting}/take", headers=CONSOLE).json() == {"status": "active"}
+    taken = handover.get_handover(waiting)
+    assert (taken["status"], taken["officer"]) == ("active", "Nguyễn Thị Lan")
+    client.post("/officer/logout", headers=CONSOLE)
+    assert client.get("/officer/me").status_code == 401
+    client.cookies.set(SESSION_COOKIE, "lan.forged.signature")
+    assert client.get("/officer/me").status_code == 401
+    assert client.get("/officer/me", headers=STAFF).json() == {"name": "officer"}  # the machine token still works
+
+
+def test_the_console_page_and_its_chart_library_come_from_the_gateway(gateway):
+    client = gateway(FakeCore(), officer_token="")
+    page = client.get("/officer/console")
+    assert page.status_code == 200 and "Đăng nhập cán bộ" in page.text
+    assert 'src="/officer/chart.js"' in page.text and "script-src 'self'" in page.headers["content-security-policy"]
+    assert "Chart.js v4" in client.get("/officer/chart.js").text[:200]
+
+
+def test_an_officer_sees_the_citizens_dossiers_and_analytics_per_day(gateway, lan):
+    from storage import analytics
+
+    client = gateway(FakeCore())
+    conversation = handover.open_handover("web", "web:c2", [("citizen", "hồ sơ của tôi sao rồi")])
+    code = citizens.create_dossier("web:c2", "1.001193", "to-khai-dang-ky-khai-sinh", {"child_name": "Lê An"})["code"]
+    citizens.create_dossier("web:other", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {})
+    listed = client.get(f"/officer/conversations/{conversation}/dossiers", headers=STAFF).json()
+    assert [(d["code"], d["procedure_code"], d["status_code"]) for d in listed] == [(code, "1.001193", "draft")]
+    statuses = client.get("/officer/dossier-statuses", headers=STAFF).json()
+    assert {"code": "needs_more", "label": "cần bổ sung"} in statuses
+    assert "child_name" not in str(listed)  # status, not the declaration's personal fields
+    analytics.record_question("làm giấy khai sinh", "1.001193", True, "web")
+    analytics.record_question("cấp phép bay drone", None, False, "zalo")
+    analytics.record_feedback("web:c2", 5, "1.001193", "làm giấy khai sinh")
+    report = client.get("/analytics", headers=STAFF).json()
+    assert {(r["channel"], r["count"]) for r in report["questions_per_day"]} == {("web", 1), ("zalo", 1)}
+    assert [r["rate"] for r in report["satisfaction_per_day"]] == [1.0]
