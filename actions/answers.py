@@ -217,19 +217,53 @@ def header(p: Procedure) -> str:
     return m.PROCEDURE_HEADER.format(name=p.name, code=p.code)
 
 
-def first_screen(top: str, body: str, bottom: str) -> str:
-    """``top``, as many whole lines of ``body`` as fit in FIRST_SCREEN, ``bottom``; the lines left
-    out are on the source page, and the answer says so."""
-    lines = body.split("\n")
+def _fit(top: str, lines: list[str], bottom: str) -> list[str]:
+    """The lines of a first screen: as many whole lines as fit in FIRST_SCREEN with ``top`` and
+    ``bottom``; a first line too long for the screen is shortened."""
     room = FIRST_SCREEN - len(top) - len(bottom) - len(m.MORE_ON_SOURCE) - 3
-    kept = [_short(lines[0], max(room, 80))]  # a first line too long for the screen is shortened
+    kept = [_short(lines[0], max(room, 80))]
     for line in lines[1:]:
         if len("\n".join([top, *kept, line, m.MORE_ON_SOURCE, bottom])) > FIRST_SCREEN:
             break
         kept.append(line)
+    return kept
+
+
+def first_screen(top: str, body: str, bottom: str) -> str:
+    """``top``, as many whole lines of ``body`` as fit in FIRST_SCREEN, ``bottom``; the lines left
+    out are on the source page (and behind "Xem đầy đủ"), and the answer says so."""
+    lines = body.split("\n")
+    kept = _fit(top, lines, bottom)
     if len(kept) < len(lines) or kept[0] != lines[0]:
         kept = [line for line in kept if not line.startswith("…")] + [m.MORE_ON_SOURCE]
     return "\n".join([top, *kept, bottom])
+
+
+def _pages(lines: list[str], limit: int) -> list[str]:
+    """``lines`` in messages of at most ``limit`` characters, cut between lines (a longer line at the
+    end of a phrase)."""
+    pages, page = [], ""
+    for line in lines:
+        while len(line) > limit:
+            piece = _short(line, limit).removesuffix("…")
+            pages += [page] if page else []
+            pages.append(piece)
+            page, line = "", line[len(piece):].lstrip(" ,;.")
+        if page and len(page) + 1 + len(line) > limit:
+            pages.append(page)
+            page = ""
+        page = f"{page}\n{line}" if page else line
+    return pages + ([page] if page else [])
+
+
+def aspect_rest(p: Procedure, aspect: Aspect) -> list[str]:
+    """What the first screen of an aspect's answer left out, in messages of one screen each (empty
+    when it all fitted): the "Xem đầy đủ" button shows them."""
+    top, bottom = f"{header(p)}\n{m.ASPECT_TITLES[aspect]}:", m.SOURCE_LINE.format(url=p.source_url)
+    lines = ASPECTS[aspect](p).split("\n")
+    kept = _fit(top, lines, bottom)
+    shown = len(kept) if kept[0] == lines[0] else 0  # a shortened first line is shown again whole
+    return _pages(lines[shown:], FIRST_SCREEN) if shown < len(lines) else []
 
 
 def aspect_answer(p: Procedure, aspect: Aspect) -> str:

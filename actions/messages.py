@@ -30,6 +30,10 @@ NEXT_STEP_BUTTONS = [
 # No emoji: kiosks and many portal PCs have no emoji font and would show empty boxes.
 PROCEDURE_HEADER = "{name} (mã {code})"
 SOURCE_LINE = "Nguồn: {url}"
+MORE_BUTTON = "Xem đầy đủ"
+MORE_PAYLOAD = '/show_more{{"aspect": "{aspect}"}}'
+MORE_HEADER = "{name} (mã {code}) — {aspect} (tiếp theo):"
+NOTHING_MORE = "Câu trả lời trên đã đầy đủ."
 NO_INFO = "Cổng Dịch vụ công chưa công bố thông tin này cho thủ tục."
 TIME_NO_UNIT = "Lưu ý: Cổng Dịch vụ công chỉ ghi con số, không ghi là ngày hay giờ làm việc; bạn hỏi lại nơi nộp hồ sơ."
 TIME_NO_UNIT_SHORT = "Cổng không ghi đơn vị"

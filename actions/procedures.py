@@ -71,7 +71,8 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None) -
         dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
         return []
     text = answers.aspect_answer(procedure, aspect) if aspect else answers.overview(procedure)
-    dispatcher.utter_message(text=text, buttons=buttons(m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
+    more = [(m.MORE_BUTTON, m.MORE_PAYLOAD.format(aspect=aspect.value))] if aspect and answers.aspect_rest(procedure, aspect) else []
+    dispatcher.utter_message(text=text, buttons=buttons(more + m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0),
             SlotSet("clarify_options", None), SlotSet("pending_aspect", None)]
 
@@ -195,3 +196,24 @@ class ActionAnswerAspect(Action):
                 dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
             return []
         return answer(dispatcher, code, aspect)
+
+
+class ActionShowMore(Action):
+    """"Xem đầy đủ": the rest of an aspect's answer that did not fit on the first screen."""
+
+    def name(self) -> str:
+        return "action_show_more"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        procedure = get_procedure(tracker.get_slot("current_procedure") or "")
+        aspect = detect_aspect(tracker)
+        if procedure is None or aspect is None:
+            dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
+            return []
+        pages = answers.aspect_rest(procedure, aspect) or [m.NOTHING_MORE]
+        header = m.MORE_HEADER.format(name=procedure.name, code=procedure.code, aspect=m.ASPECT_TITLES[aspect])
+        for number, page in enumerate(pages):
+            last = number == len(pages) - 1
+            text = "\n".join([header] * (number == 0) + [page] + [m.SOURCE_LINE.format(url=procedure.source_url)] * last)
+            dispatcher.utter_message(text=text, buttons=buttons(m.NEXT_STEP_BUTTONS) if last else [])
+        return []

@@ -66,7 +66,7 @@ def test_answers_the_aspect_asked_about_the_procedure_in_context(chat, turns, co
         assert procedure.source_url in text
         expected = answers.aspect_answer(procedure, aspect) if aspect else answers.overview(procedure)
         assert expected in text, (turn, text)
-        titles = [b["title"] for b in reply[0]["buttons"]]
+        titles = [b["title"] for b in reply[0]["buttons"] if b["title"] != m.MORE_BUTTON]  # first when the answer is long
         assert [t for t, _ in m.NEXT_STEP_BUTTONS] == titles[: len(m.NEXT_STEP_BUTTONS)]
 
 
@@ -210,3 +210,13 @@ def test_an_officer_teaches_an_unanswered_wording_and_the_same_question_is_then_
     answer = texts(chat(new_sender(), question))  # no redeploy, no rebuild: the next message
     assert "(mã 1.004873)" in answer and "Cấp Giấy xác nhận tình trạng hôn nhân" in answer
     assert staff(stack, "DELETE", f"/officer/aliases/{alias['id']}")[0] == 204
+
+
+def test_a_long_answer_offers_the_rest_and_the_button_shows_it(chat):
+    sender = new_sender()
+    reply = chat(sender, "làm giấy khai sinh cần giấy tờ gì")
+    more = next(b for b in reply[0]["buttons"] if b["title"] == m.MORE_BUTTON)
+    rest = texts(chat(sender, more["payload"]))
+    birth = get_procedure("1.001193")
+    assert rest.startswith(m.MORE_HEADER.format(name=birth.name, code=birth.code, aspect="Giấy tờ cần chuẩn bị"))
+    assert birth.source_url in rest and len(rest) > 200
