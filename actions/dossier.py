@@ -234,7 +234,8 @@ class ValidateDossierForm(FormValidationAction):
             # The form is being activated: the message that asked for it is not an answer.
             return {"dossier_answer": None}
         intent = tracker.latest_message.get("intent") or {}
-        if intent.get("name") == DELETE_INTENT and intent.get("confidence", 0) >= SURE_INTENT:
+        if intent.get("name") == DELETE_INTENT and intent.get("confidence", 0) >= SURE_INTENT \
+                and not means(text, Meaning.CANCEL):  # "hủy" stops the form; the NLU may hear a deletion
             # "Xóa thông tin của tôi" is heard even in the middle of a form: stop it, then confirm.
             return {"dossier_answer": text, "dossier_step": Step.CANCELLED, "delete_pending": True}
         asked = aspect_in(text) if text.endswith("?") or (
