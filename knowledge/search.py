@@ -75,6 +75,12 @@ VARIANT_PENALTY = 0.12
 # A variant the citizen's situation selects ("người Nhật" -> có yếu tố nước ngoài) must outrank the
 # ordinary procedure, whose name matches more of a long story's words.
 CUED_VARIANT_BONUS = 0.25
+# A citizen goes to the province, not the ministry: of variants that differ by level, the central one
+# (named so, or done at a ministry's department) ranks this much lower unless the question names the
+# centre, so the provincial one is answered (a variant of the same name stays offered beside it).
+CENTRAL_LEVEL = ("cap trung uong", "tai cuc ")
+CENTRAL_ASKED = ("trung uong", " cuc ")
+CENTRAL_PENALTY = 0.06
 # Variants scoring within this of the top hit are too close to call: the citizen is asked which.
 CLOSE_VARIANT = 0.05
 # A question of this many words in several sentences is a story: its asking sentence weighs this much
@@ -361,6 +367,7 @@ class Searcher:
         dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
 
         cued = cued_markers(question)
+        central_asked = any(word in f" {fold(question.lower())} " for word in CENTRAL_ASKED)
         asked_markers = _markers(question) | _markers(lexical_query) | cued
         age = stated_age(question)
         hits = []
@@ -377,6 +384,8 @@ class Searcher:
             markers = _markers(procedure.name)
             # A variant the situation selects wins over the ordinary one; others the citizen did not ask rank lower.
             score += CUED_VARIANT_BONUS * len(markers & cued) - VARIANT_PENALTY * len(markers - asked_markers)
+            if not central_asked and any(level in fold(procedure.name.lower()) for level in CENTRAL_LEVEL):
+                score -= CENTRAL_PENALTY
             fits = age_fits(procedure.name, age)
             if fits is not None:  # "con tôi 10 tuổi": the "dưới 14 tuổi" procedure, not "từ đủ 14 tuổi"
                 score += CUED_VARIANT_BONUS if fits else -CUED_VARIANT_BONUS

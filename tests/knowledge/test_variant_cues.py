@@ -40,3 +40,17 @@ def test_without_a_cue_the_ordinary_procedure_stays_first():
 
     assert search("đăng ký kết hôn").results[0].code == "1.000894"
     assert search("đăng ký khai sinh cho con").results[0].code == "1.001193"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "code"), [
+    ("cấp thẻ thường trú cho người nước ngoài", "1.001010"),  # thực hiện tại cấp tỉnh
+    ("cap the tam tru cho nguoi nuoc ngoai", "1.003460"),  # tại Công an cấp tỉnh
+    ("cấp thẻ tạm trú cho người nước ngoài tại cục quản lý xuất nhập cảnh", "1.003358"),  # asked for
+    ("cấp lại thẻ bảo hiểm y tế thực hiện tại cấp trung ương", "1.001327"),
+])
+def test_the_level_a_citizen_goes_to_is_answered_unless_the_centre_is_named(question, code):
+    from knowledge.search import search
+
+    result = search(question)
+    assert result.results[0].code == code and result.answers_outright
