@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
-from actions.procedures import buttons
+from actions.procedures import buttons, reply_to_situation
 
 
 class ActionFallback(Action):
@@ -17,6 +17,9 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        replied = reply_to_situation(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
+        if replied is not None:
+            return replied
         count = int(tracker.get_slot("fallback_count") or 0)
         if count == 0:
             dispatcher.utter_message(text=m.FALLBACK_REPHRASE, buttons=buttons(m.FALLBACK_EXAMPLES))

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
+from actions.procedures import reply_to_situation
 from bot.vietnamese import canonical
 from storage import analytics
 
@@ -45,6 +46,9 @@ class ActionRecordFeedback(Action):
         return "action_record_feedback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        replied = reply_to_situation(dispatcher, tracker)  # "cháu 8 tuổi": an age, not a rating
+        if replied is not None:
+            return replied
         rating = rating_from(tracker)
         if rating is None:
             dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=[{"title": t, "payload": p} for t, p in m.RATING_BUTTONS])

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
+from actions.procedures import reply_to_situation
 from storage import handover
 
 HISTORY_MESSAGES = 12
@@ -30,6 +31,9 @@ class ActionHandover(Action):
         return "action_handover"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        replied = reply_to_situation(dispatcher, tracker)  # "không, đều là người Việt" is not a call for an officer
+        if replied is not None:
+            return replied
         channel = tracker.get_latest_input_channel() or "rest"
         await run_in_threadpool(handover.open_handover, channel, tracker.sender_id, recent_history(tracker))
         dispatcher.utter_message(text=m.HANDOVER_QUEUED)

@@ -15,9 +15,11 @@ from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import canonical, phrase_list
+from dossiers.answers import Meaning, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import life_event_in
 from knowledge.search import SearchResult, search
+from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
 OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien)\b", re.IGNORECASE)
@@ -58,6 +60,42 @@ def offer_procedures(dispatcher: CollectingDispatcher, intro: str, codes: list[s
                              buttons=numbered_procedure_buttons(names, [p.code for p in procedures]))
 
 
+def ask_situation(dispatcher: CollectingDispatcher, question: SituationQuestion, codes: list[str]) -> None:
+    """One short question about the situation; each answer a button sending the variant it selects."""
+    dispatcher.utter_message(text=question.question, buttons=[{"title": a.title, "payload": procedure_payload(code)}
+                                                              for a, code in zip(question.answers, codes)])
+
+
+def pending_situation(tracker: Tracker) -> tuple[SituationQuestion, list[str]] | None:
+    """The situation question the citizen was just asked, and the variants its answers select."""
+    question = situation_questions().get(tracker.get_slot("clarify_question") or "")
+    options = tracker.get_slot("clarify_options") or []
+    return (question, options) if question and len(options) == len(question.answers) else None
+
+
+def situation_choice(tracker: Tracker) -> str | None:
+    """The variant a typed reply to the pending situation question selects ("không, đều là người
+    Việt", "bị mất rồi", "có, chồng tôi người Hàn"); None when it answers nothing."""
+    pending = pending_situation(tracker)
+    if pending is None:
+        return None
+    text = tracker.latest_message.get("text") or ""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    first = (text.split() or [""])[0]
+    yes = intent == "affirm" or means(text, Meaning.YES) or means(first, Meaning.YES)
+    no = intent == "deny" or means(text, Meaning.NO) or means(first, Meaning.NO)
+    index = typed_answer(pending[0], text, pending[1], yes=yes and not no, no=no and not yes)
+    return pending[1][index] if index is not None else None
+
+
+def reply_to_situation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """Answer with the variant the message selects if it replies to the pending situation question:
+    the NLU reads such replies as anything ("cháu 8 tuổi" as a rating, "ở Việt Nam" as nonsense), so
+    every action a reply may reach asks this first. None when it is no such reply."""
+    chosen = situation_choice(tracker)
+    return answer(dispatcher, chosen, detect_aspect(tracker) or tracker.get_slot("pending_aspect")) if chosen else None
+
+
 def chosen_procedure(tracker: Tracker) -> str | None:
     """The code a clicked procedure button sent, if this message is one."""
     return next((e["value"] for e in tracker.latest_message.get("entities", [])
@@ -73,8 +111,11 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None) -
     text = answers.aspect_answer(procedure, aspect) if aspect else answers.overview(procedure)
     more = [(m.MORE_BUTTON, m.MORE_PAYLOAD.format(aspect=aspect.value))] if aspect and answers.aspect_rest(procedure, aspect) else []
     dispatcher.utter_message(text=text, buttons=buttons(more + m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
-    return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0),
-            SlotSet("clarify_options", None), SlotSet("pending_aspect", None)]
+    return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0), *clarification_over()]
+
+
+def clarification_over() -> list[dict[str, Any]]:
+    return [SlotSet("clarify_options", None), SlotSet("clarify_question", None), SlotSet("pending_aspect", None)]
 
 
 def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) -> None:
@@ -116,7 +157,28 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
               for i, step in enumerate(event.steps, 1)]
     buttons = numbered_procedure_buttons([step.label for step in event.steps], [step.code for step in event.steps])
     dispatcher.utter_message(text="\n".join([*lines, m.LIFE_EVENT_OUTRO]), buttons=buttons)
-    return [SlotSet("current_procedure", None), SlotSet("clarify_options", None), SlotSet("pending_aspect", None)]
+    return [SlotSet("current_procedure", None), *clarification_over()]
+
+
+def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect: Aspect | None) -> list[dict[str, Any]]:
+    """A confident search: ask which of close variants (by a question about the situation when one
+    tells them apart), or answer the best and offer its other variants."""
+    top = result.results[0]
+    close = result.close_variants
+    if close:
+        options = [h.code for h in [top, *close][:4]]
+        situation = question_for(options)
+        if situation:  # "có ai là người nước ngoài không?" rather than two long names
+            ask_situation(dispatcher, *situation)
+            options = situation[1]
+        else:
+            offer_procedures(dispatcher, m.CLARIFY, options)
+        return [SlotSet("clarify_options", options), SlotSet("clarify_question", situation[0].id if situation else None),
+                SlotSet("pending_aspect", aspect), SlotSet("current_procedure", None)]
+    events = answer(dispatcher, top.code, aspect)
+    if result.variants:
+        offer_procedures(dispatcher, m.OTHER_VARIANTS, [h.code for h in result.variants[:3]])
+    return events
 
 
 class ActionAnswerProcedure(Action):
@@ -126,8 +188,8 @@ class ActionAnswerProcedure(Action):
         return "action_answer_procedure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        chosen = chosen_procedure(tracker)
-        if chosen:  # a button: answer what was asked before the choice, if anything
+        chosen = chosen_procedure(tracker) or situation_choice(tracker)
+        if chosen:  # a button or a reply to the situation question: answer what was asked before the choice
             return answer(dispatcher, chosen, tracker.get_slot("pending_aspect"))
         question = tracker.latest_message.get("text") or ""
         aspect, current = detect_aspect(tracker), tracker.get_slot("current_procedure")
@@ -144,18 +206,8 @@ class ActionAnswerProcedure(Action):
         if not result.confident:
             reply_not_confident(dispatcher, result)
             # The citizen asked about something else: no later follow-up may go to the previous procedure.
-            return [SlotSet("fallback_count", 0.0), SlotSet("current_procedure", None)]
-        top = result.results[0]
-        close = result.close_variants
-        if close:
-            options = [h.code for h in [top, *close][:4]]
-            offer_procedures(dispatcher, m.CLARIFY, options)
-            return [SlotSet("clarify_options", options), SlotSet("pending_aspect", aspect),
-                    SlotSet("current_procedure", None)]
-        events = answer(dispatcher, top.code, aspect)
-        if result.variants:
-            offer_procedures(dispatcher, m.OTHER_VARIANTS, [h.code for h in result.variants[:3]])
-        return events
+            return [SlotSet("fallback_count", 0.0), SlotSet("current_procedure", None), *clarification_over()]
+        return answer_found(dispatcher, result, aspect)
 
 
 class ActionAnswerAspect(Action):
@@ -174,6 +226,13 @@ class ActionAnswerAspect(Action):
         options = tracker.get_slot("clarify_options")
         if options:  # a choice is pending: keep it open and answer the aspect once it is made
             asked = aspect or tracker.get_slot("pending_aspect")
+            replied = reply_to_situation(dispatcher, tracker)  # "bị mất rồi, làm mất bao lâu"
+            if replied is not None:
+                return replied
+            situation = pending_situation(tracker)
+            if situation:
+                ask_situation(dispatcher, *situation)
+                return [SlotSet("pending_aspect", asked)]
             offer_procedures(dispatcher, m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[asked].lower()) if asked
                              else m.CLARIFY, options)
             return [SlotSet("pending_aspect", asked)]
@@ -185,17 +244,18 @@ class ActionAnswerAspect(Action):
         checklist = reply_life_event(dispatcher, text, result, words)
         if checklist is not None:
             return checklist
-        named = result.results[0].code if names_top(result, words) else None
+        named = names_top(result, words)
         if named or not current:  # a question of its own (not a follow-up): the analytics count it
             await record(tracker, text, result)
-        code = named or current
-        if not code:
+        if named:  # "cap the can cuoc" read as a follow-up: variants are asked about as for any question
+            return answer_found(dispatcher, result, aspect)
+        if not current:
             if result.results:  # content words but no confident match: the best options, never a dead end
                 reply_not_confident(dispatcher, result)
             else:
                 dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
             return []
-        return answer(dispatcher, code, aspect)
+        return answer(dispatcher, current, aspect)
 
 
 class ActionShowMore(Action):
@@ -216,4 +276,23 @@ class ActionShowMore(Action):
             last = number == len(pages) - 1
             text = "\n".join([header] * (number == 0) + [page] + [m.SOURCE_LINE.format(url=procedure.source_url)] * last)
             dispatcher.utter_message(text=text, buttons=buttons(m.NEXT_STEP_BUTTONS) if last else [])
+        return []
+
+
+class ActionYesNo(Action):
+    """A bare "có" / "không": the answer to a pending situation question, else a short acknowledgement."""
+
+    def name(self) -> str:
+        return "action_yes_no"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        replied = reply_to_situation(dispatcher, tracker)
+        if replied is not None:
+            return replied
+        situation = pending_situation(tracker)
+        if situation:  # "ok" to "mất hay hỏng?": the question again
+            ask_situation(dispatcher, *situation)
+            return []
+        affirm = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+        dispatcher.utter_message(response="utter_affirm_ack" if affirm else "utter_deny_ack")
         return []

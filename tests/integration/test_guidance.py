@@ -220,3 +220,15 @@ def test_a_long_answer_offers_the_rest_and_the_button_shows_it(chat):
     birth = get_procedure("1.001193")
     assert rest.startswith(m.MORE_HEADER.format(name=birth.name, code=birth.code, aspect="Giấy tờ cần chuẩn bị"))
     assert birth.source_url in rest and len(rest) > 200
+
+
+@pytest.mark.parametrize("reply", ["chưa, cháu mới 10 tuổi", "duoi 14 tuoi", "không", "CLICK"])
+def test_close_variants_are_told_apart_by_a_question_about_the_situation(chat, reply):
+    from knowledge.situations import situation_questions
+
+    question = situation_questions()["age_14"]
+    sender = new_sender()
+    asked = chat(sender, "cap the can cuoc")
+    assert texts(asked) == question.question and [b["title"] for b in asked[0]["buttons"]] == [a.title for a in question.answers]
+    said = texts(chat(sender, asked[0]["buttons"][1]["payload"] if reply == "CLICK" else reply))
+    assert "(mã 1.014062)" in said and get_procedure("1.014062").name in said  # thẻ căn cước cho người dưới 14 tuổi

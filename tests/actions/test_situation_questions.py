@@ -1,0 +1,115 @@
+"""Close variants are told apart by one short question about the citizen's situation, answered by a
+button or in the citizen's own words ("không, đều là người Việt", "cháu mới 10 tuổi")."""
+
+import pytest
+
+from actions import answers
+from actions import messages as m
+from actions.aspects import Aspect
+from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
+from knowledge.catalogue import get_procedure
+from knowledge.situations import question_for, situation_questions
+from tests.actions.conversation import run, texts, tracker
+
+ADOPTION, ADOPTION_ABROAD = "2.001263", "1.003213"  # in the country / at a Vietnamese embassy
+ID_FROM_14, ID_UNDER_14 = "1.014061", "1.014062"
+
+
+def slots_of(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+@pytest.mark.parametrize(("question_id", "codes"), [
+    ("foreign", ["2.000806", "1.000894"]),  # đăng ký kết hôn có yếu tố nước ngoài / trong nước
+    ("age_14", [ID_FROM_14, ID_UNDER_14]),
+    ("lost_or_damaged", ["1.014064", "1.014063"]),  # cấp lại / cấp đổi thẻ căn cước
+    ("new_or_repair", ["1.013225", "1.013229"]),  # giấy phép xây dựng mới / sửa chữa, cải tạo
+    ("at_home", ["1.001193", "1.003583"]),  # đăng ký khai sinh / lưu động
+    ("abroad", [ADOPTION, ADOPTION_ABROAD]),
+])
+def test_each_question_tells_real_variants_apart_in_either_order(question_id, codes):
+    for offered in (codes, codes[::-1]):
+        question, ordered = question_for(offered)
+        assert question.id == question_id and ordered == codes
+    assert all(len(a.title) <= 40 for a in situation_questions()[question_id].answers)
+
+
+def test_no_question_for_variants_it_does_not_separate():
+    assert question_for(["1.004837", "3.000323"]) is None  # giám hộ / giám sát việc giám hộ
+    assert question_for(["1.000894", "2.000806", "1.001193"]) is None  # a third option no answer selects
+
+
+@pytest.mark.slow  # the built search index (make models)
+def test_the_citizen_is_asked_about_the_situation_and_a_typed_answer_picks_the_variant(app_db):
+    events, said = run(ActionAnswerProcedure(), tracker("đăng ký nuôi con nuôi mất bao lâu"))
+    slots = slots_of(events)
+    assert said[0]["text"] == situation_questions()["abroad"].question
+    assert [b["title"] for b in said[0]["buttons"]] == ["Ở Việt Nam", "Ở nước ngoài"]
+    assert slots["clarify_options"] == [ADOPTION, ADOPTION_ABROAD] and slots["pending_aspect"] == Aspect.TIME
+    # A question about something else before answering: the question again, the aspect kept.
+    events, said = run(ActionAnswerAspect(), tracker("lệ phí bao nhiêu", slots, intent="ask_aspect"))
+    slots |= slots_of(events)
+    assert texts(said) == situation_questions()["abroad"].question and slots["pending_aspect"] == Aspect.FEE
+    events, said = run(ActionAnswerProcedure(), tracker("tôi đang ở Nhật, làm ở lãnh sự quán", slots))
+    assert texts(said) == answers.aspect_answer(get_procedure(ADOPTION_ABROAD), Aspect.FEE)
+    assert slots_of(events)["current_procedure"] == ADOPTION_ABROAD and slots_of(events)["clarify_question"] is None
+
+
+@pytest.mark.slow
+def test_a_procedure_named_in_what_the_nlu_took_for_a_follow_up_is_asked_about_too(app_db):
+    said = run(ActionAnswerAspect(), tracker("cap the can cuoc", intent="ask_aspect"))[1]
+    assert texts(said) == situation_questions()["age_14"].question
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("reply", "intent", "code"), [
+    ("chưa, cháu mới 10 tuổi", "inform", ID_UNDER_14),
+    ("con toi 8 tuoi", "inform", ID_UNDER_14),
+    ("rồi", "affirm", ID_FROM_14),
+    ("không", "deny", ID_UNDER_14),
+    ("đủ 14 rồi", "inform", ID_FROM_14),
+])
+def test_an_age_or_a_yes_answers_the_age_question(app_db, reply, intent, code):
+    events, said = run(ActionAnswerProcedure(), tracker("cap the can cuoc"))
+    slots = slots_of(events)
+    assert said[0]["text"] == situation_questions()["age_14"].question
+    action = ActionYesNo() if intent in {"affirm", "deny"} else ActionAnswerProcedure()
+    events, said = run(action, tracker(reply, slots, intent=intent))
+    assert texts(said) == answers.overview(get_procedure(code)) and slots_of(events)["current_procedure"] == code
+
+
+@pytest.mark.parametrize(("reply", "intent", "code"), [
+    ("không, cả hai đều là người Việt", "deny", "1.000894"),
+    ("có, chồng tôi là người Hàn Quốc", "affirm", "2.000806"),
+    ("khong phai nguoi nuoc ngoai", "deny", "1.000894"),  # "not a foreigner": the no, not the phrase
+    ("vợ tôi là việt kiều Mỹ", "inform", "2.000806"),
+])
+def test_a_yes_or_no_in_the_citizens_words_answers_the_foreign_question(app_db, reply, intent, code):
+    slots = {"clarify_options": ["2.000806", "1.000894"], "clarify_question": "foreign"}
+    action = ActionYesNo() if intent in {"affirm", "deny"} else ActionAnswerProcedure()
+    events, said = run(action, tracker(reply, slots, intent=intent))
+    assert f"(mã {code})" in texts(said) and slots_of(events)["current_procedure"] == code
+
+
+def test_a_yes_with_no_question_pending_is_acknowledged():
+    assert run(ActionYesNo(), tracker("ok", intent="affirm"))[1] == [
+        {"text": None, "buttons": [], "elements": [], "custom": {}, "template": "utter_affirm_ack",
+         "response": "utter_affirm_ack", "image": None, "attachment": None}]
+    said = run(ActionYesNo(), tracker("ok", {"clarify_options": ["1.014064", "1.014063"],
+                                             "clarify_question": "lost_or_damaged"}, intent="affirm"))[1]
+    assert texts(said) == situation_questions()["lost_or_damaged"].question  # "ok" to "lost or damaged?": asked again
+    assert m.CLARIFY not in texts(said)
+
+
+def test_the_situation_conversations_name_real_procedures_and_questions():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from dialogue import load_conversations
+
+    conversations = load_conversations()
+    assert len(conversations) >= 60
+    for say, want, replies in conversations:
+        assert want and all(get_procedure(code) for code in want), say
+        assert set(replies) <= set(situation_questions()), say
