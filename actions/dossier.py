@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from actions import messages as m
 from actions.answers import aspect_answer
 from actions.aspects import aspect_in
-from actions.procedures import ActionAnswerProcedure, buttons, find
+from actions.procedures import ActionAnswerProcedure, buttons, find, reply_to_named_procedure
 from bot.vietnamese import canonical, fold, phrase_list, without_phrases
 from dossiers.answers import Meaning, folded, means
 from dossiers.drafts import checklist
@@ -403,7 +403,8 @@ class ActionDeleteProfile(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if not deletion_confirmed(tracker):
-            return ask_to_confirm_deletion(dispatcher)
+            named = await reply_to_named_procedure(dispatcher, tracker)  # "muốn xóa hộ khẩu của anh tôi"
+            return named if named is not None else ask_to_confirm_deletion(dispatcher)
         count = await run_in_threadpool(citizens.delete_personal_data, tracker.sender_id)
         dispatcher.utter_message(text=m.PROFILE_DELETED.format(count=count), json_message={ERASE_MARK: True})
         return [*reset_slots(), SlotSet("delete_pending", None)]

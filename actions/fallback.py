@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
-from actions.procedures import buttons, reply_to_situation
+from actions.procedures import buttons, reply_to_named_procedure, reply_to_situation
 
 
 class ActionFallback(Action):
@@ -18,6 +18,8 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         replied = reply_to_situation(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
+        if replied is None:
+            replied = await reply_to_named_procedure(dispatcher, tracker)  # "nhận con nuôi": never a dead end
         if replied is not None:
             return replied
         count = int(tracker.get_slot("fallback_count") or 0)

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
-from actions.procedures import reply_to_situation
+from actions.procedures import reply_to_named_procedure, reply_to_situation
 from bot.vietnamese import canonical
 from storage import analytics
 
@@ -51,6 +51,9 @@ class ActionRecordFeedback(Action):
             return replied
         rating = rating_from(tracker)
         if rating is None:
+            replied = await reply_to_named_procedure(dispatcher, tracker)  # "tạm nghỉ bán hàng 3 tháng"
+            if replied is not None:
+                return replied
             dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=[{"title": t, "payload": p} for t, p in m.RATING_BUTTONS])
             return []
         await run_in_threadpool(analytics.record_feedback, tracker.sender_id, rating,

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
-from actions.procedures import reply_to_situation
+from actions.procedures import OFFICER_WORDS, reply_to_named_procedure, reply_to_situation
 from storage import handover
 
 HISTORY_MESSAGES = 12
@@ -32,6 +32,8 @@ class ActionHandover(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         replied = reply_to_situation(dispatcher, tracker)  # "không, đều là người Việt" is not a call for an officer
+        if replied is None and not OFFICER_WORDS.search(tracker.latest_message.get("text") or ""):
+            replied = await reply_to_named_procedure(dispatcher, tracker)  # "thẻ tạm trú cho chồng tôi người Nhật"
         if replied is not None:
             return replied
         channel = tracker.get_latest_input_channel() or "rest"

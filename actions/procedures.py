@@ -22,7 +22,7 @@ from knowledge.search import SearchResult, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
-OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien)\b", re.IGNORECASE)
+OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien|người thật|nguoi that)\b", re.IGNORECASE)
 
 
 def find(question: str) -> SearchResult:
@@ -94,6 +94,20 @@ def reply_to_situation(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     every action a reply may reach asks this first. None when it is no such reply."""
     chosen = situation_choice(tracker)
     return answer(dispatcher, chosen, detect_aspect(tracker) or tracker.get_slot("pending_aspect")) if chosen else None
+
+
+async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """Answer a message the NLU sent elsewhere — to feedback, an officer, the deletion of one's data or
+    "not understood" — when the search places it confidently: "anh tôi định cư ở Úc, muốn xóa hộ khẩu"
+    is a procedure question, not a request to delete the citizen's data. None otherwise (buttons too)."""
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return None
+    result = await run_in_threadpool(find, text)
+    if not result.confident:
+        return None
+    await record(tracker, text, result)
+    return answer_found(dispatcher, result, detect_aspect(tracker))
 
 
 def chosen_procedure(tracker: Tracker) -> str | None:

@@ -122,3 +122,30 @@ def test_a_life_event_gets_an_ordered_checklist_a_named_procedure_its_answer(app
     # naming the procedure in the same story gets the procedure itself
     said = run(ActionAnswerProcedure(), tracker("vợ tôi mới sinh, làm giấy khai sinh thế nào"))[1]
     assert "(mã 1.001193)" in texts(said) and m.LIFE_EVENT_OUTRO not in texts(said)
+
+
+@pytest.mark.parametrize(("action", "intent", "text", "code"), [
+    ("delete", "delete_profile", "anh tôi định cư ở Úc rồi, muốn xóa hộ khẩu của anh ở quê", "1.003197"),
+    ("handover", "request_human", "cấp thẻ tạm trú cho chồng tôi người Nhật", "1.003460"),
+    ("feedback", "give_feedback", "hộ kinh doanh của tôi muốn tạm ngừng kinh doanh 3 tháng", "1.001570"),
+    ("fallback", "nlu_fallback", "đăng ký kết hôn với người Pháp", "2.000806"),
+])
+def test_a_procedure_question_the_nlu_sent_elsewhere_is_answered(app_db, action, intent, text, code):
+    from actions.dossier import ActionDeleteProfile
+    from actions.fallback import ActionFallback
+    from actions.feedback import ActionRecordFeedback
+    from actions.handover import ActionHandover
+
+    actions = {"delete": ActionDeleteProfile, "handover": ActionHandover, "feedback": ActionRecordFeedback,
+               "fallback": ActionFallback}
+    said = texts(run(actions[action](), tracker(text, intent=intent))[1])
+    assert f"(mã {code})" in said and m.DELETE_CONFIRM not in said and m.HANDOVER_QUEUED not in said
+
+
+def test_what_is_not_a_procedure_question_still_reaches_its_action(app_db):
+    from actions.dossier import ActionDeleteProfile
+    from actions.handover import ActionHandover
+
+    assert m.DELETE_CONFIRM in texts(run(ActionDeleteProfile(), tracker("xóa thông tin của tôi", intent="delete_profile"))[1])
+    asked = "cho tôi gặp cán bộ về đăng ký kết hôn"  # a procedure named, but an officer asked for
+    assert texts(run(ActionHandover(), tracker(asked, intent="request_human"))[1]) == m.HANDOVER_QUEUED
