@@ -242,6 +242,9 @@ _AGE = re.compile(r"\b(\d{1,3})\s*(tuoi|thang tuoi|thang)\b")
 _AGE_BOUND = re.compile(r"\b(duoi|chua du|tu du|tren|qua|du)\s+(\d{1,2})\s*tuoi\b")
 _NEWBORN = re.compile(r"\b(moi sinh|so sinh|vua sinh|moi de|vua de)\b")
 _NAME_RANGE = re.compile(r"\b(duoi|tu du)\s+(\d{1,2})\s+tuoi\b")
+_NAME_RANGE_PHRASE = re.compile(r"\b(duoi|tu du)\s+\d{1,2}\s+tuoi(\s+tro len)?\b")
+# A child named without an age ("làm căn cước cho con"): the procedure's age variants are equally likely.
+_CHILD = re.compile(r"\b(con|be|chau|tre|tre em|em be)\b")
 
 
 def stated_age(question: str) -> int | None:
@@ -268,6 +271,17 @@ def age_fits(name: str, age: int | None) -> bool | None:
         return None
     limit = int(stated.group(2))
     return age < limit if stated.group(1) == "duoi" else age >= limit
+
+
+def age_siblings(question: str, top: Hit, hits: list[Hit]) -> list[Hit]:
+    """The other age variants of ``top`` ("… dưới 14 tuổi" beside "… từ đủ 14 tuổi trở lên"), level with
+    it, when the question is about a child and gives no age; else none."""
+    folded = fold(question.lower())
+    if stated_age(question) is not None or not _CHILD.search(folded) or not _NAME_RANGE.search(fold(top.name.lower())):
+        return []
+    own = " ".join(_NAME_RANGE_PHRASE.sub(" ", fold(top.name.lower())).split())
+    return [replace(h, score=top.score) for h in hits if h.code != top.code and _NAME_RANGE.search(fold(h.name.lower()))
+            and " ".join(_NAME_RANGE_PHRASE.sub(" ", fold(h.name.lower())).split()) == own]
 
 
 def base_name(name: str) -> str:
@@ -338,6 +352,8 @@ class Searcher:
         confident = matched and not ministry
         top_base = base_name(top.name)
         variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - CLOSE_VARIANT]
+        siblings = age_siblings(question, top, hits[1:CANDIDATES])
+        variants = siblings + [h for h in variants if h.code not in {s.code for s in siblings}]
         return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)
 
     def _rank(self, question: str) -> tuple[list[Hit], str, float] | None:

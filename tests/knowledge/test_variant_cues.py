@@ -54,3 +54,12 @@ def test_the_level_a_citizen_goes_to_is_answered_unless_the_centre_is_named(ques
 
     result = search(question)
     assert result.results[0].code == code and result.answers_outright
+
+
+@pytest.mark.slow
+def test_a_child_without_an_age_makes_the_age_variants_a_choice():
+    from knowledge.search import search
+
+    assert [v.code for v in search("làm căn cước cho con").close_variants] == ["1.014062"]  # beside 14+
+    assert not search("làm căn cước").close_variants  # an adult asking for themselves
+    assert search("cấp thẻ căn cước cho cháu 10 tuổi").results[0].code == "1.014062"  # the age decides
