@@ -25,6 +25,8 @@ IN_CATALOGUE = [
     ("làm sổ đỏ lần đầu", "1.012753"),
     ("mở quán cà phê thì đăng ký kinh doanh ra sao", "1.001612"),
     ("ông tôi mới mất, gia đình cần làm giấy chứng tử", "1.000656"),
+    ("mua lại xe máy cũ của người quen, muốn sang tên", "1.013076"),
+    ("mat cavet xe may", "1.013080"),
 ]
 
 
