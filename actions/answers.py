@@ -229,14 +229,18 @@ def _fit(top: str, lines: list[str], bottom: str) -> list[str]:
     return kept
 
 
+def _screen(top: str, lines: list[str], kept: list[str], bottom: str) -> str:
+    """``top``, the ``kept`` lines of ``lines``, ``bottom``; when lines were left out, the answer says so."""
+    if len(kept) < len(lines) or kept[0] != lines[0]:
+        kept = [line for line in kept if not line.startswith("…")] + [m.MORE_ON_SOURCE]
+    return "\n".join([top, *kept, bottom])
+
+
 def first_screen(top: str, body: str, bottom: str) -> str:
     """``top``, as many whole lines of ``body`` as fit in FIRST_SCREEN, ``bottom``; the lines left
     out are on the source page (and behind "Xem đầy đủ"), and the answer says so."""
     lines = body.split("\n")
-    kept = _fit(top, lines, bottom)
-    if len(kept) < len(lines) or kept[0] != lines[0]:
-        kept = [line for line in kept if not line.startswith("…")] + [m.MORE_ON_SOURCE]
-    return "\n".join([top, *kept, bottom])
+    return _screen(top, lines, _fit(top, lines, bottom), bottom)
 
 
 def _pages(lines: list[str], limit: int) -> list[str]:
@@ -256,20 +260,23 @@ def _pages(lines: list[str], limit: int) -> list[str]:
     return pages + ([page] if page else [])
 
 
-def aspect_rest(p: Procedure, aspect: Aspect) -> list[str]:
-    """What the first screen of an aspect's answer left out, in messages of one screen each (empty
-    when it all fitted): the "Xem đầy đủ" button shows them."""
+def aspect_screens(p: Procedure, aspect: Aspect) -> tuple[str, list[str]]:
+    """One aspect of a procedure: its first screen (name, code, as many lines as fit, source link), and
+    what that left out in messages of one screen each (empty when it all fitted), for "Xem đầy đủ"."""
     top, bottom = f"{header(p)}\n{m.ASPECT_TITLES[aspect]}:", m.SOURCE_LINE.format(url=p.source_url)
     lines = ASPECTS[aspect](p).split("\n")
     kept = _fit(top, lines, bottom)
     shown = len(kept) if kept[0] == lines[0] else 0  # a shortened first line is shown again whole
-    return _pages(lines[shown:], FIRST_SCREEN) if shown < len(lines) else []
+    rest = _pages(lines[shown:], FIRST_SCREEN) if shown < len(lines) else []
+    return _screen(top, lines, kept, bottom), rest
+
+
+def aspect_rest(p: Procedure, aspect: Aspect) -> list[str]:
+    return aspect_screens(p, aspect)[1]
 
 
 def aspect_answer(p: Procedure, aspect: Aspect) -> str:
-    """One aspect of a procedure, with its name, code and source link, on one screen."""
-    return first_screen(f"{header(p)}\n{m.ASPECT_TITLES[aspect]}:", ASPECTS[aspect](p),
-                        m.SOURCE_LINE.format(url=p.source_url))
+    return aspect_screens(p, aspect)[0]
 
 
 def overview(p: Procedure) -> str:

@@ -122,8 +122,8 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None) -
     if procedure is None:
         dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
         return []
-    text = answers.aspect_answer(procedure, aspect) if aspect else answers.overview(procedure)
-    more = [(m.MORE_BUTTON, m.MORE_PAYLOAD.format(aspect=aspect.value))] if aspect and answers.aspect_rest(procedure, aspect) else []
+    text, rest = answers.aspect_screens(procedure, aspect) if aspect else (answers.overview(procedure), [])
+    more = [(m.MORE_BUTTON, m.MORE_PAYLOAD.format(aspect=aspect.value))] if rest else []
     dispatcher.utter_message(text=text, buttons=buttons(more + m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0), *clarification_over()]
 

@@ -188,8 +188,14 @@ def other_ministry(question: str, top_name: str, matched: bool = True) -> str:
     return ""
 
 
-def _markers(name: str) -> set[str]:
-    folded = fold(name.lower())
+@cache
+def _folded(name: str) -> str:
+    """A catalogue procedure's name lower-cased without diacritics, once per name (a bounded set):
+    every candidate of every question is read for markers, level, age range and base name."""
+    return fold(name.lower())
+
+
+def _markers_in(folded: str) -> set[str]:
     return {m for m in VARIANT_MARKERS if m in folded}
 
 
@@ -266,27 +272,31 @@ def age_fits(name: str, age: int | None) -> bool | None:
     trở lên", "trẻ em dưới 6 tuổi") is for this age; None when either is unknown."""
     if age is None:
         return None
-    stated = _NAME_RANGE.search(fold(name.lower()))
+    stated = _NAME_RANGE.search(_folded(name))
     if not stated:
         return None
     limit = int(stated.group(2))
     return age < limit if stated.group(1) == "duoi" else age >= limit
 
 
+def _without_age_range(name: str) -> str | None:
+    """A name folded, its age range taken out ("cấp thẻ căn cước cho người"); None when it states none."""
+    folded = _folded(name)
+    return " ".join(_NAME_RANGE_PHRASE.sub(" ", folded).split()) if _NAME_RANGE.search(folded) else None
+
+
 def age_siblings(question: str, top: Hit, hits: list[Hit]) -> list[Hit]:
     """The other age variants of ``top`` ("… dưới 14 tuổi" beside "… từ đủ 14 tuổi trở lên"), level with
     it, when the question is about a child and gives no age; else none."""
-    folded = fold(question.lower())
-    if stated_age(question) is not None or not _CHILD.search(folded) or not _NAME_RANGE.search(fold(top.name.lower())):
+    own = _without_age_range(top.name)
+    if own is None or stated_age(question) is not None or not _CHILD.search(fold(question.lower())):
         return []
-    own = " ".join(_NAME_RANGE_PHRASE.sub(" ", fold(top.name.lower())).split())
-    return [replace(h, score=top.score) for h in hits if h.code != top.code and _NAME_RANGE.search(fold(h.name.lower()))
-            and " ".join(_NAME_RANGE_PHRASE.sub(" ", fold(h.name.lower())).split()) == own]
+    return [replace(h, score=top.score) for h in hits if h.code != top.code and _without_age_range(h.name) == own]
 
 
 def base_name(name: str) -> str:
     """Name without variant markers and parentheses: what variants of one procedure share."""
-    folded = re.sub(r"\([^)]*\)", " ", fold(name.lower()))
+    folded = re.sub(r"\([^)]*\)", " ", _folded(name))
     for marker in VARIANT_MARKERS:
         folded = folded.replace(marker, " ")
     return " ".join(re.findall(r"\w+", folded))
@@ -383,8 +393,9 @@ class Searcher:
         dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
 
         cued = cued_markers(question)
-        central_asked = any(word in f" {fold(question.lower())} " for word in CENTRAL_ASKED)
-        asked_markers = _markers(question) | _markers(lexical_query) | cued
+        folded_question = fold(question.lower())
+        central_asked = any(word in f" {folded_question} " for word in CENTRAL_ASKED)
+        asked_markers = _markers_in(folded_question) | _markers_in(fold(lexical_query.lower())) | cued
         age = stated_age(question)
         hits = []
         for doc_id in candidates:
@@ -397,10 +408,11 @@ class Searcher:
                 score = den
             else:
                 score = LEXICAL_WEIGHT * lex + (1 - LEXICAL_WEIGHT) * den
-            markers = _markers(procedure.name)
+            name = _folded(procedure.name)
+            markers = _markers_in(name)
             # A variant the situation selects wins over the ordinary one; others the citizen did not ask rank lower.
             score += CUED_VARIANT_BONUS * len(markers & cued) - VARIANT_PENALTY * len(markers - asked_markers)
-            if not central_asked and any(level in fold(procedure.name.lower()) for level in CENTRAL_LEVEL):
+            if not central_asked and any(level in name for level in CENTRAL_LEVEL):
                 score -= CENTRAL_PENALTY
             fits = age_fits(procedure.name, age)
             if fits is not None:  # "con tôi 10 tuổi": the "dưới 14 tuổi" procedure, not "từ đủ 14 tuổi"
