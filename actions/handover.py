@@ -31,11 +31,14 @@ class ActionHandover(Action):
         return "action_handover"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = reply_to_situation(dispatcher, tracker)  # "không, đều là người Việt" is not a call for an officer
-        if replied is None and not OFFICER_WORDS.search(tracker.latest_message.get("text") or ""):
-            replied = await reply_to_named_procedure(dispatcher, tracker)  # "thẻ tạm trú cho chồng tôi người Nhật"
-        if replied is not None:
-            return replied
+        if not OFFICER_WORDS.search(tracker.latest_message.get("text") or ""):  # "không, cho tôi gặp cán bộ" is
+            # a call for an officer even while a yes/no question is pending; without officer words it may be
+            # a reply ("không, đều là người Việt") or a procedure question ("thẻ tạm trú cho chồng tôi người Nhật")
+            replied = reply_to_situation(dispatcher, tracker)
+            if replied is None:
+                replied = await reply_to_named_procedure(dispatcher, tracker)
+            if replied is not None:
+                return replied
         channel = tracker.get_latest_input_channel() or "rest"
         await run_in_threadpool(handover.open_handover, channel, tracker.sender_id, recent_history(tracker))
         dispatcher.utter_message(text=m.HANDOVER_QUEUED)

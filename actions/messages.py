@@ -57,6 +57,8 @@ OTHER_MINISTRY = (
 )
 OTHER_VARIANTS = "Nếu bạn thuộc trường hợp khác, chọn thủ tục tương ứng:"
 LIFE_EVENT_INTRO = "{title}, thường cần làm các thủ tục sau, theo thứ tự:"
+LIFE_EVENT_CASES = "{title}, thủ tục tùy trường hợp của bạn:"
+LIFE_EVENT_OTHER_STEPS = "{title}, thường cũng cần các bước sau:"
 LIFE_EVENT_OUTRO = "Bạn bấm vào một bước để xem giấy tờ, lệ phí, thời gian và nơi nộp của thủ tục đó."
 CLARIFY = "Thủ tục này có vài trường hợp khác nhau. Bạn đang cần trường hợp nào?"
 CLARIFY_FIRST = "Bạn chọn giúp tôi trường hợp của bạn trước, tôi sẽ trả lời ngay về {aspect}:"

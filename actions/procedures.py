@@ -14,10 +14,10 @@ from actions import answers
 from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
 from actions.titles import numbered_list, numbered_titles
-from bot.vietnamese import canonical, phrase_list
+from bot.vietnamese import canonical, expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, means
 from knowledge.catalogue import get_procedure
-from knowledge.life_events import life_event_in
+from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
 from knowledge.search import SearchResult, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
@@ -98,16 +98,18 @@ def reply_to_situation(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
 
 async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
     """Answer a message the NLU sent elsewhere — to feedback, an officer, the deletion of one's data or
-    "not understood" — when the search places it confidently: "anh tôi định cư ở Úc, muốn xóa hộ khẩu"
+    "not understood" — when it tells a life event or the search places it confidently: "anh tôi định cư ở Úc, muốn xóa hộ khẩu"
     is a procedure question, not a request to delete the citizen's data. None otherwise (buttons too)."""
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):
         return None
     result = await run_in_threadpool(find, text)
-    if not result.confident:
-        return None
+    aspect = detect_aspect(tracker)
+    checklist = reply_life_event(dispatcher, text, result, content_words(text), aspect)  # "mới mất việc"
+    if checklist is not None or not result.confident:
+        return checklist
     await record(tracker, text, result)
-    return answer_found(dispatcher, result, detect_aspect(tracker))
+    return answer_found(dispatcher, result, aspect)
 
 
 def chosen_procedure(tracker: Tracker) -> str | None:
@@ -152,23 +154,51 @@ def content_words(text: str) -> set[str]:
     return set(without_aspect_phrases(text)) - set(phrase_list("fillers"))
 
 
-def names_top(result: SearchResult, words: set[str]) -> bool:
+def names_top(result: SearchResult, words: set[str], text: str) -> bool:
     """Whether the message names the search's best procedure: its content words are in the name, or an
-    officer's learned phrase picked it."""
-    return result.confident and (bool(result.learned) or
-                                 len(words & set(canonical(result.results[0].name).split())) >= NAMING_WORDS)
+    officer's learned phrase picked it. A word typed with diacritics counts only with the same ones:
+    folded, "sổ đỏ đứng tên" would share "so" and "dung" with "sở hữu", "sử dụng"."""
+    if not result.confident:
+        return False
+    if result.learned:
+        return True
+    name = set(expand_abbreviations(result.results[0].name).split())
+    folded_name = {fold(w) for w in name}
+    typed = {fold(t) for t in expand_abbreviations(text).split() if t in name or (t == fold(t) and t in folded_name)}
+    return len(words & typed) >= NAMING_WORDS
 
 
-def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: SearchResult,
-                     words: set[str]) -> list[dict[str, Any]] | None:
+def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: SearchResult, words: set[str],
+                     aspect: Aspect | None) -> list[dict[str, Any]] | None:
     """A life event the citizen describes ("bố tôi mới mất…") without naming a procedure: the ordered
-    checklist of its procedures, each a button. None when there is no event, or a procedure is named."""
+    checklist of its procedures, each a button — or, when the story already points to one step ("mua
+    xe cũ"), that step's answer and the other steps offered. None when there is no event, or a
+    procedure is named."""
     event = life_event_in(text)
-    if event is None or names_top(result, words):
+    if event is None or names_top(result, words - event_words(event, text), text):  # "bị mất việc" names no "… bị mất"
         return None
-    lines = [m.LIFE_EVENT_INTRO.format(title=event.title)]
+    step = cued_step(event, text)
+    if step is None:
+        return show_checklist(dispatcher, event)
+    code = step.code
+    if result.confident and code in {h.code for h in result.results[:1] + result.variants}:
+        if result.close_variants:
+            return None  # the search asks which variant of that step ("chồng người Hàn" → foreign or not)
+        code = result.results[0].code  # the search's variant of that step
+    events = answer(dispatcher, code, aspect)
+    others = [s for s in event.steps if s.code not in {code, step.code}]
+    intro = m.LIFE_EVENT_OTHER_STEPS.format(title=event.title) if event.ordered else m.OTHER_VARIANTS
+    dispatcher.utter_message(text=intro, buttons=numbered_procedure_buttons([s.label for s in others],
+                                                                            [s.code for s in others]))
+    return events
+
+
+def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent) -> list[dict[str, Any]]:
+    """The event's procedures, numbered with code, when and link; each a button."""
+    lines = [(m.LIFE_EVENT_INTRO if event.ordered else m.LIFE_EVENT_CASES).format(title=event.title)]
     lines += [f"{i}. {step.label} (mã {step.code}): {step.when}. {get_procedure(step.code).source_url}"
               for i, step in enumerate(event.steps, 1)]
+    lines += [event.note] if event.note else []
     buttons = numbered_procedure_buttons([step.label for step in event.steps], [step.code for step in event.steps])
     dispatcher.utter_message(text="\n".join([*lines, m.LIFE_EVENT_OUTRO]), buttons=buttons)
     return [SlotSet("current_procedure", None), *clarification_over()]
@@ -211,10 +241,10 @@ class ActionAnswerProcedure(Action):
         if aspect and current and len(words) < NAMING_WORDS:
             return answer(dispatcher, current, aspect)  # a follow-up the NLU took for a new question
         result = await run_in_threadpool(find, question)
-        checklist = reply_life_event(dispatcher, question, result, words)
+        checklist = reply_life_event(dispatcher, question, result, words, aspect)
         if checklist is not None:
             return checklist
-        if aspect and current and not names_top(result, words):
+        if aspect and current and not names_top(result, words, question):
             return answer(dispatcher, current, aspect)
         await record(tracker, question, result)
         if not result.confident:
@@ -255,10 +285,10 @@ class ActionAnswerAspect(Action):
         if current and len(words) < NAMING_WORDS:  # "mất bao lâu": nothing to search for
             return answer(dispatcher, current, aspect)
         result = await run_in_threadpool(find, text)
-        checklist = reply_life_event(dispatcher, text, result, words)
+        checklist = reply_life_event(dispatcher, text, result, words, aspect)
         if checklist is not None:
             return checklist
-        named = names_top(result, words)
+        named = names_top(result, words, text)
         if named or not current:  # a question of its own (not a follow-up): the analytics count it
             await record(tracker, text, result)
         if named:  # "cap the can cuoc" read as a follow-up: variants are asked about as for any question

@@ -1,7 +1,8 @@
 """Life events mapped to the procedures they involve, in order (``knowledge/data/life_events.yml``).
 
 ``life_event_in(text)`` recognises the event a citizen describes ("bố tôi mới mất…"); the steps name
-catalogue procedures, so every fact shown beside them comes from the catalogue record.
+catalogue procedures, so every fact shown beside them comes from the catalogue record. A step's cues
+say the citizen already told which step they need ("mua xe cũ" is the transfer of ownership).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from bot.vietnamese import canonical
 from knowledge.catalogue import get_procedure
 
 LIFE_EVENTS = Path(__file__).resolve().parent / "data" / "life_events.yml"
+EVENT_KEYS = {"id", "title", "phrases", "steps", "note", "ordered"}
+STEP_KEYS = {"code", "label", "when", "cues"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Step:
     code: str
     label: str  # a short name a button can hold; the full name is the catalogue's
     when: str
+    cues: tuple[str, ...] = ()  # canonical
 
 
 @dataclass(frozen=True)
@@ -31,22 +35,75 @@ class LifeEvent:
     title: str
     phrases: tuple[str, ...]  # canonical
     steps: tuple[Step, ...]
+    note: str = ""  # what the event also involves outside the catalogue, said honestly
+    ordered: bool = True  # steps in order; else alternatives, one per case (which paper was lost)
+
+
+def _phrases(raw: list[str]) -> tuple[str, ...]:
+    """Canonical, longest first."""
+    return tuple(sorted({canonical(p) for p in raw}, key=len, reverse=True))
+
+
+def _padded(text: str) -> str:
+    return f" {canonical(text or '')} "
+
+
+def _has(text: str, phrases: tuple[str, ...]) -> bool:
+    padded = _padded(text)
+    return any(f" {p} " in padded for p in phrases)
+
+
+def _spans(padded: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the phrases occur in the padded canonical text, as (start, end) character spans."""
+    spans = []
+    for phrase in phrases:
+        start = padded.find(f" {phrase} ")
+        while start != -1:
+            spans.append((start, start + len(phrase) + 1))
+            start = padded.find(f" {phrase} ", start + 1)
+    return spans
 
 
 @cache
 def life_events() -> tuple[LifeEvent, ...]:
     events = []
     for raw in yaml.safe_load(LIFE_EVENTS.read_text(encoding="utf-8")):
-        steps = tuple(Step(**step) for step in raw["steps"])
+        unknown = set(raw) - EVENT_KEYS | {k for s in raw["steps"] for k in s} - STEP_KEYS
+        if unknown:
+            raise ValueError(f"life event {raw['id']}: unknown keys {sorted(unknown)}")
+        steps = tuple(Step(s["code"], s["label"], s["when"], _phrases(s.get("cues", []))) for s in raw["steps"])
         missing = [s.code for s in steps if get_procedure(s.code) is None]
         if missing:
             raise ValueError(f"life event {raw['id']}: no such procedure {missing}")
-        phrases = tuple(sorted({canonical(p) for p in raw["phrases"]}, key=len, reverse=True))
-        events.append(LifeEvent(raw["id"], raw["title"], phrases, steps))
+        events.append(LifeEvent(raw["id"], raw["title"], _phrases(raw["phrases"]), steps, raw.get("note", ""),
+                                raw.get("ordered", True)))
     return tuple(events)
 
 
 def life_event_in(text: str) -> LifeEvent | None:
-    """The life event a message describes, if any (the first in the file when several)."""
-    padded = f" {canonical(text or '')} "
-    return next((e for e in life_events() if any(f" {p} " in padded for p in e.phrases)), None)
+    """The life event a message describes, if any (the first in the file when several). A phrase
+    overlapping a longer one of another event does not count: "mới mất việc" is a lost job, not a
+    death; "xuất khẩu lao động Hàn Quốc" does not hold "đóng hẳn" (folded: "dong han")."""
+    padded = _padded(text)
+    found = [(event, _spans(padded, event.phrases)) for event in life_events()]
+    longer = [(span, event) for event, spans in found for span in spans]
+
+    def stands(event: LifeEvent, span: tuple[int, int]) -> bool:
+        return not any(other is not event and o[0] < span[1] and span[0] < o[1] and o[1] - o[0] > span[1] - span[0]
+                       for o, other in longer)
+
+    return next((event for event, spans in found if any(stands(event, span) for span in spans)), None)
+
+
+def cued_step(event: LifeEvent, text: str) -> Step | None:
+    """The step of the event the message already points to ("mua xe cũ" → the transfer), if any; the
+    longest cue wins ("không còn sổ gốc" over "khai sinh": the record itself is gone)."""
+    padded = _padded(text)
+    cued = [(len(cue), -i, step) for i, step in enumerate(event.steps) for cue in step.cues if f" {cue} " in padded]
+    return max(cued, key=lambda c: c[:2])[2] if cued else None
+
+
+def event_words(event: LifeEvent, text: str) -> set[str]:
+    """The words of the message that tell the event ("bị mất việc"): they name no procedure."""
+    padded = _padded(text)
+    return {word for phrase in event.phrases if f" {phrase} " in padded for word in phrase.split()}

@@ -68,9 +68,11 @@ def test_an_elderly_citizens_long_story_is_searched_whole(app_db):
     story = ("Chào cháu, bác năm nay bảy mươi tuổi rồi, mắt kém, không rành máy móc. Tháng trước bác đi chợ "
              "thì bị kẻ gian móc túi lấy mất cái ví, trong đó có cái thẻ căn cước gắn chip của bác. Giờ bác "
              "muốn làm lại cái thẻ đó thì phải đi đâu, mang theo những gì, có mất tiền không cháu?")
-    said = run(ActionAnswerAspect(), tracker(story, intent="ask_aspect"))[1]
-    assert texts(said) != m.NO_CURRENT_PROCEDURE  # not a dead end: the best options, honestly unsure
-    assert procedure_payload("1.014064") in [b["payload"] for message in said for b in message.get("buttons") or []]
+    events, said = run(ActionAnswerAspect(), tracker(story, intent="ask_aspect"))
+    # a lost wallet is a life event; the story names the card, so that case is answered outright
+    assert "(mã 1.014064)" in said[0]["text"] and slots_of(events)["current_procedure"] == "1.014064"
+    assert said[1]["text"] == m.OTHER_VARIANTS  # the other lost papers (licence, passport…) offered
+    assert procedure_payload("3.000348") in [b["payload"] for b in said[1]["buttons"]]
 
 
 def test_officer_waiting_time_is_not_read_as_a_procedure_question(app_db):
@@ -124,6 +126,25 @@ def test_a_life_event_gets_an_ordered_checklist_a_named_procedure_its_answer(app
     assert "(mã 1.001193)" in texts(said) and m.LIFE_EVENT_OUTRO not in texts(said)
 
 
+def test_a_story_that_points_to_one_step_gets_that_step_and_the_others_offered(app_db):
+    from knowledge.life_events import life_event_in
+
+    events, said = run(ActionAnswerProcedure(), tracker("mua xe máy cũ của người quen thì làm giấy tờ thế nào"))
+    assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.013076)")  # the transfer of ownership
+    assert slots_of(events)["current_procedure"] == "1.013076"
+    vehicle = life_event_in("mua xe")
+    assert said[1]["text"] == m.LIFE_EVENT_OTHER_STEPS.format(title=vehicle.title)
+    assert [b["payload"] for b in said[1]["buttons"]] == [procedure_payload(s.code) for s in vehicle.steps
+                                                          if s.code != "1.013076"]
+
+
+def test_what_an_event_involves_outside_the_catalogue_is_said(app_db):
+    said = texts(run(ActionAnswerProcedure(), tracker("tôi vừa bị mất việc, giờ phải làm những thủ tục gì"))[1])
+    assert "(mã 1.001613)" in said and "Trung tâm Dịch vụ việc làm" in said  # unemployment benefit: not ours
+    said = texts(run(ActionAnswerProcedure(), tracker("nhà bị cháy hết giấy tờ rồi, làm lại thế nào"))[1])
+    assert said.startswith("Khi bị mất giấy tờ, thủ tục tùy trường hợp của bạn:")  # cases, not an order
+
+
 @pytest.mark.parametrize(("action", "intent", "text", "code"), [
     ("delete", "delete_profile", "anh tôi định cư ở Úc rồi, muốn xóa hộ khẩu của anh ở quê", "1.003197"),
     ("handover", "request_human", "cấp thẻ tạm trú cho chồng tôi người Nhật", "1.003460"),
@@ -149,3 +170,6 @@ def test_what_is_not_a_procedure_question_still_reaches_its_action(app_db):
     assert m.DELETE_CONFIRM in texts(run(ActionDeleteProfile(), tracker("xóa thông tin của tôi", intent="delete_profile"))[1])
     asked = "cho tôi gặp cán bộ về đăng ký kết hôn"  # a procedure named, but an officer asked for
     assert texts(run(ActionHandover(), tracker(asked, intent="request_human"))[1]) == m.HANDOVER_QUEUED
+    pending = {"clarify_options": ["2.000806", "1.000894"], "clarify_question": "foreign"}  # "…người nước ngoài?"
+    said = texts(run(ActionHandover(), tracker("không, cho tôi gặp cán bộ", pending, intent="request_human"))[1])
+    assert said == m.HANDOVER_QUEUED  # the "không" does not answer the pending question

@@ -3,7 +3,7 @@
 import pytest
 
 from knowledge.catalogue import get_procedure
-from knowledge.life_events import life_event_in, life_events
+from knowledge.life_events import cued_step, life_event_in, life_events
 
 
 @pytest.mark.parametrize(("story", "event"), [
@@ -17,6 +17,16 @@ from knowledge.life_events import life_event_in, life_events
     ("mất giấy phép lái xe", None),  # lost papers: a procedure, not a bereavement
     ("đăng ký kết hôn", None),
     ("thủ tục cấp phép bay drone cho đám cưới", None),  # an occasion, not the family's event
+    ("tôi bị móc túi mất cái ví, giờ làm lại giấy tờ thế nào", "lost_papers"),
+    ("toi moi mat cai vi", "lost_papers"),  # not a death
+    ("tôi mới mất việc thì bảo hiểm xã hội tính sao", "leaving_job"),  # "mới mất" inside "mới mất việc"
+    ("bố tôi mới mất, tôi phải nghỉ việc để lo", "death"),  # two events: the first in the file
+    ("vợ chồng tôi muốn mở quán cà phê nhỏ", "business_start"),
+    ("quán tôi muốn tạm đóng cửa hàng 3 tháng", "business_pause"),  # not "đóng cửa hàng" for good
+    ("dep quan khong ban nua thi bao ai", "business_close"),
+    ("tôi định mua một mảnh đất của hàng xóm, cần làm gì", "buy_land"),
+    ("mới mua xe thì phải làm gì", "buy_vehicle"),
+    ("con tôi sắp đi du học Úc cần chuẩn bị giấy tờ gì", "going_abroad"),
 ])
 def test_the_event_is_read_from_the_story(story, event):
     found = life_event_in(story)
@@ -30,3 +40,18 @@ def test_every_step_is_a_catalogue_procedure_with_a_link():
             procedure = get_procedure(step.code)
             assert procedure is not None and procedure.source_url.startswith("https://")
             assert step.when and len(step.label) <= 36  # "N. label" fits a 40-character button
+
+
+@pytest.mark.parametrize(("story", "code"), [
+    ("mua xe máy cũ của người quen thì làm sao", "1.013076"),  # a used vehicle: the transfer
+    ("vừa mua xe mới ở đại lý", "1.012575"),
+    ("bị móc túi mất cái ví có thẻ căn cước", "1.014064"),
+    ("giấy chứng tử của bố tôi bị thất lạc", "2.000635"),  # a lost record, not a death to register
+    ("quán cơm tạm đóng cửa 2 tháng", "1.001570"),
+    ("công ty tôi muốn tạm ngừng kinh doanh", "2.002029"),
+    ("bố mất rồi, muốn sang tên sổ đỏ cho mẹ", "1.013831"),
+    ("mới mua xe thì phải làm gì", None),  # no step named: the checklist
+])
+def test_a_step_the_story_points_to(story, code):
+    step = cued_step(life_event_in(story), story)
+    assert (step.code if step else None) == code
