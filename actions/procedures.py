@@ -14,7 +14,7 @@ from actions import answers
 from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
 from actions.titles import numbered_list, numbered_titles
-from bot.vietnamese import canonical, expand_abbreviations, fold, phrase_list
+from bot.vietnamese import expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
