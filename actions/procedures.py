@@ -178,8 +178,8 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     if event is None or names_top(result, words - event_words(event, text), text):  # "bị mất việc" names no "… bị mất"
         return None
     step = cued_step(event, text)
-    if step is None:
-        return show_checklist(dispatcher, event)
+    if step is None or step.code not in {h.code for h in result.results + result.variants}:
+        return show_checklist(dispatcher, event)  # a cue alone is no certainty: the search must agree
     code = step.code
     if result.confident and code in {h.code for h in result.results[:1] + result.variants}:
         if result.close_variants:
