@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
-from actions.procedures import buttons, reply_to_named_procedure, reply_to_situation
+from actions.procedures import buttons, reply_to_choice, reply_to_named_procedure
 
 
 class ActionFallback(Action):
@@ -17,7 +17,7 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = reply_to_situation(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
+        replied = reply_to_choice(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker)  # "nhận con nuôi": never a dead end
         if replied is not None:

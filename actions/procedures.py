@@ -15,7 +15,7 @@ from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list
-from dossiers.answers import Meaning, means
+from dossiers.answers import Meaning, folded, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
 from knowledge.search import SearchResult, search
@@ -88,11 +88,38 @@ def situation_choice(tracker: Tracker) -> str | None:
     return pending[1][index] if index is not None else None
 
 
-def reply_to_situation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
-    """Answer with the variant the message selects if it replies to the pending situation question:
-    the NLU reads such replies as anything ("cháu 8 tuổi" as a rating, "ở Việt Nam" as nonsense), so
-    every action a reply may reach asks this first. None when it is no such reply."""
-    chosen = situation_choice(tracker)
+# "2", "số 2", "cái thứ hai", "chọn bước 3", "thứ nhất ạ": the number of an option in a numbered list
+ORDINAL = re.compile(r"(?:(?:toi |em |minh )?(?:chon|lay|xem) )?"
+                     r"(?:(?:so|cai|buoc|muc|phuong an|lua chon|truong hop|thu tuc|y)(?: thu| so)? |thu )?"
+                     r"(\d{1,2}|mot|nhat|dau tien|hai|ba|bon|tu|nam|sau|bay|tam|chin)(?: a| nhe| nha| di)?")
+NUMBER_WORDS = {"mot": 1, "nhat": 1, "dau tien": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6,
+                "bay": 7, "tam": 8, "chin": 9}
+
+
+def numbered_choice(tracker: Tracker) -> str | None:
+    """The offered procedure a typed number picks, while a numbered list (options, a checklist) is
+    pending — at a kiosk by voice, or where buttons do not show. A situation question's answers are
+    not numbered: "2" there may be an age."""
+    options = tracker.get_slot("clarify_options") or []
+    if not options or tracker.get_slot("clarify_question"):
+        return None
+    said = ORDINAL.fullmatch(folded(tracker.latest_message.get("text") or ""))
+    if said is None:
+        return None
+    number = int(said.group(1)) if said.group(1).isdigit() else NUMBER_WORDS[said.group(1)]
+    return options[number - 1] if 1 <= number <= len(options) else None
+
+
+def typed_choice(tracker: Tracker) -> str | None:
+    """The pending choice a typed reply makes: a number from the list, or an answer to the situation question."""
+    return numbered_choice(tracker) or situation_choice(tracker)
+
+
+def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """Answer with the procedure the message picks if it replies to a pending choice: the NLU reads
+    such replies as anything ("cháu 8 tuổi" or "2" as a rating, "ở Việt Nam" as nonsense), so every
+    action a reply may reach asks this first. None when it is no such reply."""
+    chosen = typed_choice(tracker)
     return answer(dispatcher, chosen, detect_aspect(tracker) or tracker.get_slot("pending_aspect")) if chosen else None
 
 
@@ -134,13 +161,16 @@ def clarification_over() -> list[dict[str, Any]]:
     return [SlotSet("clarify_options", None), SlotSet("clarify_question", None), SlotSet("pending_aspect", None)]
 
 
-def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) -> None:
+def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) -> list[dict[str, Any]]:
+    """Say honestly we are unsure and offer the best three (kept pending: "2" picks the second)."""
     if result.other_ministry:
         dispatcher.utter_message(text=m.OTHER_MINISTRY.format(ministry=result.other_ministry, url=m.PORTAL_SEARCH_URL))
-        return
+        return [SlotSet("current_procedure", None), *clarification_over()]
     dispatcher.utter_message(text=m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
-    if result.results:
-        offer_procedures(dispatcher, m.SUGGESTIONS_INTRO, [h.code for h in result.results[:3]])
+    offered = [h.code for h in result.results[:3]]
+    if offered:
+        offer_procedures(dispatcher, m.SUGGESTIONS_INTRO, offered)
+    return [SlotSet("current_procedure", None), *clarification_over(), SlotSet("clarify_options", offered or None)]
 
 
 # A follow-up names another procedure when, its aspect words taken out, at least this many of its
@@ -201,7 +231,8 @@ def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent) -> list[d
     lines += [event.note] if event.note else []
     buttons = numbered_procedure_buttons([step.label for step in event.steps], [step.code for step in event.steps])
     dispatcher.utter_message(text="\n".join([*lines, m.LIFE_EVENT_OUTRO]), buttons=buttons)
-    return [SlotSet("current_procedure", None), *clarification_over()]
+    return [SlotSet("current_procedure", None), *clarification_over(),
+            SlotSet("clarify_options", [step.code for step in event.steps])]
 
 
 def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect: Aspect | None) -> list[dict[str, Any]]:
@@ -232,7 +263,7 @@ class ActionAnswerProcedure(Action):
         return "action_answer_procedure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        chosen = chosen_procedure(tracker) or situation_choice(tracker)
+        chosen = chosen_procedure(tracker) or typed_choice(tracker)
         if chosen:  # a button or a reply to the situation question: answer what was asked before the choice
             return answer(dispatcher, chosen, tracker.get_slot("pending_aspect"))
         question = tracker.latest_message.get("text") or ""
@@ -248,9 +279,8 @@ class ActionAnswerProcedure(Action):
             return answer(dispatcher, current, aspect)
         await record(tracker, question, result)
         if not result.confident:
-            reply_not_confident(dispatcher, result)
             # The citizen asked about something else: no later follow-up may go to the previous procedure.
-            return [SlotSet("fallback_count", 0.0), SlotSet("current_procedure", None), *clarification_over()]
+            return [SlotSet("fallback_count", 0.0), *reply_not_confident(dispatcher, result)]
         return answer_found(dispatcher, result, aspect)
 
 
@@ -268,11 +298,12 @@ class ActionAnswerAspect(Action):
             dispatcher.utter_message(text=m.OFFICER_WAIT)
             return []
         options = tracker.get_slot("clarify_options")
-        if options:  # a choice is pending: keep it open and answer the aspect once it is made
+        words = content_words(text)
+        replied = reply_to_choice(dispatcher, tracker) if options else None  # "bị mất rồi, làm mất bao lâu"
+        if replied is not None:
+            return replied
+        if options and len(words) < NAMING_WORDS:  # a choice is pending, nothing new asked: keep it open
             asked = aspect or tracker.get_slot("pending_aspect")
-            replied = reply_to_situation(dispatcher, tracker)  # "bị mất rồi, làm mất bao lâu"
-            if replied is not None:
-                return replied
             situation = pending_situation(tracker)
             if situation:
                 ask_situation(dispatcher, *situation)
@@ -281,7 +312,6 @@ class ActionAnswerAspect(Action):
                              else m.CLARIFY, options)
             return [SlotSet("pending_aspect", asked)]
         current = tracker.get_slot("current_procedure")
-        words = content_words(text)
         if current and len(words) < NAMING_WORDS:  # "mất bao lâu": nothing to search for
             return answer(dispatcher, current, aspect)
         result = await run_in_threadpool(find, text)
@@ -295,10 +325,9 @@ class ActionAnswerAspect(Action):
             return answer_found(dispatcher, result, aspect)
         if not current:
             if result.results:  # content words but no confident match: the best options, never a dead end
-                reply_not_confident(dispatcher, result)
-            else:
-                dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
-            return []
+                return reply_not_confident(dispatcher, result)
+            dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
+            return clarification_over()
         return answer(dispatcher, current, aspect)
 
 
@@ -330,7 +359,7 @@ class ActionYesNo(Action):
         return "action_yes_no"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = reply_to_situation(dispatcher, tracker)
+        replied = reply_to_choice(dispatcher, tracker)
         if replied is not None:
             return replied
         situation = pending_situation(tracker)

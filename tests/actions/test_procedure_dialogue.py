@@ -2,6 +2,7 @@
 pending clarifications, clicked choices, topic switches, follow-ups, forms only on request."""
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answers
 from actions import messages as m
@@ -138,6 +139,21 @@ def test_a_story_that_points_to_one_step_gets_that_step_and_the_others_offered(a
                                                           if s.code != "1.013076"]
 
 
+@pytest.mark.parametrize(("found", "answered"), [("1.013076", True), ("3.000346", False)])
+def test_a_cue_alone_does_not_answer_outright(found, answered):
+    from actions.procedures import reply_life_event
+    from knowledge.search import Hit, SearchResult
+
+    story = "mua xe máy cũ rồi mà chưa làm giấy tờ gì"  # the cue "xe máy cũ" points to the transfer
+    dispatcher = CollectingDispatcher()
+    result = SearchResult(story, False, [Hit(found, get_procedure(found).name, 0.5)])
+    reply_life_event(dispatcher, story, result, set(), None)
+    first = dispatcher.messages[0]["text"]
+    # answered when the search has the transfer among its results; else the checklist, no assertion
+    assert first.split("\n", 1)[0].endswith("(mã 1.013076)") == answered
+    assert first.startswith("Khi mua xe, thường cần làm") != answered
+
+
 def test_what_an_event_involves_outside_the_catalogue_is_said(app_db):
     said = texts(run(ActionAnswerProcedure(), tracker("tôi vừa bị mất việc, giờ phải làm những thủ tục gì"))[1])
     assert "(mã 1.001613)" in said and "Trung tâm Dịch vụ việc làm" in said  # unemployment benefit: not ours
@@ -173,3 +189,40 @@ def test_what_is_not_a_procedure_question_still_reaches_its_action(app_db):
     pending = {"clarify_options": ["2.000806", "1.000894"], "clarify_question": "foreign"}  # "…người nước ngoài?"
     said = texts(run(ActionHandover(), tracker("không, cho tôi gặp cán bộ", pending, intent="request_human"))[1])
     assert said == m.HANDOVER_QUEUED  # the "không" does not answer the pending question
+
+
+@pytest.mark.parametrize(("reply", "intent", "code"), [
+    ("2", "give_feedback", "3.000348"),  # a bare number reads as a rating to the NLU
+    ("cái thứ hai", "ask_procedure", "3.000348"),
+    ("chọn số 1 ạ", "ask_procedure", "1.014064"),
+    ("buoc 3", "nlu_fallback", "1.013082"),
+    ("9", "give_feedback", None),  # no ninth option: not a choice
+])
+def test_a_typed_number_picks_from_the_numbered_list(app_db, reply, intent, code):
+    from actions.fallback import ActionFallback
+    from actions.feedback import ActionRecordFeedback
+
+    events, said = run(ActionAnswerProcedure(), tracker("nhà bị cháy hết giấy tờ rồi, làm lại thế nào"))
+    pending = slots_of(events)
+    assert pending["clarify_options"][:3] == ["1.014064", "3.000348", "1.013082"]  # the checklist, in its order
+    action = {"give_feedback": ActionRecordFeedback, "nlu_fallback": ActionFallback}.get(intent, ActionAnswerProcedure)
+    events, said = run(action(), tracker(reply, pending, intent=intent))
+    if code:
+        assert said[0]["text"].split("\n", 1)[0].endswith(f"(mã {code})") and slots_of(events)["current_procedure"] == code
+    else:
+        assert "(mã " not in texts(said)
+
+
+def test_a_number_is_not_a_choice_where_answers_are_not_numbered(app_db):
+    pending = {"clarify_options": ["1.014064", "1.014063"], "clarify_question": "lost_or_damaged"}  # "mất hay hỏng?"
+    events, said = run(ActionAnswerProcedure(), tracker("2", pending))
+    assert slots_of(events).get("current_procedure") != "1.014063" and "(mã 1.014063)" not in texts(said)
+
+
+def test_a_new_question_while_a_choice_is_pending_is_answered(app_db):
+    pending = {"clarify_options": ["1.014064", "3.000348"]}
+    events, said = run(ActionAnswerAspect(), tracker("đăng ký kết hôn cần giấy tờ gì", pending, intent="ask_aspect"))
+    assert "(mã 1.000894)" in said[0]["text"].split("\n", 1)[0]  # not "choose from the list first"
+    assert slots_of(events)["clarify_options"] is None
+    said = texts(run(ActionAnswerAspect(), tracker("mất bao lâu", pending, intent="ask_aspect"))[1])
+    assert said.startswith(m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[Aspect.TIME].lower()))  # nothing new: choose
