@@ -205,8 +205,8 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     xe cũ"), that step's answer and the other steps offered. None when there is no event, or a
     procedure is named."""
     event = life_event_in(text)
-    if event is None or names_top(result, words - event_words(event, text), text):  # "bị mất việc" names no "… bị mất"
-        return None
+    if event is None or result.other_ministry or names_top(result, words - event_words(event, text), text):
+        return None  # no event, a named topic of another ministry, or a named procedure ("bị mất việc" names no "… bị mất")
     step = cued_step(event, text)
     if step is None or step.code not in {h.code for h in result.results + result.variants}:
         return show_checklist(dispatcher, event)  # a cue alone is no certainty: the search must agree

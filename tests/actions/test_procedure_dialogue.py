@@ -157,6 +157,8 @@ def test_a_cue_alone_does_not_answer_outright(found, answered):
 def test_what_an_event_involves_outside_the_catalogue_is_said(app_db):
     said = texts(run(ActionAnswerProcedure(), tracker("tôi vừa bị mất việc, giờ phải làm những thủ tục gì"))[1])
     assert "(mã 1.001613)" in said and "Trung tâm Dịch vụ việc làm" in said  # unemployment benefit: not ours
+    said = texts(run(ActionAnswerProcedure(), tracker("nghỉ việc rồi thì làm hưởng trợ cấp thất nghiệp ở đâu"))[1])
+    assert "Bộ Nội vụ" in said and "(mã " not in said  # the benefit named: the ministry that has it, no checklist
     said = texts(run(ActionAnswerProcedure(), tracker("nhà bị cháy hết giấy tờ rồi, làm lại thế nào"))[1])
     assert said.startswith("Khi bị mất giấy tờ, thủ tục tùy trường hợp của bạn:")  # cases, not an order
 
