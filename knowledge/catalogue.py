@@ -44,10 +44,12 @@ def folk_terms_raw() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def folk_terms() -> list[tuple[str, str]]:
-    """(folded folk term, official wording) pairs, longest term first."""
-    pairs = [(canonical(folk), official) for folk, official in folk_terms_raw()]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+def folk_terms() -> list[tuple[tuple[str, ...], str]]:
+    """(folded phrases of a folk term, official wording) pairs. A term written "sổ đỏ + sang tên"
+    holds when every phrase is in the question, in any order ("sổ đỏ của bố thì sang tên cho mẹ").
+    Such terms come first, then the longest."""
+    pairs = [(tuple(canonical(part) for part in folk.split(" + ")), official) for folk, official in folk_terms_raw()]
+    return sorted(pairs, key=lambda p: (-len(p[0]), -len(" ".join(p[0]))))
 
 
 @lru_cache(maxsize=1)

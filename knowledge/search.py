@@ -160,10 +160,11 @@ def expand_folk_terms(text: str) -> str:
     """Append the official wording of folk terms found in ``text`` ("sổ đỏ" -> Giấy chứng nhận...)."""
     folded = f" {canonical(text).lower()} "
     additions = []
-    for folk, official in folk_terms():
-        if f" {folk} " in folded:
+    for phrases, official in folk_terms():
+        if all(f" {phrase} " in folded for phrase in phrases):
             additions.append(official)
-            folded = folded.replace(f" {folk} ", " ")
+            for phrase in phrases:
+                folded = folded.replace(f" {phrase} ", " ")
     return " ".join([text, *additions])
 
 

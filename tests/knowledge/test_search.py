@@ -104,6 +104,16 @@ def test_no_folk_term_leads_a_citizen_to_an_organisations_procedure():
     assert wrong == []
 
 
+def test_a_folk_term_in_two_places_of_a_question():
+    """"sổ đỏ … sang tên" is a transfer wherever the two stand; the issue's citizen got a first
+    registration answered as if sure."""
+    assert search("sổ đỏ của bố sang tên cho mẹ").results[0].code == "1.013831"
+    result = search("còn sổ đỏ của bố thì sang tên cho mẹ tôi thế nào")
+    assert not (result.confident and result.results[0].code != "1.013831")
+    assert "1.013831" in [r.code for r in result.results[:3]]
+    assert search("chiếc xe máy của anh trai tôi muốn sang tên cho tôi").results[0].code == "1.013076"
+
+
 @pytest.mark.parametrize(("question", "code"), [("làm sổ đỏ lần đầu", "1.013978"), ("đóng cửa hàng", "1.001266")])
 def test_aliases_reach_the_citizens_procedure(question, code):
     result = search(question)
