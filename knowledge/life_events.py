@@ -7,6 +7,7 @@ say the citizen already told which step they need ("mua xe cũ" is the transfer 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,9 @@ from bot.vietnamese import canonical
 from knowledge.catalogue import get_procedure
 
 LIFE_EVENTS = Path(__file__).resolve().parent / "data" / "life_events.yml"
-EVENT_KEYS = {"id", "title", "phrases", "steps", "note", "ordered"}
+EVENT_KEYS = {"id", "title", "phrases", "steps", "note", "ordered", "not_before"}
+CLAUSE_END = re.compile(r"[,.;:!?…]+(?:\s|$)|\n")
+CLAUSE_MARK = " ¦ "  # no phrase holds it: phrases do not match across a comma or a full stop
 STEP_KEYS = {"code", "label", "when", "cues"}
 
 
@@ -37,6 +40,7 @@ class LifeEvent:
     steps: tuple[Step, ...]
     note: str = ""  # what the event also involves outside the catalogue, said honestly
     ordered: bool = True  # steps in order; else alternatives, one per case (which paper was lost)
+    not_before: tuple[str, ...] = ()  # canonical; a phrase followed by one tells something else
 
 
 def _phrases(raw: list[str]) -> tuple[str, ...]:
@@ -45,12 +49,7 @@ def _phrases(raw: list[str]) -> tuple[str, ...]:
 
 
 def _padded(text: str) -> str:
-    return f" {canonical(text or '')} "
-
-
-def _has(text: str, phrases: tuple[str, ...]) -> bool:
-    padded = _padded(text)
-    return any(f" {p} " in padded for p in phrases)
+    return f" {CLAUSE_MARK.join(canonical(clause) for clause in CLAUSE_END.split(text or ''))} "
 
 
 def _spans(padded: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -76,16 +75,19 @@ def life_events() -> tuple[LifeEvent, ...]:
         if missing:
             raise ValueError(f"life event {raw['id']}: no such procedure {missing}")
         events.append(LifeEvent(raw["id"], raw["title"], _phrases(raw["phrases"]), steps, raw.get("note", ""),
-                                raw.get("ordered", True)))
+                                raw.get("ordered", True), _phrases(raw.get("not_before", []))))
     return tuple(events)
 
 
 def life_event_in(text: str) -> LifeEvent | None:
     """The life event a message describes, if any (the first in the file when several). A phrase
     overlapping a longer one of another event does not count: "mới mất việc" is a lost job, not a
-    death; "xuất khẩu lao động Hàn Quốc" does not hold "đóng hẳn" (folded: "dong han")."""
+    death; "xuất khẩu lao động Hàn Quốc" does not hold "đóng hẳn" (folded: "dong han"). Nor does one
+    followed by one of the event's ``not_before`` words ("vừa mất cái ví" is a loss, not a death)."""
     padded = _padded(text)
-    found = [(event, _spans(padded, event.phrases)) for event in life_events()]
+    found = [(event, [span for span in _spans(padded, event.phrases)
+                      if not any(padded.startswith(f" {word} ", span[1]) for word in event.not_before)])
+             for event in life_events()]
     longer = [(span, event) for event, spans in found for span in spans]
 
     def stands(event: LifeEvent, span: tuple[int, int]) -> bool:

@@ -27,6 +27,11 @@ from knowledge.life_events import cued_step, life_event_in, life_events
     ("tôi định mua một mảnh đất của hàng xóm, cần làm gì", "buy_land"),
     ("mới mua xe thì phải làm gì", "buy_vehicle"),
     ("con tôi sắp đi du học Úc cần chuẩn bị giấy tờ gì", "going_abroad"),
+    ("em vừa mất bằng lái xe máy", None),  # "mất" + a thing: a loss, not a death
+    ("mới mất cái điện thoại", None),
+    ("nhà tôi mới mất trộm xe máy", None),
+    ("mẹ tôi mới mất được 2 tháng, giờ làm giấy tờ gì", "death"),
+    ("bố tôi qua đời, giấy tờ nhà đất đều đứng tên bố", "death"),  # "giấy" after the comma is another clause
 ])
 def test_the_event_is_read_from_the_story(story, event):
     found = life_event_in(story)
