@@ -20,26 +20,32 @@ def shorten(text: str, limit: int = MAX_BUTTON_CHARS) -> str:
     return balanced(head) + ELLIPSIS
 
 
-def _shared_ends(word_lists: list[list[str]]) -> tuple[int, int]:
-    """How many leading and trailing words every option shares (compared without case)."""
-    lowered = [[w.lower() for w in words] for words in word_lists]
-    shortest = min(len(words) for words in lowered)
-    prefix = 0
-    while prefix < shortest and len({words[prefix] for words in lowered}) == 1:
-        prefix += 1
-    suffix = 0
-    while suffix < shortest - prefix and len({words[-1 - suffix] for words in lowered}) == 1:
-        suffix += 1
-    return prefix, suffix
+def _key(word: str) -> str:
+    """A word as options are compared: without case or the punctuation after it ("ký," is "ký")."""
+    return word.lower().rstrip(",;:.")
+
+
+def _shared_start(a: list[str], b: list[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def distinguishing(names: list[str]) -> list[str]:
-    """For each name, what sets it apart from the others: itself when it fits on a button, else the
-    words the options do not all share (the shared words when it has nothing else: the general case)."""
-    word_lists = [name.split() for name in names]
-    prefix, suffix = _shared_ends(word_lists) if len(names) > 1 else (0, 0)
+    """For each name, what sets it apart from the others: itself when it fits on a button, else its
+    words after those it begins with like its closest other option, without the words every option
+    ends with (the shared words when it has nothing else: the general case)."""
+    keys = [[_key(w) for w in name.split()] for name in names]
+    suffix = 0
+    if len(names) > 1:
+        shortest = min(map(len, keys))
+        while suffix < shortest and len({k[-1 - suffix] for k in keys}) == 1:
+            suffix += 1
     parts = []
-    for name, words in zip(names, word_lists):
+    for i, name in enumerate(names):
+        words = name.split()
+        prefix = max((_shared_start(keys[i], other) for j, other in enumerate(keys) if j != i), default=0)
         own = balanced(" ".join(words[prefix:len(words) - suffix])) or name
         parts.append(name if len(name) <= MAX_BUTTON_CHARS - 3 else own[:1].upper() + own[1:])
     return parts

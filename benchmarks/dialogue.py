@@ -84,7 +84,7 @@ async def converse(client: httpx.AsyncClient, url: str, sender: str, question: s
     return "sure-wrong" if answered(first) else "missed"
 
 
-async def run(url: str, split: str) -> None:
+async def run(url: str, split: str, show_misses: bool = False) -> None:
     conversations = load_conversations() if split == "situations" else \
         [(q, e, {}) for q, e in load_questions(SPLITS[split]) if e]
     limit = asyncio.Semaphore(CONCURRENT)
@@ -98,6 +98,10 @@ async def run(url: str, split: str) -> None:
     one_turn, two_turns = outcomes.count("one"), outcomes.count("two")
     print(f"{split}: {n} conversations — reached in one turn {one_turn / n:.3f}, within two "
           f"{(one_turn + two_turns) / n:.3f}; answered wrongly outright {outcomes.count('sure-wrong') / n:.3f}")
+    if show_misses and split != "test":  # the test split's are not shown: nobody tunes on them
+        for (question, *_), outcome in zip(conversations, outcomes):
+            if outcome in ("missed", "sure-wrong"):
+                print(f"  {outcome}: {question}")
 
 
 def main() -> None:
@@ -105,14 +109,15 @@ def main() -> None:
     parser.add_argument("--url", help="a running gateway; without it the embedded stack is started")
     splits = [*sorted(SPLITS), "situations"]
     parser.add_argument("--split", nargs="+", choices=splits, default=splits)
+    parser.add_argument("--show-misses", action="store_true", help="list the development splits' misses")
     args = parser.parse_args()
     if args.url:
         for split in args.split:
-            asyncio.run(run(args.url, split))
+            asyncio.run(run(args.url, split, args.show_misses))
         return
     with gateway() as url:
         for split in args.split:
-            asyncio.run(run(url, split))
+            asyncio.run(run(url, split, args.show_misses))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,16 @@ def test_the_words_that_differ_are_what_the_button_shows():
         "1. Đăng ký khai sinh", "2. Đăng ký khai sinh lưu động"]  # short names stay whole
 
 
+def test_each_of_three_options_shows_what_sets_it_apart_from_its_closest():
+    from knowledge.catalogue import get_procedure
+
+    # Two first registrations differ only in who registers; the third begins "Đăng ký, cấp": no button
+    # may read "Ký đất đai…" (half of "Đăng ký") twice.
+    titles = numbered_titles([get_procedure(code).name for code in ("1.013978", "1.012753", "1.012787")])
+    assert titles[:2] == ["1. Hộ gia đình, cá nhân, cộng đồng dân…", "2. Tổ chức đang sử dụng đất"]
+    assert len(set(titles)) == 3 and not any(t.split(". ", 1)[1].startswith("Ký") for t in titles)
+
+
 def test_a_cut_is_at_a_word_and_says_so():
     cut = shorten("Thủ tục cấp lại Giấy chứng nhận đăng ký hộ kinh doanh do bị mất")
     assert len(cut) <= MAX_BUTTON_CHARS and cut.endswith("…") and cut[:-1] in "Thủ tục cấp lại Giấy chứng nhận đăng ký hộ"
