@@ -27,6 +27,9 @@ from knowledge.life_events import cued_step, life_event_in, life_events
     ("tôi định mua một mảnh đất của hàng xóm, cần làm gì", "buy_land"),
     ("mới mua xe thì phải làm gì", "buy_vehicle"),
     ("con tôi sắp đi du học Úc cần chuẩn bị giấy tờ gì", "going_abroad"),
+    ("Năm ngoái tôi chuyển nhà và làm thất lạc bằng lái xe máy. Xin hỏi thủ tục cấp lại thế nào?",
+     "lost_papers"),  # two events: the loss (what is asked) comes first in the file
+    ("làm hộ chiếu có làm mất nhiều thời gian không", None),  # "làm mất" + time: a duration
     ("em vừa mất bằng lái xe máy", None),  # "mất" + a thing: a loss, not a death
     ("mới mất cái điện thoại", None),
     ("nhà tôi mới mất trộm xe máy", None),

@@ -114,7 +114,8 @@ def test_a_folk_term_in_two_places_of_a_question():
     assert search("chiếc xe máy của anh trai tôi muốn sang tên cho tôi").results[0].code == "1.013076"
 
 
-@pytest.mark.parametrize(("question", "code"), [("làm sổ đỏ lần đầu", "1.013978"), ("đóng cửa hàng", "1.001266")])
+@pytest.mark.parametrize(("question", "code"), [("làm sổ đỏ lần đầu", "1.013978"), ("đóng cửa hàng", "1.001266"),
+                                                 ("ông nội già rồi cần làm khai sinh lại cho ông", "1.004884")])
 def test_aliases_reach_the_citizens_procedure(question, code):
     result = search(question)
     assert result.confident and result.results[0].code == code
