@@ -1,4 +1,5 @@
-"""Two-stage fallback: first ask to rephrase (with examples), then offer a human officer."""
+"""Two-stage fallback: first ask to rephrase (with examples), then offer a human officer. Small talk
+that turns out to tell a situation is answered as one."""
 
 from __future__ import annotations
 
@@ -30,3 +31,23 @@ class ActionFallback(Action):
         # Revert the misunderstood message so it does not steer the dialogue policies.
         return [UserUtteranceReverted(), SlotSet("fallback_count", float(count + 1))]
 
+
+
+class ActionSmallTalk(Action):
+    """"Are you a bot?" and off-topic messages get their canned answer — unless the NLU put a life
+    event there ("dẹp quán không bán nữa thì có phải báo ai không": "báo ai" read as "who are you")."""
+
+    RESPONSES = {"bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope"}
+
+    def name(self) -> str:
+        return "action_small_talk"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        replied = reply_to_choice(dispatcher, tracker)
+        if replied is None:
+            replied = await reply_to_named_procedure(dispatcher, tracker, life_events_only=True)
+        if replied is not None:
+            return replied
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response=self.RESPONSES.get(intent, "utter_out_of_scope"))
+        return []

@@ -123,17 +123,20 @@ def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     return answer(dispatcher, chosen, detect_aspect(tracker) or tracker.get_slot("pending_aspect")) if chosen else None
 
 
-async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
-    """Answer a message the NLU sent elsewhere — to feedback, an officer, the deletion of one's data or
-    "not understood" — when it tells a life event or the search places it confidently: "anh tôi định cư ở Úc, muốn xóa hộ khẩu"
-    is a procedure question, not a request to delete the citizen's data. None otherwise (buttons too)."""
+async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   life_events_only: bool = False) -> list[dict[str, Any]] | None:
+    """Answer a message the NLU sent elsewhere — to feedback, an officer, the deletion of one's data,
+    "not understood" or small talk — when it tells a life event or the search places it confidently:
+    "anh tôi định cư ở Úc, muốn xóa hộ khẩu" is a procedure question, not a request to delete the
+    citizen's data. ``life_events_only``: small talk shares words with procedure names ("xin chào",
+    "xổ số hôm nay"), so only a life event counts there. None otherwise (buttons too)."""
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):
         return None
     result = await run_in_threadpool(find, text)
     aspect = detect_aspect(tracker)
     checklist = reply_life_event(dispatcher, text, result, content_words(text), aspect)  # "mới mất việc"
-    if checklist is not None or not result.confident:
+    if checklist is not None or not result.confident or life_events_only:
         return checklist
     await record(tracker, text, result)
     return answer_found(dispatcher, result, aspect)

@@ -181,6 +181,25 @@ def test_a_procedure_question_the_nlu_sent_elsewhere_is_answered(app_db, action,
     assert f"(mã {code})" in said and m.DELETE_CONFIRM not in said and m.HANDOVER_QUEUED not in said
 
 
+def test_small_talk_gets_its_answer_unless_it_tells_a_situation(app_db):
+    """The NLU read "báo ai" as "who are you?": the story of closing a shop is answered as one. Every
+    small-talk example of the NLU data still gets its canned answer, though some name a procedure to
+    the search ("xin chào", "xổ số hôm nay")."""
+    import yaml
+
+    from actions.fallback import ActionSmallTalk
+    from tests.conftest import ROOT
+
+    said = run(ActionSmallTalk(), tracker("dẹp quán không bán nữa thì có phải báo ai không", intent="bot_challenge"))[1]
+    assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.001266)")  # the cued step: closing a household business
+    examples = [(item["intent"], line[2:].strip()) for item in yaml.safe_load((ROOT / "nlu_data" / "nlu.yml").read_text())["nlu"]
+                if item.get("intent") in ActionSmallTalk.RESPONSES for line in item["examples"].splitlines() if line.strip()]
+    assert len(examples) > 30
+    for intent, text in examples:
+        said = run(ActionSmallTalk(), tracker(text, intent=intent))[1]
+        assert said == [{"response": ActionSmallTalk.RESPONSES[intent], **{k: v for k, v in said[0].items() if k != "response"}}], text
+
+
 def test_what_is_not_a_procedure_question_still_reaches_its_action(app_db):
     from actions.dossier import ActionDeleteProfile
     from actions.handover import ActionHandover
