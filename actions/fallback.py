@@ -20,7 +20,7 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         replied = reply_to_choice(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
         if replied is None:
-            replied = await reply_to_named_procedure(dispatcher, tracker)  # "nhận con nuôi": never a dead end
+            replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # never a dead end
         if replied is not None:
             return replied
         count = int(tracker.get_slot("fallback_count") or 0)

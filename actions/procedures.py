@@ -124,20 +124,30 @@ def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
 
 
 async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   life_events_only: bool = False) -> list[dict[str, Any]] | None:
+                                   life_events_only: bool = False,
+                                   suggest_if_named: bool = False) -> list[dict[str, Any]] | None:
     """Answer a message the NLU sent elsewhere — to feedback, an officer, the deletion of one's data,
     "not understood" or small talk — when it tells a life event or the search places it confidently:
     "anh tôi định cư ở Úc, muốn xóa hộ khẩu" is a procedure question, not a request to delete the
     citizen's data. ``life_events_only``: small talk shares words with procedure names ("xin chào",
-    "xổ số hôm nay"), so only a life event counts there. None otherwise (buttons too)."""
+    "xổ số hôm nay"), so only a life event counts there. ``suggest_if_named``: a message that names the
+    best procedure's words, the search unsure, gets the honest "not sure" and the best options rather
+    than "please rephrase" ("bà ngoại mất đã 3 năm mà chưa khai tử, giờ làm được không"). None
+    otherwise (buttons too)."""
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):
         return None
     result = await run_in_threadpool(find, text)
     aspect = detect_aspect(tracker)
-    checklist = reply_life_event(dispatcher, text, result, content_words(text), aspect)  # "mới mất việc"
-    if checklist is not None or not result.confident or life_events_only:
+    words = content_words(text)
+    checklist = reply_life_event(dispatcher, text, result, words, aspect)  # "mới mất việc"
+    if checklist is not None or life_events_only:
         return checklist
+    if not result.confident:
+        if suggest_if_named and shares_top_name(result, words, text):
+            await record(tracker, text, result)
+            return reply_not_confident(dispatcher, result)
+        return None
     await record(tracker, text, result)
     return answer_found(dispatcher, result, aspect)
 
@@ -188,13 +198,17 @@ def content_words(text: str) -> set[str]:
 
 
 def names_top(result: SearchResult, words: set[str], text: str) -> bool:
-    """Whether the message names the search's best procedure: its content words are in the name, or an
-    officer's learned phrase picked it. A word typed with diacritics counts only with the same ones:
-    folded, "sổ đỏ đứng tên" would share "so" and "dung" with "sở hữu", "sử dụng"."""
-    if not result.confident:
+    """Whether the message names the search's best procedure, which the search is sure of: its content
+    words are in the name, or an officer's learned phrase picked it."""
+    return result.confident and (result.learned or shares_top_name(result, words, text))
+
+
+def shares_top_name(result: SearchResult, words: set[str], text: str) -> bool:
+    """Whether at least ``NAMING_WORDS`` content words of the message are words of the best procedure's
+    name. A word typed with diacritics counts only with the same ones: folded, "sổ đỏ đứng tên" would
+    share "so" and "dung" with "sở hữu", "sử dụng"."""
+    if not result.results:
         return False
-    if result.learned:
-        return True
     name = set(expand_abbreviations(result.results[0].name).split())
     folded_name = {fold(w) for w in name}
     typed = {fold(t) for t in expand_abbreviations(text).split() if t in name or (t == fold(t) and t in folded_name)}

@@ -181,6 +181,20 @@ def test_a_procedure_question_the_nlu_sent_elsewhere_is_answered(app_db, action,
     assert f"(mã {code})" in said and m.DELETE_CONFIRM not in said and m.HANDOVER_QUEUED not in said
 
 
+def test_not_understood_but_naming_a_procedure_gets_options_not_rephrase(app_db):
+    """The NLU gave up and the search is unsure, but the message names "khai tử": the honest "not sure"
+    with the best options (pending, so "1" picks), not "please rephrase". Gibberish is still asked to
+    rephrase, and a procedure name alone in small talk is not enough (see below)."""
+    from actions.fallback import ActionFallback
+
+    events, said = run(ActionFallback(), tracker("bà ngoại mất đã 3 năm mà chưa khai tử, giờ làm được không",
+                                                 intent="nlu_fallback"))
+    assert said[0]["text"] == m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL)
+    assert "1.000656" in slots_of(events)["clarify_options"]
+    events, said = run(ActionFallback(), tracker("qwpoeiu lkjasd zzz", intent="nlu_fallback"))
+    assert said[0]["text"] == m.FALLBACK_REPHRASE and "clarify_options" not in slots_of(events)
+
+
 def test_small_talk_gets_its_answer_unless_it_tells_a_situation(app_db):
     """The NLU read "báo ai" as "who are you?": the story of closing a shop is answered as one. Every
     small-talk example of the NLU data still gets its canned answer, though some name a procedure to
