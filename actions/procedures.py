@@ -15,7 +15,7 @@ from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list
-from dossiers.answers import Meaning, folded, means
+from dossiers.answers import Meaning, folded, holds, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
 from knowledge.search import SearchResult, search
@@ -370,7 +370,8 @@ class ActionShowMore(Action):
 
 
 class ActionYesNo(Action):
-    """A bare "có" / "không": the answer to a pending situation question, else a short acknowledgement."""
+    """A bare "có" / "không": the answer to a pending situation question, else a short acknowledgement —
+    unless it holds no yes or no at all: "cắt khẩu" (the NLU heard "cut" as "no") is a procedure question."""
 
     def name(self) -> str:
         return "action_yes_no"
@@ -383,6 +384,12 @@ class ActionYesNo(Action):
         if situation:  # "ok" to "mất hay hỏng?": the question again
             ask_situation(dispatcher, *situation)
             return []
+        text = tracker.latest_message.get("text") or ""
+        said = expand_abbreviations(text)  # "okie" is "ok"
+        if not (holds(said, Meaning.YES) or holds(said, Meaning.NO)) and len(content_words(text)) >= NAMING_WORDS:
+            replied = await reply_to_named_procedure(dispatcher, tracker)
+            if replied is not None:
+                return replied
         affirm = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
         dispatcher.utter_message(response="utter_affirm_ack" if affirm else "utter_deny_ack")
         return []

@@ -35,3 +35,9 @@ def _table() -> dict[str, frozenset[Meaning]]:
 def means(text: str, meaning: Meaning) -> bool:
     """Whether the whole answer ``text`` says ``meaning`` ("Đúng rồi!" means yes)."""
     return meaning in _table().get(folded(text), frozenset())
+
+
+def holds(text: str, meaning: Meaning) -> bool:
+    """Whether a word or phrase saying ``meaning`` stands anywhere in ``text`` ("không cần đâu" holds no)."""
+    padded = f" {folded(text)} "
+    return any(meaning in meanings and f" {word} " in padded for word, meanings in _table().items())

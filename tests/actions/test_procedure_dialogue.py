@@ -181,6 +181,24 @@ def test_a_procedure_question_the_nlu_sent_elsewhere_is_answered(app_db, action,
     assert f"(mã {code})" in said and m.DELETE_CONFIRM not in said and m.HANDOVER_QUEUED not in said
 
 
+def test_a_yes_or_no_without_yes_or_no_is_a_procedure_question(app_db):
+    """The NLU heard "cắt khẩu" (removing a dead relative's residence) as "no". Every yes/no example of
+    the NLU data is still acknowledged as one ("okie" is "ok")."""
+    import yaml
+
+    from actions.procedures import ActionYesNo
+    from tests.conftest import ROOT
+
+    said = run(ActionYesNo(), tracker("cắt khẩu", intent="deny"))[1]
+    assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.003197)")
+    examples = [(item["intent"], line[2:].strip()) for item in yaml.safe_load((ROOT / "nlu_data" / "nlu.yml").read_text())["nlu"]
+                if item.get("intent") in ("affirm", "deny") for line in item["examples"].splitlines() if line.strip()]
+    assert len(examples) > 20
+    for intent, text in examples:
+        said = run(ActionYesNo(), tracker(text, intent=intent))[1]
+        assert [s.get("response") for s in said] == [f"utter_{intent}_ack"], text
+
+
 def test_not_understood_but_naming_a_procedure_gets_options_not_rephrase(app_db):
     """The NLU gave up and the search is unsure, but the message names "khai tử": the honest "not sure"
     with the best options (pending, so "1" picks), not "please rephrase". Gibberish is still asked to
