@@ -99,7 +99,7 @@ def rasa_process(env: dict[str, str], model: Path, port: str) -> Process:
     url = f"http://127.0.0.1:{port}"
     command = [str(RASA_BIN), "run", "--model", str(model), "--endpoints", env.get("RASA_ENDPOINTS", "bot/endpoints.yml"),
                "--credentials", "bot/credentials.yml", "--port", port, "-i", "127.0.0.1",
-               "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"]]
+               "--enable-api", f"--auth-token={env['RASA_AUTH_TOKEN']}"]  # "=": a token may begin with "-"
     return Process(command, url, http_ready(f"{url}/status?token={env['RASA_AUTH_TOKEN']}"), 240)
 
 

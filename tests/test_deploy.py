@@ -111,7 +111,8 @@ def check_command(command: list[str]) -> tuple[str, int]:
     if args[0] == ".venv-rasa/bin/rasa":
         assert args[1] == "run" and option(args, "--model") == RASA_MODEL
         assert (ROOT / option(args, "--endpoints")).name == "endpoints.production.yml"
-        assert (ROOT / option(args, "--credentials")).exists() and "--auth-token" in args
+        # "--auth-token=…" in one word: a token beginning with "-" would read as an option otherwise
+        assert (ROOT / option(args, "--credentials")).exists() and any(a.startswith("--auth-token=") for a in args)
         return "rasa", int(option(args, "--port"))
     assert args[0] == ".venv/bin/python"
     if args[1:3] == ["-m", "rasa_sdk"]:
@@ -211,9 +212,24 @@ def test_each_process_is_a_deployment_with_its_service_and_autoscaler():
         check_variables(given)
         if process == "rasa":
             assert given >= ENDPOINT_VARIABLES
-            assert "$(RASA_AUTH_TOKEN)" in container["command"] and "RASA_AUTH_TOKEN" in given
+            assert "--auth-token=$(RASA_AUTH_TOKEN)" in container["command"] and "RASA_AUTH_TOKEN" in given
     assert set(deployments) == {"rasa", "actions", "gateway"}
     check_urls(config, ports)
     ingress = next(iter(of_kind("Ingress").values()))
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend["name"] == "gateway" and backend["port"]["name"] == "http"
+
+
+def test_a_rasa_token_beginning_with_a_dash_reaches_rasa_whole():
+    """The supervisor draws a random token per start; one drawn as "-…" made `rasa run` stop with
+    "argument -t/--auth-token: expected one argument" (seen when a benchmark's second worker died)."""
+    import argparse
+    from pathlib import Path
+
+    from scripts.run import rasa_process
+
+    command = rasa_process({"RASA_AUTH_TOKEN": "-Xy_z1"}, Path("models/rasa/m.tar.gz"), "5005").command
+    parser = argparse.ArgumentParser()  # argparse as Rasa's CLI uses it: an option taking one argument
+    parser.add_argument("-t", "--auth-token")
+    known, _ = parser.parse_known_args(command[2:])
+    assert known.auth_token == "-Xy_z1"
