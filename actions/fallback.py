@@ -32,7 +32,6 @@ class ActionFallback(Action):
         return [UserUtteranceReverted(), SlotSet("fallback_count", float(count + 1))]
 
 
-
 class ActionSmallTalk(Action):
     """"Are you a bot?" and off-topic messages get their canned answer — unless the NLU put a life
     event there ("dẹp quán không bán nữa thì có phải báo ai không": "báo ai" read as "who are you")."""

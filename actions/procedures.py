@@ -386,7 +386,7 @@ class ActionYesNo(Action):
             return []
         text = tracker.latest_message.get("text") or ""
         said = expand_abbreviations(text)  # "okie" is "ok"
-        if not (holds(said, Meaning.YES) or holds(said, Meaning.NO)) and len(content_words(text)) >= NAMING_WORDS:
+        if not holds(said, Meaning.YES, Meaning.NO) and len(content_words(text)) >= NAMING_WORDS:
             replied = await reply_to_named_procedure(dispatcher, tracker)
             if replied is not None:
                 return replied

@@ -37,7 +37,8 @@ def means(text: str, meaning: Meaning) -> bool:
     return meaning in _table().get(folded(text), frozenset())
 
 
-def holds(text: str, meaning: Meaning) -> bool:
-    """Whether a word or phrase saying ``meaning`` stands anywhere in ``text`` ("không cần đâu" holds no)."""
+def holds(text: str, *meanings: Meaning) -> bool:
+    """Whether a word or phrase saying one of ``meanings`` stands anywhere in ``text`` ("không cần đâu"
+    holds no)."""
     padded = f" {folded(text)} "
-    return any(meaning in meanings and f" {word} " in padded for word, meanings in _table().items())
+    return any(said & set(meanings) and f" {word} " in padded for word, said in _table().items())

@@ -16,6 +16,17 @@ pytestmark = pytest.mark.slow  # the built search index (make models)
 GUARDIANSHIP = "1.004837"  # close to "giám sát việc giám hộ"; no situation question tells them apart
 
 
+def nlu_examples(*intents):
+    """(intent, example) of every training example of ``intents`` in the NLU data."""
+    import yaml
+
+    from tests.conftest import ROOT
+
+    data = yaml.safe_load((ROOT / "nlu_data" / "nlu.yml").read_text(encoding="utf-8"))["nlu"]
+    return [(item["intent"], line[2:].strip()) for item in data if item.get("intent") in intents
+            for line in item["examples"].splitlines() if line.strip()]
+
+
 def slots_of(events):
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
@@ -184,15 +195,11 @@ def test_a_procedure_question_the_nlu_sent_elsewhere_is_answered(app_db, action,
 def test_a_yes_or_no_without_yes_or_no_is_a_procedure_question(app_db):
     """The NLU heard "cắt khẩu" (removing a dead relative's residence) as "no". Every yes/no example of
     the NLU data is still acknowledged as one ("okie" is "ok")."""
-    import yaml
-
     from actions.procedures import ActionYesNo
-    from tests.conftest import ROOT
 
     said = run(ActionYesNo(), tracker("cắt khẩu", intent="deny"))[1]
     assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.003197)")
-    examples = [(item["intent"], line[2:].strip()) for item in yaml.safe_load((ROOT / "nlu_data" / "nlu.yml").read_text())["nlu"]
-                if item.get("intent") in ("affirm", "deny") for line in item["examples"].splitlines() if line.strip()]
+    examples = nlu_examples("affirm", "deny")
     assert len(examples) > 20
     for intent, text in examples:
         said = run(ActionYesNo(), tracker(text, intent=intent))[1]
@@ -217,15 +224,11 @@ def test_small_talk_gets_its_answer_unless_it_tells_a_situation(app_db):
     """The NLU read "báo ai" as "who are you?": the story of closing a shop is answered as one. Every
     small-talk example of the NLU data still gets its canned answer, though some name a procedure to
     the search ("xin chào", "xổ số hôm nay")."""
-    import yaml
-
     from actions.fallback import ActionSmallTalk
-    from tests.conftest import ROOT
 
     said = run(ActionSmallTalk(), tracker("dẹp quán không bán nữa thì có phải báo ai không", intent="bot_challenge"))[1]
     assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.001266)")  # the cued step: closing a household business
-    examples = [(item["intent"], line[2:].strip()) for item in yaml.safe_load((ROOT / "nlu_data" / "nlu.yml").read_text())["nlu"]
-                if item.get("intent") in ActionSmallTalk.RESPONSES for line in item["examples"].splitlines() if line.strip()]
+    examples = nlu_examples(*ActionSmallTalk.RESPONSES)
     assert len(examples) > 30
     for intent, text in examples:
         said = run(ActionSmallTalk(), tracker(text, intent=intent))[1]
