@@ -135,8 +135,8 @@ async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tr
     than "please rephrase" ("bà ngoại mất đã 3 năm mà chưa khai tử, giờ làm được không"). None
     otherwise (buttons too)."""
     text = tracker.latest_message.get("text") or ""
-    if text.startswith("/"):
-        return None
+    if text.startswith("/") or (life_events_only and life_event_in(text) is None):
+        return None  # a button, or small talk telling no event: no search ("bạn là ai" is most small talk)
     result = await run_in_threadpool(find, text)
     aspect = detect_aspect(tracker)
     words = content_words(text)
