@@ -191,6 +191,17 @@ def phrase_list(name: str) -> tuple[str, ...]:
     return tuple(canonical(row[0]) for row in lexicon(name))
 
 
+def phrase_at(words: list[str], phrase: tuple[str, ...]) -> int | None:
+    """Where ``phrase`` (normalised words) stands in ``words`` (``expand_abbreviations(text).split()``),
+    diacritics ignored only where a word was typed without them: "cuoi" may be "cưới", "cuối" is not."""
+    folded = [fold(w) for w in phrase]
+    for i in range(len(words) - len(phrase) + 1):
+        window = words[i:i + len(phrase)]
+        if all(fold(t) == f and (t == p or t == fold(t)) for t, p, f in zip(window, phrase, folded)):
+            return i
+    return None
+
+
 def without_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     """The canonical words of ``text`` once each of ``phrases`` (canonical, longest first) is taken out
     wherever it stands as whole words."""

@@ -7,7 +7,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from bot.vietnamese import canonical, clean_text, lexicon
+from bot.vietnamese import canonical, clean_text, expand_abbreviations, lexicon
 from knowledge.schema import Procedure
 from knowledge.settings import knowledge_settings
 
@@ -44,12 +44,13 @@ def folk_terms_raw() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def folk_terms() -> list[tuple[tuple[str, ...], str]]:
-    """(folded phrases of a folk term, official wording) pairs. A term written "sổ đỏ + sang tên"
-    holds when every phrase is in the question, in any order ("sổ đỏ của bố thì sang tên cho mẹ").
-    Such terms come first, then the longest."""
-    pairs = [(tuple(canonical(part) for part in folk.split(" + ")), official) for folk, official in folk_terms_raw()]
-    return sorted(pairs, key=lambda p: (-len(p[0]), -len(" ".join(p[0]))))
+def folk_terms() -> list[tuple[tuple[tuple[str, ...], ...], str]]:
+    """(the phrases of a folk term as normalised words, official wording) pairs. A term written "sổ đỏ
+    + sang tên" holds when every phrase is in the question, in any order ("sổ đỏ của bố thì sang tên
+    cho mẹ"). Such terms come first, then the longest."""
+    pairs = [(tuple(tuple(expand_abbreviations(part).split()) for part in folk.split(" + ")), official)
+             for folk, official in folk_terms_raw()]
+    return sorted(pairs, key=lambda p: (-len(p[0]), -sum(len(" ".join(words)) for words in p[0])))
 
 
 @lru_cache(maxsize=1)

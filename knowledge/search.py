@@ -20,6 +20,8 @@ from bot.vietnamese import (
     expand_abbreviations,
     fold,
     lexicon,
+    phrase_at,
+    phrase_list,
     unaccented_share,
     without_phrases,
     words,
@@ -34,7 +36,7 @@ from knowledge.catalogue import (
 )
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.index import lexical_text, load_dense, load_restorer
-from knowledge.lexical import LexicalIndex
+from knowledge.lexical import STOPWORDS, LexicalIndex
 
 MAX_QUESTION_CHARS = 600
 CANDIDATES = 50
@@ -70,6 +72,13 @@ VARIANT_MARKERS = [
     "gia han",
     "cap lai",
     "cap doi",
+    "dieu chinh quyet dinh",
+    # building permits: the citizen who does not say so wants a house (works of grade III-IV), not to
+    # move a building, a large works or one beside a railway (new or repair: knowledge/situations.py asks)
+    "cong trinh cap dac biet",
+    "giay phep di doi",
+    "dung chung voi duong sat",
+    "duong ngang",
 ]
 VARIANT_PENALTY = 0.12
 # A variant the citizen's situation selects ("người Nhật" -> có yếu tố nước ngoài) must outrank the
@@ -79,6 +88,8 @@ CUED_VARIANT_BONUS = 0.25
 # (named so, or done at a ministry's department) ranks this much lower unless the question names the
 # centre, so the provincial one is answered (a variant of the same name stays offered beside it).
 CENTRAL_LEVEL = ("cap trung uong", "tai cuc ")
+# What follows a level or online marker when a name lists them all (folded).
+LEVEL_LIST = (", cap trung uong", ", cap tinh", ", cap huyen", ", cap xa", " hoac truc tiep")
 CENTRAL_ASKED = ("trung uong", " cuc ")
 CENTRAL_PENALTY = 0.06
 # Variants scoring within this of the top hit are too close to call: the citizen is asked which.
@@ -87,8 +98,19 @@ CLOSE_VARIANT = 0.05
 # beside the whole (benchmarks/search.py, dev split: stories 0.3 best of 0, .3, .5, .7, 1).
 STORY_WORDS = 18
 FOCUS_WEIGHT = 0.3
-ASKING = re.compile(r"\?|\b(?:thế nào|ra sao|như nào|gì|ở đâu|bao lâu|bao nhiêu|được không|có phải|không|làm sao|hỏi)\b",
-                    re.IGNORECASE)
+# "không" asks only at a sentence's end ("… có được không?"), not as a negation ("không để lại di chúc").
+ASKING = re.compile(r"\?|\b(?:thế nào|ra sao|như nào|gì|ở đâu|bao lâu|bao nhiêu|được không|có phải|làm sao|hỏi)\b"
+                    r"|\bkhông\s*(?:[?.!,;…]|$)", re.IGNORECASE)
+# A purpose clause ("… để làm hồ sơ nhập học") says what a paper is for, not which procedure is asked.
+PURPOSE = re.compile(r"\bđể\b[^,.;?!]*")
+PURPOSE_OWN_WORDS = 3  # content words left ("bản sao giấy khai sinh") for the rest to be a question of its own
+# What a citizen says they want or must do: "muốn chuyển hộ khẩu", "phải tự đi khai báo", "yêu cầu
+# phải có giấy tờ chứng minh giám hộ".
+WANTS = re.compile(r"\b(?:muốn|cần|phải|yêu cầu|định)\b", re.IGNORECASE)
+# An asking sentence that points back ("việc này", "chứng nhận trên,", "nó", "bước tiếp theo") names
+# nothing itself: letters ask about the procedure first and then about "doing this online".
+REFERS_BACK = re.compile(r"\b(?:này|nêu trên|nói trên|kể trên|nó|tiếp theo|sau đó)\b|\w trên\s*[,?.]",
+                         re.IGNORECASE)
 
 
 
@@ -156,16 +178,23 @@ def clean_question(question: str) -> str:
     return clean_text(question)[:MAX_QUESTION_CHARS]
 
 
-def expand_folk_terms(text: str) -> str:
-    """Append the official wording of folk terms found in ``text`` ("sổ đỏ" -> Giấy chứng nhận...)."""
-    folded = f" {canonical(text).lower()} "
-    additions = []
+def folk_wordings(text: str) -> list[str]:
+    """The official wording of each folk term found in ``text`` ("sổ đỏ" -> Giấy chứng nhận...); a
+    term matches words typed without diacritics, or with its own ("năm cuối" holds no "cưới")."""
+    words = expand_abbreviations(text).split()
+    wordings = []
     for phrases, official in folk_terms():
-        if all(f" {phrase} " in folded for phrase in phrases):
-            additions.append(official)
-            for phrase in phrases:
-                folded = folded.replace(f" {phrase} ", " ")
-    return " ".join([text, *additions])
+        places = [phrase_at(words, phrase) for phrase in phrases]
+        if all(place is not None for place in places):
+            wordings.append(official)
+            for place, phrase in zip(places, phrases):  # each word names one term
+                words[place:place + len(phrase)] = [""] * len(phrase)
+    return wordings
+
+
+def expand_folk_terms(text: str) -> str:
+    """``text`` with the official wording of its folk terms appended."""
+    return " ".join([text, *folk_wordings(text)])
 
 
 def strip_aspect_phrases(text: str) -> str:
@@ -179,9 +208,14 @@ def other_ministry(question: str, top_name: str, matched: bool = True) -> str:
     "ly hôn thuận tình" is the court's)."""
     folded_question = f" {canonical(question).lower()} "
     folded_name = canonical(top_name).lower()
+    # Without its purpose clauses, does the question still ask for something of its own?
+    stated = strip_aspect_phrases(PURPOSE.sub(" ", question.lower()))
+    asks_own = matched or sum(word not in STOPWORDS for word in stated.split()) >= PURPOSE_OWN_WORDS
     for topic, ministry, unless in other_ministries():
         if f" {topic} " not in folded_question:
             continue
+        if asks_own and f" {topic} " not in f" {stated} ":
+            continue  # only why the paper is needed names the topic: "bản sao khai sinh để làm hồ sơ nhập học"
         # When the catalogue holds only a special case of the topic, it is ours only if the question says so.
         ours = any(f" {w} " in folded_question for w in unless) if unless else (matched and topic in folded_name)
         if not ours:
@@ -197,7 +231,13 @@ def _folded(name: str) -> str:
 
 
 def _markers_in(folded: str) -> set[str]:
-    return {m for m in VARIANT_MARKERS if m in folded}
+    """The variant markers a name carries — not those of a list: "trực tuyến một phần hoặc trực tiếp
+    thực hiện tại cấp trung ương, cấp tỉnh, cấp xã" is every way and every level, the one procedure."""
+    return {m for m in VARIANT_MARKERS if m in folded and not _listed(folded, m)}
+
+
+def _listed(folded: str, marker: str) -> bool:
+    return folded.split(marker, 1)[1].startswith(LEVEL_LIST)
 
 
 @cache
@@ -218,19 +258,32 @@ def cued_markers(question: str) -> set[str]:
 
 
 def asking_sentence(question: str) -> str | None:
-    """In a story of several sentences, the last one that asks ("… thì làm thủ tục gì?"), with the one
-    before it when it is short; None for a plain question. Citizens tell the context first and ask last,
-    and the context's words (a birth, a bank, a notary) otherwise pull the search away from what is asked."""
+    """In a story of several sentences, the last one that asks ("… thì làm thủ tục gì?") and names
+    what it asks about, with the one before it when it is short or points back to it; None for a plain
+    question. Citizens tell the context first and ask last, and the context's words (a birth, a bank, a
+    notary) otherwise pull the search away from what is asked. An ask that names nothing ("Xin hỏi thủ
+    tục làm ở đâu?") is read with the last sentence that says what the citizen wants ("Nay chúng tôi
+    muốn chuyển hộ khẩu cả nhà về nhà mới")."""
     sentences = [s.strip() for s in re.split(r"(?<=[.?!;])\s+|\n+", question) if s.strip()]
     if len(sentences) < 2 or len(question.split()) < STORY_WORDS:
         return None
     asking = [i for i, sentence in enumerate(sentences) if ASKING.search(sentence)]
     if not asking:
         return None
-    last = asking[-1]
-    if len(sentences[last].split()) < 6 and last > 0:
-        return f"{sentences[last - 1]} {sentences[last]}"
-    return sentences[last]
+    naming = [i for i in asking if not REFERS_BACK.search(sentences[i])]
+    last = naming[-1] if naming else asking[-1]
+    first = last - 1 if last > 0 and (len(sentences[last].split()) < 6 or not naming) else last
+    if len(_meaningful_words(" ".join(sentences[first:last + 1]))) <= 1:
+        wants = [i for i in range(first) if WANTS.search(sentences[i]) and len(_meaningful_words(sentences[i])) > 1]
+        if wants:
+            return f"{sentences[wants[-1]]} {' '.join(sentences[first:last + 1])}"
+    return " ".join(sentences[first:last + 1])
+
+
+def _meaningful_words(text: str) -> list[str]:
+    """The words of ``text`` that could name a procedure: no aspect phrase, stop word or filler."""
+    fillers = set(phrase_list("fillers"))
+    return [w for w in strip_aspect_phrases(text).split() if w not in STOPWORDS and w not in fillers]
 
 
 def fuse(whole: list[Hit], focused: list[Hit], weight: float) -> list[Hit]:
@@ -301,6 +354,15 @@ def base_name(name: str) -> str:
     for marker in VARIANT_MARKERS:
         folded = folded.replace(marker, " ")
     return " ".join(re.findall(r"\w+", folded))
+
+
+def distinct_hits(hits: list[Hit], n: int) -> list[Hit]:
+    """The first ``n`` hits whose names differ by more than a parenthesis ("(thực hiện tại cấp
+    tỉnh)" / "(… cấp trung ương)"): three options are three procedures, not one at two levels."""
+    kept: dict[str, Hit] = {}
+    for hit in hits:
+        kept.setdefault(" ".join(re.findall(r"\w+", re.sub(r"\([^)]*\)", " ", _folded(hit.name)))), hit)
+    return list(kept.values())[:n]
 
 
 class Searcher:
@@ -413,7 +475,7 @@ class Searcher:
             markers = _markers_in(name)
             # A variant the situation selects wins over the ordinary one; others the citizen did not ask rank lower.
             score += CUED_VARIANT_BONUS * len(markers & cued) - VARIANT_PENALTY * len(markers - asked_markers)
-            if not central_asked and any(level in name for level in CENTRAL_LEVEL):
+            if not central_asked and any(level in name and not _listed(name, level) for level in CENTRAL_LEVEL):
                 score -= CENTRAL_PENALTY
             fits = age_fits(procedure.name, age)
             if fits is not None:  # "con tôi 10 tuổi": the "dưới 14 tuổi" procedure, not "từ đủ 14 tuổi"
