@@ -14,16 +14,20 @@ from actions.procedures import reply_to_choice, reply_to_named_procedure
 from bot.vietnamese import canonical
 from storage import analytics
 
+RATING_WORDS = 3  # "cho 5 điểm", "4 sao nhé": a rating is said in a few words
 POSITIVE = ("huu ich", "hai long", "tot", "hay", "tuyet", "chinh xac", "dung roi")
 NEGATIVE = ("sai", "khong dung", "khong huu ich", "khong hai long", "te", "do", "chua dung", "dai dong")
 
 
 def rating_from(tracker: Tracker) -> int | None:
     """1..5 from the button's entity, "N sao", or positive/negative words."""
+    text = tracker.latest_message.get("text") or ""
+    # A number the NLU read in a typed sentence ("làm vneid mức 2") is no rating; a button's or "5" is.
+    said_in_a_sentence = not text.startswith("/") and len(text.split()) > RATING_WORDS
     for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == "rating" and str(entity.get("value")).isdigit():
+        if entity.get("entity") == "rating" and str(entity.get("value")).isdigit() and not said_in_a_sentence:
             return max(1, min(5, int(entity["value"])))
-    folded = f" {canonical(tracker.latest_message.get('text') or '').lower()} "
+    folded = f" {canonical(text).lower()} "
     stars = re.search(r"\b([1-5])\s*(sao|diem|\*)", folded)
     if stars:
         return int(stars.group(1))
@@ -51,7 +55,7 @@ class ActionRecordFeedback(Action):
             return replied
         rating = rating_from(tracker)
         if rating is None:
-            replied = await reply_to_named_procedure(dispatcher, tracker)  # "tạm nghỉ bán hàng 3 tháng"
+            replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # "tạm nghỉ bán hàng 3 tháng"
             if replied is not None:
                 return replied
             dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=[{"title": t, "payload": p} for t, p in m.RATING_BUTTONS])

@@ -18,7 +18,7 @@ from bot.vietnamese import expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, folded, holds, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
-from knowledge.search import SearchResult, search
+from knowledge.search import SearchResult, distinct_hits, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
@@ -144,7 +144,7 @@ async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tr
     if checklist is not None or life_events_only:
         return checklist
     if not result.confident:
-        if suggest_if_named and shares_top_name(result, words, text):
+        if suggest_if_named and (shares_top_name(result, words, text) or folk_term_names_top(result, text)):
             await record(tracker, text, result)
             return reply_not_confident(dispatcher, result)
         return None
@@ -180,7 +180,7 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
         dispatcher.utter_message(text=m.OTHER_MINISTRY.format(ministry=result.other_ministry, url=m.PORTAL_SEARCH_URL))
         return [SlotSet("current_procedure", None), *clarification_over()]
     dispatcher.utter_message(text=m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
-    offered = [h.code for h in result.results[:3]]
+    offered = [h.code for h in distinct_hits(result.results, 3)]
     if offered:
         offer_procedures(dispatcher, m.SUGGESTIONS_INTRO, offered)
     return [SlotSet("current_procedure", None), *clarification_over(), SlotSet("clarify_options", offered or None)]
@@ -213,6 +213,17 @@ def shares_top_name(result: SearchResult, words: set[str], text: str) -> bool:
     folded_name = {fold(w) for w in name}
     typed = {fold(t) for t in expand_abbreviations(text).split() if t in name or (t == fold(t) and t in folded_name)}
     return len(words & typed) >= NAMING_WORDS
+
+
+def folk_term_names_top(result: SearchResult, text: str) -> bool:
+    """Whether a folk term of the message names the best procedure by its official wording ("đổi tên"
+    -> "thay đổi, cải chính … hộ tịch"). Only where the search is unsure anyway: in a story, "sổ đỏ"
+    would otherwise outweigh the event it tells."""
+    if not result.results:
+        return False
+    folded_name = {fold(w) for w in result.results[0].name.lower().split()}
+    folk = {fold(w) for wording in folk_wordings(expand_abbreviations(text)) for w in wording.lower().split()}
+    return len(folk & folded_name) >= NAMING_WORDS
 
 
 def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: SearchResult, words: set[str],

@@ -216,6 +216,12 @@ def test_not_understood_but_naming_a_procedure_gets_options_not_rephrase(app_db)
                                                  intent="nlu_fallback"))
     assert said[0]["text"] == m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL)
     assert "1.000656" in slots_of(events)["clarify_options"]
+    # A folk term names it too: "đổi tên" is "thay đổi, cải chính … thông tin hộ tịch".
+    story = ("Hồi nhỏ bố mẹ khai sinh cho tôi tên là Nguyễn Văn Tí, bây giờ đi làm rất ngại, tôi muốn đổi tên khác "
+             "có được không, làm ở đâu?")
+    events, said = run(ActionFallback(), tracker(story, intent="nlu_fallback"))
+    assert said[0]["text"] == m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL)
+    assert "1.004859" in slots_of(events)["clarify_options"]
     events, said = run(ActionFallback(), tracker("qwpoeiu lkjasd zzz", intent="nlu_fallback"))
     assert said[0]["text"] == m.FALLBACK_REPHRASE and "clarify_options" not in slots_of(events)
 
@@ -282,3 +288,15 @@ def test_a_new_question_while_a_choice_is_pending_is_answered(app_db):
     assert slots_of(events)["clarify_options"] is None
     said = texts(run(ActionAnswerAspect(), tracker("mất bao lâu", pending, intent="ask_aspect"))[1])
     assert said.startswith(m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[Aspect.TIME].lower()))  # nothing new: choose
+
+
+def test_a_number_in_a_typed_sentence_is_no_rating(app_db):
+    from actions.feedback import ActionRecordFeedback
+    from storage import analytics
+    from storage.db import now
+
+    rated = [{"entity": "rating", "value": "2"}]  # what the NLU reads in "làm vneid mức 2"
+    said = texts(run(ActionRecordFeedback(), tracker("làm vneid mức 2", intent="give_feedback", entities=rated))[1])
+    assert m.FEEDBACK_SORRY not in said and analytics.analytics(now().replace(year=2000), now())["ratings"] == 0
+    said = texts(run(ActionRecordFeedback(), tracker("2", intent="give_feedback", entities=rated))[1])
+    assert said == m.FEEDBACK_SORRY  # a bare number after an answer is still a rating
