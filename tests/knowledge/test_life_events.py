@@ -34,6 +34,7 @@ from knowledge.life_events import cued_step, life_event_in, life_events
     ("mới mất cái điện thoại", None),
     ("nhà tôi mới mất trộm xe máy", None),
     ("mẹ tôi mới mất được 2 tháng, giờ làm giấy tờ gì", "death"),
+    ("thẻ bảo hiểm bị mờ, xin cấp mới mất khoảng bao lâu", None),  # "mới mất khoảng bao lâu": how long
     ("bố tôi qua đời, giấy tờ nhà đất đều đứng tên bố", "death"),  # "giấy" after the comma is another clause
 ])
 def test_the_event_is_read_from_the_story(story, event):
