@@ -13,6 +13,7 @@ FOREIGN = "co yeu to nuoc ngoai"
     ("con tôi có hai quốc tịch", {FOREIGN}),
     ("bị mất thẻ căn cước thì làm sao", {"cap lai"}),
     ("thẻ căn cước bị rách", {"cap doi"}),
+    ("thông tin giới tính trên thẻ bảo hiểm y tế bị sai", {"cap doi"}),  # wrong details: an exchange
     ("làm căn cước mất bao lâu", set()),  # "mất bao lâu" asks how long, loses nothing
     ("bố tôi mới mất, gia đình phải làm gì", set()),  # a death, not lost papers
     ("người anh trai tôi muốn đăng ký kết hôn", set()),  # "người anh" is a brother, not an Englishman
