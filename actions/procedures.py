@@ -18,17 +18,18 @@ from bot.vietnamese import expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, folded, holds, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
-from knowledge.search import SearchResult, distinct_hits, folk_wordings, search
+from knowledge.search import SearchResult, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
+SEARCHED = 10  # hits kept: enough for the options offered when unsure (SearchResult.options)
 OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien|người thật|nguoi that)\b", re.IGNORECASE)
 
 
 def find(question: str) -> SearchResult:
     """The search, with the phrases officers tied to procedures (read each time: any replica's
     officer may have just added one)."""
-    return search(question, learned=aliases.keys())
+    return search(question, top_k=SEARCHED, learned=aliases.keys())
 
 
 async def record(tracker: Tracker, question: str, result: SearchResult) -> None:
@@ -175,12 +176,12 @@ def clarification_over() -> list[dict[str, Any]]:
 
 
 def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) -> list[dict[str, Any]]:
-    """Say honestly we are unsure and offer the best three (kept pending: "2" picks the second)."""
+    """Say honestly we are unsure and offer the best options (kept pending: "2" picks the second)."""
     if result.other_ministry:
         dispatcher.utter_message(text=m.OTHER_MINISTRY.format(ministry=result.other_ministry, url=m.PORTAL_SEARCH_URL))
         return [SlotSet("current_procedure", None), *clarification_over()]
     dispatcher.utter_message(text=m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
-    offered = [h.code for h in distinct_hits(result.results, 3)]
+    offered = [h.code for h in result.options]
     if offered:
         offer_procedures(dispatcher, m.SUGGESTIONS_INTRO, offered)
     return [SlotSet("current_procedure", None), *clarification_over(), SlotSet("clarify_options", offered or None)]

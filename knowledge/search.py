@@ -94,6 +94,11 @@ CENTRAL_ASKED = ("trung uong", " cuc ")
 CENTRAL_PENALTY = 0.06
 # Variants scoring within this of the top hit are too close to call: the citizen is asked which.
 CLOSE_VARIANT = 0.05
+# Unsure, the bot offers every distinct procedure scoring within OPTION_MARGIN of the best, at most
+# OPTIONS (Zalo shows five buttons): the right one was 4th or 5th for a few dev questions, and the
+# margin keeps far-off names out of the list.
+OPTIONS = 5
+OPTION_MARGIN = 0.3
 # A question of this many words in several sentences is a story: its asking sentence weighs this much
 # beside the whole (benchmarks/search.py, dev split: stories 0.3 best of 0, .3, .5, .7, 1).
 STORY_WORDS = 18
@@ -159,6 +164,12 @@ class SearchResult:
         """Variants too close to the best hit to call: the citizen is asked which one."""
         top = self.results[0].score if self.results else 0.0
         return [v for v in self.variants if v.score >= top - CLOSE_VARIANT]
+
+    @property
+    def options(self) -> list[Hit]:
+        """What to offer when unsure: the distinct procedures close enough to the best to be meant."""
+        top = self.results[0].score if self.results else 0.0
+        return distinct_hits([h for h in self.results if h.score >= top - OPTION_MARGIN], OPTIONS)
 
     @property
     def answers_outright(self) -> bool:

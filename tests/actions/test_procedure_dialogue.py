@@ -300,3 +300,11 @@ def test_a_number_in_a_typed_sentence_is_no_rating(app_db):
     assert m.FEEDBACK_SORRY not in said and analytics.analytics(now().replace(year=2000), now())["ratings"] == 0
     said = texts(run(ActionRecordFeedback(), tracker("2", intent="give_feedback", entities=rated))[1])
     assert said == m.FEEDBACK_SORRY  # a bare number after an answer is still a rating
+
+
+def test_unsure_the_close_options_are_offered_up_to_five(app_db):
+    # Driving abroad: the international licence is the 4th distinct procedure; it is offered.
+    events, said = run(ActionAnswerProcedure(), tracker("đi Nhật tự lái xe thì cần giấy tờ gì"))
+    offered = slots_of(events)["clarify_options"]
+    assert "3.000353" in offered and 3 < len(offered) <= 5 and len(set(offered)) == len(offered)
+    assert len(said[-1]["buttons"]) == len(offered)
