@@ -432,7 +432,7 @@ class Searcher:
         coverage = self.lexical.matched_mass(lexical_query, lexical_text(get_procedure(top.code))) / mass if mass else 0.0
         lead = top.score - hits[1].score if len(hits) > 1 else 1.0
         matched = self._is_confident(coverage, top.dense, lead)
-        ministry = other_ministry(question, top.name, matched)
+        ministry = other_ministry(asked or question, top.name, matched)  # what is asked, not the context
         confident = matched and not ministry
         top_base = base_name(top.name)
         variants = [h for h in hits[1:10] if base_name(h.name) == top_base or h.score >= top.score - CLOSE_VARIANT]
