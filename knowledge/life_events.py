@@ -22,6 +22,7 @@ EVENT_KEYS = {"id", "title", "phrases", "steps", "note", "ordered", "not_before"
 CLAUSE_END = re.compile(r"[,.;:!?…]+(?:\s|$)|\n")
 CLAUSE_MARK = " ¦ "  # no phrase holds it: phrases do not match across a comma or a full stop
 STEP_KEYS = {"code", "label", "when", "cues"}
+DONE, NOT_YET = "da", ("chua", "khong")  # "đã", "chưa", "không", folded
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,21 @@ def life_event_in(text: str) -> LifeEvent | None:
 
 def cued_step(event: LifeEvent, text: str) -> Step | None:
     """The step of the event the message already points to ("mua xe cũ" → the transfer), if any; the
-    longest cue wins ("không còn sổ gốc" over "khai sinh": the record itself is gone)."""
+    longest cue wins ("không còn sổ gốc" over "khai sinh": the record itself is gone). A step the
+    citizen says is done is not the one asked ("đã làm văn bản phân chia di sản… bước tiếp theo để
+    đứng tên sổ đỏ" asks for the transfer)."""
     padded = _padded(text)
-    cued = [(len(cue), -i, step) for i, step in enumerate(event.steps) for cue in step.cues if f" {cue} " in padded]
+    cued = [(len(cue), -i, step) for i, step in enumerate(event.steps) for cue in step.cues
+            if any(not _done(padded, start) for start, _ in _spans(padded, (cue,)))]
     return max(cued, key=lambda c: c[:2])[2] if cued else None
+
+
+def _done(padded: str, start: int) -> bool:
+    """Whether the phrase at ``start`` is told as done: "đã" is the last of "đã", "chưa", "không"
+    before it in its clause ("đã làm văn bản…"; not "mất đã 3 năm mà chưa khai tử")."""
+    words = padded[:start].rsplit(CLAUSE_MARK.strip(), 1)[-1].split()
+    said = [w for w in words if w in {DONE, *NOT_YET}]
+    return bool(said) and said[-1] == DONE
 
 
 def event_words(event: LifeEvent, text: str) -> set[str]:
