@@ -18,7 +18,7 @@ from bot.vietnamese import expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, folded, holds, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
-from knowledge.search import SearchResult, folk_wordings, search
+from knowledge.search import SearchResult, base_name, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
@@ -240,10 +240,13 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     if step is None or step.code not in {h.code for h in result.results + result.variants}:
         return show_checklist(dispatcher, event)  # a cue alone is no certainty: the search must agree
     code = step.code
+    top = result.results[0]
     if result.confident and code in {h.code for h in result.results[:1] + result.variants}:
         if result.close_variants:
             return None  # the search asks which variant of that step ("chồng người Hàn" → foreign or not)
-        code = result.results[0].code  # the search's variant of that step
+        code = top.code  # the search's variant of that step
+    elif base_name(top.name) == base_name(get_procedure(code).name):
+        code = top.code  # unsure, yet its best is a variant of the step: "ông tôi mất ở Mỹ", the foreign khai tử
     events = answer(dispatcher, code, aspect)
     others = [s for s in event.steps if s.code not in {code, step.code}]
     intro = m.LIFE_EVENT_OTHER_STEPS.format(title=event.title) if event.ordered else m.OTHER_VARIANTS

@@ -367,6 +367,20 @@ def base_name(name: str) -> str:
     return " ".join(re.findall(r"\w+", folded))
 
 
+def cued_over_siblings(hits: list[Hit], cued: set[str]) -> list[Hit]:
+    """The variant the situation selects above its ordinary sibling: "ông tôi mất ở Mỹ" is the foreign
+    khai tử even though "Đăng ký khai tử", a shorter name, matches more of the words."""
+    if not cued:
+        return hits
+    best_plain: dict[str, float] = {}
+    for hit in hits:
+        if not _markers_in(_folded(hit.name)) & cued:
+            base = base_name(hit.name)
+            best_plain[base] = max(best_plain.get(base, hit.score), hit.score)
+    return [replace(h, score=max(h.score, best_plain.get(base_name(h.name), h.score) + CLOSE_VARIANT + 0.01))
+            if _markers_in(_folded(h.name)) & cued else h for h in hits]
+
+
 def distinct_hits(hits: list[Hit], n: int) -> list[Hit]:
     """The first ``n`` hits whose names differ by more than a parenthesis ("(thực hiện tại cấp
     tỉnh)" / "(… cấp trung ương)"): three options are three procedures, not one at two levels."""
@@ -492,6 +506,7 @@ class Searcher:
             if fits is not None:  # "con tôi 10 tuổi": the "dưới 14 tuổi" procedure, not "từ đủ 14 tuổi"
                 score += CUED_VARIANT_BONUS if fits else -CUED_VARIANT_BONUS
             hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0)))
+        hits = cued_over_siblings(hits, cued)
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits, lexical_query, mass
 

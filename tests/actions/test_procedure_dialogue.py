@@ -150,6 +150,13 @@ def test_a_story_that_points_to_one_step_gets_that_step_and_the_others_offered(a
                                                           if s.code != "1.013076"]
 
 
+def test_the_step_is_answered_in_the_variant_the_situation_selects(app_db):
+    # A death abroad: the khai tử the story names, with a foreign element.
+    events, said = run(ActionAnswerProcedure(), tracker("ông tôi mất ở Mỹ, gia đình ở Việt Nam muốn khai tử"))
+    assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.001766)")
+    assert slots_of(events)["current_procedure"] == "1.001766"
+
+
 @pytest.mark.parametrize(("found", "answered"), [("1.013076", True), ("3.000346", False)])
 def test_a_cue_alone_does_not_answer_outright(found, answered):
     from actions.procedures import reply_life_event

@@ -17,6 +17,8 @@ FOREIGN = "co yeu to nuoc ngoai"
     ("làm căn cước mất bao lâu", set()),  # "mất bao lâu" asks how long, loses nothing
     ("bố tôi mới mất, gia đình phải làm gì", set()),  # a death, not lost papers
     ("người anh trai tôi muốn đăng ký kết hôn", set()),  # "người anh" is a brother, not an Englishman
+    ("ông tôi mất ở Mỹ, gia đình muốn khai tử", {FOREIGN}),  # an event abroad
+    ("tôi đang ở nhà anh trai", set()),  # "ở anh" is at a brother's
 ])
 def test_cues_are_read_from_the_situation(question, markers):
     assert cued_markers(question) == markers
@@ -28,6 +30,7 @@ def test_cues_are_read_from_the_situation(question, markers):
     ("chồng tôi là người Pháp muốn đăng ký kết hôn", "2.000806"),  # có yếu tố nước ngoài
     ("vợ tôi là người Nhật, con mới sinh ở Hà Nội thì đăng ký khai sinh thế nào", "2.000528"),
     ("mất giấy phép lái xe", "3.000348"),  # cấp lại
+    ("ông tôi mất ở Mỹ, gia đình ở Việt Nam muốn khai tử", "1.001766"),  # above "Đăng ký khai tử", a shorter name
 ])
 def test_the_cued_variant_ranks_first(question, code):
     from knowledge.search import search
