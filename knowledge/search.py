@@ -377,8 +377,9 @@ def cued_over_siblings(hits: list[Hit], cued: set[str]) -> list[Hit]:
         if not _markers_in(_folded(hit.name)) & cued:
             base = base_name(hit.name)
             best_plain[base] = max(best_plain.get(base, hit.score), hit.score)
-    return [replace(h, score=max(h.score, best_plain.get(base_name(h.name), h.score) + CLOSE_VARIANT + 0.01))
-            if _markers_in(_folded(h.name)) & cued else h for h in hits]
+    lead = CLOSE_VARIANT + 0.01  # clear of its sibling: answered, not asked between the two
+    return [replace(h, score=max(h.score, best_plain[base_name(h.name)] + lead))
+            if _markers_in(_folded(h.name)) & cued and base_name(h.name) in best_plain else h for h in hits]
 
 
 def distinct_hits(hits: list[Hit], n: int) -> list[Hit]:
