@@ -119,6 +119,20 @@ def test_a_folk_term_in_two_places_of_a_question():
     assert search("chiếc xe máy của anh trai tôi muốn sang tên cho tôi").results[0].code == "1.013076"
 
 
+@pytest.mark.parametrize(("question", "codes"), [
+    ("nhận cháu làm con nuôi", {"2.001263"}),  # not "nhận cha, mẹ, con"
+    ("đổi tờ tiền bị rách ở đâu", {"2.001077"}),  # was a bank's registration
+    ("nhận tiền tuất cho bố", {"2.000821"}),
+    ("mất giấy đăng ký xe máy", {"1.013080", "1.013082"}),  # was a notary office's registration
+    ("đóng mã số thuế cá nhân", {"1.007607"}),
+    ("sổ bảo hiểm xã hội ghi sai tên", {"1.002759"}),
+    ("xe máy mới mua về thì đăng ký ở đâu", {"1.012575", "1.013066", "1.013067"}),
+])
+def test_what_citizens_call_these_procedures(question, codes):
+    result = search(question)
+    assert result.confident and result.results[0].code in codes
+
+
 @pytest.mark.parametrize(("question", "code"), [("làm sổ đỏ lần đầu", "1.013978"), ("đóng cửa hàng", "1.001266"),
                                                  ("ông nội già rồi cần làm khai sinh lại cho ông", "1.004884")])
 def test_aliases_reach_the_citizens_procedure(question, code):

@@ -19,6 +19,7 @@ FOREIGN = "co yeu to nuoc ngoai"
     ("người anh trai tôi muốn đăng ký kết hôn", set()),  # "người anh" is a brother, not an Englishman
     ("ông tôi mất ở Mỹ, gia đình muốn khai tử", {FOREIGN}),  # an event abroad
     ("tôi đang ở nhà anh trai", set()),  # "ở anh" is at a brother's
+    ("lấy vợ Trung Quốc, con mới sinh", {FOREIGN}),  # a spouse named by a country
 ])
 def test_cues_are_read_from_the_situation(question, markers):
     assert cued_markers(question) == markers
@@ -31,6 +32,7 @@ def test_cues_are_read_from_the_situation(question, markers):
     ("vợ tôi là người Nhật, con mới sinh ở Hà Nội thì đăng ký khai sinh thế nào", "2.000528"),
     ("mất giấy phép lái xe", "3.000348"),  # cấp lại
     ("ông tôi mất ở Mỹ, gia đình ở Việt Nam muốn khai tử", "1.001766"),  # above "Đăng ký khai tử", a shorter name
+    ("lấy chồng Đài Loan muốn đăng ký kết hôn", "2.000806"),
 ])
 def test_the_cued_variant_ranks_first(question, code):
     from knowledge.search import search
