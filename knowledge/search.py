@@ -79,7 +79,23 @@ VARIANT_MARKERS = [
     "giay phep di doi",
     "dung chung voi duong sat",
     "duong ngang",
+    "cap dieu chinh",
+    # narrower cases of a common procedure, wanted only when the citizen says so: a translator's
+    # signature, a criminal record for someone with no known residence, a border pass, a stay extended
+    # under a visa exemption, a lost passport or card reported (not a new one issued), a permit for
+    # essential works by a railway, a change of land use that needs no permission, a guardianship
+    # supervised (not registered), an imported vehicle
+    "nguoi dich",
+    "khong xac dinh duoc noi thuong tru",
+    "vung bien gioi",
+    "da duoc cap giay mien thi thuc",
+    "trinh bao mat",
+    "cong trinh thiet yeu",
+    "khong phai xin phep",
+    "giam sat viec giam ho",
+    "doi voi xe nhap khau",
 ]
+EXCHANGE, EXCHANGE_VERB = "cap doi", "đổi "
 VARIANT_PENALTY = 0.12
 # A variant the citizen's situation selects ("người Nhật" -> có yếu tố nước ngoài) must outrank the
 # ordinary procedure, whose name matches more of a long story's words.
@@ -247,25 +263,52 @@ def _markers_in(folded: str) -> set[str]:
     return {m for m in VARIANT_MARKERS if m in folded and not _listed(folded, m)}
 
 
+@cache
+def name_markers(name: str) -> frozenset[str]:
+    """A procedure's variant markers (once per name); a name that starts "Đổi …" ("Đổi giấy phép lái xe", "Đổi tiền
+    không đủ tiêu chuẩn") is an exchange as "Cấp đổi …" is, so a torn or damaged paper selects it."""
+    markers = _markers_in(_folded(name))
+    return frozenset(markers | {EXCHANGE} if name.lower().startswith(EXCHANGE_VERB) else markers)
+
+
+def asks_exchange(question: str) -> bool:
+    """The citizen says "đổi" (unaccented, "doi" — where "đối với" cannot be told apart, only then)."""
+    lowered = question.lower()
+    return bool(re.search(r"\bđổi\b", lowered) or (fold(lowered) == lowered and re.search(r"\bdoi\b", lowered)))
+
+
 def _listed(folded: str, marker: str) -> bool:
     return folded.split(marker, 1)[1].startswith(LEVEL_LIST)
+
+
+RULES_OUT = "!"  # a variant_cues.tsv marker so prefixed: any name fragment, which the phrase rules out
 
 
 @cache
 def _variant_cues() -> tuple[tuple[str, str], ...]:
     cues = tuple((canonical(phrase), marker) for phrase, marker in lexicon("variant_cues"))
-    unknown = {marker for _, marker in cues} - set(VARIANT_MARKERS)
+    unknown = {marker for _, marker in cues if not marker.startswith(RULES_OUT)} - set(VARIANT_MARKERS)
     if unknown:  # a typo would silently select nothing
         raise ValueError(f"variant_cues.tsv names unknown markers: {sorted(unknown)}")
     return cues
+
+
+def _cued(question: str) -> set[str]:
+    padded = f" {canonical(question)} "
+    return {marker for phrase, marker in _variant_cues() if f" {phrase} " in padded}
 
 
 def cued_markers(question: str) -> set[str]:
     """The variants a citizen's situation selects without naming them ("chồng tôi là người Nhật" ->
     "có yếu tố nước ngoài"; "bị mất" -> "cấp lại"), from ``nlu_data/lexicon/variant_cues.tsv``: they
     rank above the ordinary procedure."""
-    padded = f" {canonical(question)} "
-    return {marker for phrase, marker in _variant_cues() if f" {phrase} " in padded}
+    return {m for m in _cued(question) if not m.startswith(RULES_OUT)}
+
+
+def ruled_out(question: str) -> set[str]:
+    """Name fragments of what a citizen tells as done ("bé đã có giấy khai sinh" -> not "đăng ký khai
+    sinh", alone or combined): procedures whose name holds one rank lower."""
+    return {m.removeprefix(RULES_OUT) for m in _cued(question) if m.startswith(RULES_OUT)}
 
 
 def asking_sentence(question: str) -> str | None:
@@ -374,12 +417,12 @@ def cued_over_siblings(hits: list[Hit], cued: set[str]) -> list[Hit]:
         return hits
     best_plain: dict[str, float] = {}
     for hit in hits:
-        if not _markers_in(_folded(hit.name)) & cued:
+        if not name_markers(hit.name) & cued:
             base = base_name(hit.name)
             best_plain[base] = max(best_plain.get(base, hit.score), hit.score)
     lead = CLOSE_VARIANT + 0.01  # clear of its sibling: answered, not asked between the two
     return [replace(h, score=max(h.score, best_plain[base_name(h.name)] + lead))
-            if _markers_in(_folded(h.name)) & cued and base_name(h.name) in best_plain else h for h in hits]
+            if name_markers(h.name) & cued and base_name(h.name) in best_plain else h for h in hits]
 
 
 def distinct_hits(hits: list[Hit], n: int) -> list[Hit]:
@@ -481,10 +524,12 @@ class Searcher:
         dense_floor = min(dense_values, default=0.0)
         dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
 
-        cued = cued_markers(question)
+        cued, done = cued_markers(question), ruled_out(question)
         folded_question = fold(question.lower())
         central_asked = any(word in f" {folded_question} " for word in CENTRAL_ASKED)
         asked_markers = _markers_in(folded_question) | _markers_in(fold(lexical_query.lower())) | cued
+        if asks_exchange(question):
+            asked_markers.add(EXCHANGE)
         age = stated_age(question)
         hits = []
         for doc_id in candidates:
@@ -498,9 +543,10 @@ class Searcher:
             else:
                 score = LEXICAL_WEIGHT * lex + (1 - LEXICAL_WEIGHT) * den
             name = _folded(procedure.name)
-            markers = _markers_in(name)
+            markers = name_markers(procedure.name)
             # A variant the situation selects wins over the ordinary one; others the citizen did not ask rank lower.
-            score += CUED_VARIANT_BONUS * len(markers & cued) - VARIANT_PENALTY * len(markers - asked_markers)
+            score += CUED_VARIANT_BONUS * (len(markers & cued) - sum(fragment in name for fragment in done)) \
+                - VARIANT_PENALTY * len(markers - asked_markers)
             if not central_asked and any(level in name and not _listed(name, level) for level in CENTRAL_LEVEL):
                 score -= CENTRAL_PENALTY
             fits = age_fits(procedure.name, age)

@@ -1,8 +1,9 @@
-"""A citizen's situation selects the variant: a foreign spouse or parent named by nationality, lost papers."""
+"""A citizen's situation selects the variant: a foreign spouse or parent named by nationality, lost papers;
+and rules one out: a birth told as already registered."""
 
 import pytest
 
-from knowledge.search import VARIANT_MARKERS, cued_markers
+from knowledge.search import VARIANT_MARKERS, cued_markers, ruled_out
 
 FOREIGN = "co yeu to nuoc ngoai"
 
@@ -11,7 +12,7 @@ FOREIGN = "co yeu to nuoc ngoai"
     ("chồng tôi là người Nhật, muốn đăng ký kết hôn", {FOREIGN}),
     ("vo toi la nguoi han quoc", {FOREIGN}),
     ("con tôi có hai quốc tịch", {FOREIGN}),
-    ("bị mất thẻ căn cước thì làm sao", {"cap lai"}),
+    ("bị mất thẻ căn cước thì làm sao", {"cap lai", "trinh bao mat"}),  # issued again; a loss is reported
     ("thẻ căn cước bị rách", {"cap doi"}),
     ("thông tin giới tính trên thẻ bảo hiểm y tế bị sai", {"cap doi"}),  # wrong details: an exchange
     ("làm căn cước mất bao lâu", set()),  # "mất bao lâu" asks how long, loses nothing
@@ -26,6 +27,26 @@ def test_cues_are_read_from_the_situation(question, markers):
     assert markers <= set(VARIANT_MARKERS)
 
 
+@pytest.mark.parametrize(("question", "done"), [
+    ("bé đã có giấy khai sinh nhưng để trống tên bố", {"dang ky khai sinh", "lien thong"}),
+    ("da lam giay khai sinh cho con roi", {"dang ky khai sinh", "lien thong"}),
+    ("làm giấy khai sinh cho con mới sinh", set()),
+    ("con chưa có giấy khai sinh", set()),
+])
+def test_what_a_citizen_tells_as_done_is_ruled_out(question, done):
+    assert ruled_out(question) == done
+
+
+def test_every_ruled_out_fragment_is_in_a_procedure_name():
+    """A typo in variant_cues.tsv would rule out nothing, silently."""
+    from knowledge.catalogue import load_catalogue
+    from knowledge.search import _folded, _variant_cues
+
+    names = [_folded(p.name) for p in load_catalogue().values()]
+    fragments = {marker[1:] for _, marker in _variant_cues() if marker.startswith("!")}
+    assert fragments and all(any(f in name for name in names) for f in fragments)
+
+
 @pytest.mark.slow  # needs the built index (make models)
 @pytest.mark.parametrize(("question", "code"), [
     ("chồng tôi là người Pháp muốn đăng ký kết hôn", "2.000806"),  # có yếu tố nước ngoài
@@ -33,6 +54,15 @@ def test_cues_are_read_from_the_situation(question, markers):
     ("mất giấy phép lái xe", "3.000348"),  # cấp lại
     ("ông tôi mất ở Mỹ, gia đình ở Việt Nam muốn khai tử", "1.001766"),  # above "Đăng ký khai tử", a shorter name
     ("lấy chồng Đài Loan muốn đăng ký kết hôn", "2.000806"),
+    # a birth told as registered: the father is recognised on his own, not with a new birth registration
+    ("con tôi đã làm giấy khai sinh rồi nhưng chưa có tên bố, giờ bố cháu muốn nhận con", "1.001022"),
+    ("bằng lái ô tô bị rách nát, muốn đổi", "3.000347"),  # "Đổi giấy phép lái xe" is the exchange
+    ("tiền polymer bị rách đổi ở đâu", "2.001077"),  # "Đổi tiền không đủ tiêu chuẩn lưu thông"
+    ("hộ chiếu hết hạn rồi làm cái mới ở đâu", "1.001456"),  # a new one, not a loss reported
+    ("người yêu tôi bị liệt không đi lại được, muốn đăng ký kết hôn", "1.000593"),  # lưu động
+    ("làm thẻ thường trú cho vợ người Trung Quốc", "1.001010"),  # not a border pass
+    ("xe máy nhập khẩu mới mua đăng ký thế nào", "1.013066"),  # the imported vehicle's, said so
+    ("xe máy mới mua đăng ký ở đâu", "1.012575"),  # not the imported one's
 ])
 def test_the_cued_variant_ranks_first(question, code):
     from knowledge.search import search
