@@ -127,6 +127,10 @@ def test_a_folk_term_in_two_places_of_a_question():
     ("đóng mã số thuế cá nhân", {"1.007607"}),
     ("sổ bảo hiểm xã hội ghi sai tên", {"1.002759"}),
     ("xe máy mới mua về thì đăng ký ở đâu", {"1.012575", "1.013066", "1.013067"}),
+    ("muốn đổi họ cho con sang họ mẹ", {"1.004859"}),  # "họ" alone is a pronoun, not a word
+    ("nhà tôi muốn khoan giếng lấy nước dùng", {"1.001662"}),  # was a mining-rights transfer
+    ("gia đình muốn đưa con đi cai nghiện", {"3.000527"}),  # not a provider's announcement
+    ("Việt kiều muốn xin lại quốc tịch Việt Nam", {"1.004757", "2.002038"}),
 ])
 def test_what_citizens_call_these_procedures(question, codes):
     result = search(question)
