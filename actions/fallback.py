@@ -34,7 +34,8 @@ class ActionFallback(Action):
 
 class ActionSmallTalk(Action):
     """"Are you a bot?" and off-topic messages get their canned answer — unless the NLU put a life
-    event there ("dẹp quán không bán nữa thì có phải báo ai không": "báo ai" read as "who are you")."""
+    event there ("dẹp quán không bán nữa thì có phải báo ai không": "báo ai" read as "who are you") or
+    a procedure it names ("xin giấy miễn thị thực 5 năm cho chồng")."""
 
     RESPONSES = {"bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope"}
 
@@ -44,7 +45,7 @@ class ActionSmallTalk(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         replied = reply_to_choice(dispatcher, tracker)
         if replied is None:
-            replied = await reply_to_named_procedure(dispatcher, tracker, life_events_only=True)
+            replied = await reply_to_named_procedure(dispatcher, tracker, small_talk=True)
         if replied is not None:
             return replied
         intent = (tracker.latest_message.get("intent") or {}).get("name")

@@ -125,25 +125,30 @@ def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
 
 
 async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   life_events_only: bool = False,
+                                   small_talk: bool = False,
                                    suggest_if_named: bool = False) -> list[dict[str, Any]] | None:
     """Answer a message the NLU sent elsewhere — to feedback, an officer, the deletion of one's data,
     "not understood" or small talk — when it tells a life event or the search places it confidently:
     "anh tôi định cư ở Úc, muốn xóa hộ khẩu" is a procedure question, not a request to delete the
-    citizen's data. ``life_events_only``: small talk shares words with procedure names ("xin chào",
-    "xổ số hôm nay"), so only a life event counts there. ``suggest_if_named``: a message that names the
+    citizen's data. ``small_talk``: small talk shares words with procedure names ("xin chào",
+    "xổ số hôm nay"), so only a life event counts there, or a procedure the search is sure of and the
+    message names ("đổi tiền polymer bị cháy một góc ở đâu", which the NLU took for off-topic). ``suggest_if_named``: a message that names the
     best procedure's words, the search unsure, gets the honest "not sure" and the best options rather
     than "please rephrase" ("bà ngoại mất đã 3 năm mà chưa khai tử, giờ làm được không"). None
     otherwise (buttons too)."""
     text = tracker.latest_message.get("text") or ""
-    if text.startswith("/") or (life_events_only and life_event_in(text) is None):
-        return None  # a button, or small talk telling no event: no search ("bạn là ai" is most small talk)
+    if text.startswith("/"):
+        return None  # a button
     result = await run_in_threadpool(find, text)
     aspect = detect_aspect(tracker)
     words = content_words(text)
     checklist = reply_life_event(dispatcher, text, result, words, aspect)  # "mới mất việc"
-    if checklist is not None or life_events_only:
+    if checklist is not None:
         return checklist
+    if small_talk and not (shares_top_name(result, words, text, SMALL_TALK_NAMING_WORDS)
+                           or folk_term_names_top(result, text)):
+        return None
+    suggest_if_named = suggest_if_named or small_talk
     if not result.confident:
         if suggest_if_named and (shares_top_name(result, words, text) or folk_term_names_top(result, text)):
             await record(tracker, text, result)
@@ -191,6 +196,8 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
 # words are words of that procedure's name ("thẻ căn cước bị mất thì mất bao lâu" -> "Cấp lại thẻ căn
 # cước"); a search hit on what is left of "có nộp online được không" is not a new topic.
 NAMING_WORDS = 2
+# Small talk ("xổ số hôm nay") shares two words with a name easily; three, or a folk term, name a procedure.
+SMALL_TALK_NAMING_WORDS = 3
 
 
 def content_words(text: str) -> set[str]:
@@ -204,8 +211,8 @@ def names_top(result: SearchResult, words: set[str], text: str) -> bool:
     return result.confident and (result.learned or shares_top_name(result, words, text))
 
 
-def shares_top_name(result: SearchResult, words: set[str], text: str) -> bool:
-    """Whether at least ``NAMING_WORDS`` content words of the message are words of the best procedure's
+def shares_top_name(result: SearchResult, words: set[str], text: str, at_least: int = NAMING_WORDS) -> bool:
+    """Whether at least ``at_least`` content words of the message are words of the best procedure's
     name. A word typed with diacritics counts only with the same ones: folded, "sổ đỏ đứng tên" would
     share "so" and "dung" with "sở hữu", "sử dụng"."""
     if not result.results:
@@ -213,7 +220,7 @@ def shares_top_name(result: SearchResult, words: set[str], text: str) -> bool:
     name = set(expand_abbreviations(result.results[0].name).split())
     folded_name = {fold(w) for w in name}
     typed = {fold(t) for t in expand_abbreviations(text).split() if t in name or (t == fold(t) and t in folded_name)}
-    return len(words & typed) >= NAMING_WORDS
+    return len(words & typed) >= at_least
 
 
 def folk_term_names_top(result: SearchResult, text: str) -> bool:

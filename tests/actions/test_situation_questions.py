@@ -41,7 +41,7 @@ def test_no_question_for_variants_it_does_not_separate():
 
 @pytest.mark.slow  # the built search index (make models)
 def test_the_citizen_is_asked_about_the_situation_and_a_typed_answer_picks_the_variant(app_db):
-    events, said = run(ActionAnswerProcedure(), tracker("đăng ký nuôi con nuôi mất bao lâu"))
+    events, said = run(ActionAnswerProcedure(), tracker("nhận con nuôi mất bao lâu"))
     slots = slots_of(events)
     assert said[0]["text"] == situation_questions()["abroad"].question
     assert [b["title"] for b in said[0]["buttons"]] == ["Ở Việt Nam", "Ở nước ngoài"]

@@ -225,6 +225,13 @@ def test_what_a_paper_is_for_does_not_send_the_citizen_to_another_ministry():
     result = search("Tôi chưa bao giờ ra nước ngoài. Tháng sau con gái tôi tốt nghiệp đại học ở Úc và mời cả nhà "
                     "sang dự lễ. Xin hỏi làm hộ chiếu lần đầu thì cần chuẩn bị những gì, nộp ở đâu?")
     assert not result.other_ministry and result.results[0].code in {"1.001456", "1.001471"}
+    # A divorce told as context, the child's surname asked: ours (hộ tịch), not the court's.
+    result = search("Vợ chồng tôi đã ly hôn, tôi nuôi con. Nay tôi muốn đổi họ cho con sang họ mẹ, làm ở đâu?")
+    assert not result.other_ministry and result.results[0].code == "1.004859"
+    assert "Tòa án" in search("thủ tục ly hôn thuận tình").other_ministry
+    # Selling online is personal business: its income tax settlement is in the catalogue.
+    result = search("bán hàng online thì quyết toán thuế thu nhập cá nhân thế nào")
+    assert not result.other_ministry and result.results[0].code == "1.014976"
 
 
 @pytest.mark.parametrize(("question", "code"), [
