@@ -84,7 +84,7 @@ VARIANT_MARKERS = [
     # signature, a criminal record for someone with no known residence, a border pass, a stay extended
     # under a visa exemption, a lost passport or card reported (not a new one issued), a permit for
     # essential works by a railway, a change of land use that needs no permission, a guardianship
-    # supervised (not registered), an imported vehicle
+    # supervised (not registered), an imported vehicle, forest (not land) put to another use
     "nguoi dich",
     "khong xac dinh duoc noi thuong tru",
     "vung bien gioi",
@@ -94,6 +94,7 @@ VARIANT_MARKERS = [
     "khong phai xin phep",
     "giam sat viec giam ho",
     "doi voi xe nhap khau",
+    "su dung rung",
 ]
 EXCHANGE, EXCHANGE_VERB = "cap doi", "đổi "
 VARIANT_PENALTY = 0.12

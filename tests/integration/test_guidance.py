@@ -91,7 +91,7 @@ def test_switching_procedure_mid_conversation(chat):
 
 def test_close_variants_get_a_clarifying_question_then_an_answer(chat):
     sender = new_sender()
-    reply = chat(sender, "chung thuc chu ky")
+    reply = chat(sender, "cap phieu ly lich tu phap")
     assert reply[0]["text"].startswith(m.CLARIFY)
     options = reply[0]["buttons"]
     assert len(options) >= 2
@@ -183,7 +183,7 @@ def test_the_greeting_buttons_show_the_procedure_and_start_no_form(chat):
 
 def test_a_follow_up_during_a_clarification_is_answered_after_the_choice(chat):
     sender = new_sender()
-    reply = chat(sender, "chung thuc chu ky")
+    reply = chat(sender, "cap phieu ly lich tu phap")
     assert reply[0]["text"].startswith(m.CLARIFY)
     waiting = texts(chat(sender, "mất bao lâu"))
     assert waiting.startswith(m.CLARIFY_FIRST.format(aspect="thời gian giải quyết"))
