@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
-from actions.procedures import reply_to_choice, reply_to_named_procedure
+from actions.procedures import buttons, reply_to_choice, reply_to_named_procedure
 from bot.vietnamese import canonical
 from storage import analytics
 
@@ -58,7 +58,10 @@ class ActionRecordFeedback(Action):
             replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # "tạm nghỉ bán hàng 3 tháng"
             if replied is not None:
                 return replied
-            dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=[{"title": t, "payload": p} for t, p in m.RATING_BUTTONS])
+            if not tracker.get_slot("current_procedure"):  # nothing answered yet to rate: "lam vneid muc 2"
+                dispatcher.utter_message(text=m.FALLBACK_REPHRASE, buttons=buttons(m.FALLBACK_EXAMPLES))
+                return []
+            dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=buttons(m.RATING_BUTTONS))
             return []
         await run_in_threadpool(analytics.record_feedback, tracker.sender_id, rating,
                                 tracker.get_slot("current_procedure"), last_question(tracker))

@@ -65,6 +65,11 @@ def test_other_ministry_is_named():
     assert not result.confident and "Nội vụ" in result.other_ministry
     result = search("những ai được làm hộ chiếu công vụ, hộ chiếu ngoại giao")  # not the ordinary passport
     assert not result.confident and "Ngoại giao" in result.other_ministry
+    # A disabled child's allowance is social protection — once answered, as if sure, with a police
+    # veteran's "trợ cấp hàng tháng"; a disabled person's marriage is ours.
+    result = search("xin trợ cấp hằng tháng cho con bị khuyết tật nặng")
+    assert not result.confident and "Y tế" in result.other_ministry
+    assert not search("đăng ký kết hôn cho người khuyết tật").other_ministry
 
 
 def test_empty_markup_and_huge_questions_are_safe():
