@@ -131,11 +131,11 @@ async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tr
     "not understood" or small talk — when it tells a life event or the search places it confidently:
     "anh tôi định cư ở Úc, muốn xóa hộ khẩu" is a procedure question, not a request to delete the
     citizen's data. ``small_talk``: small talk shares words with procedure names ("xin chào",
-    "xổ số hôm nay"), so only a life event counts there, or a procedure the search is sure of and the
-    message names ("đổi tiền polymer bị cháy một góc ở đâu", which the NLU took for off-topic). ``suggest_if_named``: a message that names the
-    best procedure's words, the search unsure, gets the honest "not sure" and the best options rather
-    than "please rephrase" ("bà ngoại mất đã 3 năm mà chưa khai tử, giờ làm được không"). None
-    otherwise (buttons too)."""
+    "xổ số hôm nay"), so only a life event counts there, or a procedure the message names by three words
+    of its name or a folk term ("đổi tiền polymer bị cháy một góc ở đâu", taken for off-topic) — answered
+    if the search is sure, else offered. ``suggest_if_named``: a message that names the best procedure's
+    words, the search unsure, gets the honest "not sure" and the best options rather than "please
+    rephrase" ("bà ngoại mất đã 3 năm mà chưa khai tử, giờ làm được không"). None otherwise (buttons too)."""
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):
         return None  # a button
@@ -148,9 +148,9 @@ async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tr
     if small_talk and not (shares_top_name(result, words, text, SMALL_TALK_NAMING_WORDS)
                            or folk_term_names_top(result, text)):
         return None
-    suggest_if_named = suggest_if_named or small_talk
     if not result.confident:
-        if suggest_if_named and (shares_top_name(result, words, text) or folk_term_names_top(result, text)):
+        if small_talk or (suggest_if_named and (shares_top_name(result, words, text)
+                                                or folk_term_names_top(result, text))):
             await record(tracker, text, result)
             return reply_not_confident(dispatcher, result)
         return None

@@ -294,9 +294,12 @@ def _variant_cues() -> tuple[tuple[str, str], ...]:
     return cues
 
 
-def _cued(question: str) -> set[str]:
+@lru_cache(maxsize=QUERY_VECTOR_CACHE)
+def _cued(question: str) -> frozenset[str]:
+    """Every cue row's marker whose phrase the question holds — read once for cued_markers and ruled_out,
+    which each search asks of the whole question and of its asking sentence."""
     padded = f" {canonical(question)} "
-    return {marker for phrase, marker in _variant_cues() if f" {phrase} " in padded}
+    return frozenset(marker for phrase, marker in _variant_cues() if f" {phrase} " in padded)
 
 
 def cued_markers(question: str) -> set[str]:
