@@ -9,6 +9,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache, lru_cache
 
 import numpy as np
@@ -359,6 +360,9 @@ def fuse(whole: list[Hit], focused: list[Hit], weight: float) -> list[Hit]:
 _AGE = re.compile(r"\b(\d{1,3})\s*(tuoi|thang tuoi|thang)\b")
 _AGE_BOUND = re.compile(r"\b(duoi|chua du|tu du|tren|qua|du)\s+(\d{1,2})\s*tuoi\b")
 _NEWBORN = re.compile(r"\b(moi sinh|so sinh|vua sinh|moi de|vua de)\b")
+# A birth year, as letters give it ("con tôi sinh năm 2005", "sinh ngày 12/5/2015", "sinh tháng 3/2019").
+_BORN = re.compile(r"\bsinh\s+(?:nam\s+|ngay\s+\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*(?:nam\s+)?"
+                   r"|thang\s+\d{1,2}\s*(?:[/-]\s*|nam\s+))?((?:19|20)\d\d)\b")
 _NAME_RANGE = re.compile(r"\b(duoi|tu du)\s+(\d{1,2})\s+tuoi\b")
 _NAME_RANGE_PHRASE = re.compile(r"\b(duoi|tu du)\s+\d{1,2}\s+tuoi(\s+tro len)?\b")
 # A child named without an age ("làm căn cước cho con"): the procedure's age variants are equally likely.
@@ -367,7 +371,8 @@ _CHILD = re.compile(r"\b(con|be|chau|tre|tre em|em be)\b")
 
 def stated_age(question: str) -> int | None:
     """The age, in years, a question gives for the person concerned ("con tôi 10 tuổi", "bé 8 tháng
-    tuổi", "mới sinh", "dưới 14 tuổi"), or None."""
+    tuổi", "mới sinh", "dưới 14 tuổi", "sinh năm 2005"), or None. Of several birth years the latest
+    counts: the age-bound procedures are a child's ("dưới 14 tuổi") beside everyone else's."""
     folded = fold(question.lower())
     bound = _AGE_BOUND.search(folded)
     if bound:
@@ -376,7 +381,10 @@ def stated_age(question: str) -> int | None:
     found = _AGE.search(folded)
     if found:
         return 0 if found.group(2) != "tuoi" else int(found.group(1))
-    return 0 if _NEWBORN.search(folded) else None
+    if _NEWBORN.search(folded):
+        return 0
+    years = [int(year) for year in _BORN.findall(folded) if int(year) <= date.today().year]
+    return date.today().year - max(years) if years else None
 
 
 def age_fits(name: str, age: int | None) -> bool | None:

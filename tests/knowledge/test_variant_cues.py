@@ -63,6 +63,7 @@ def test_every_ruled_out_fragment_is_in_a_procedure_name():
     ("làm thẻ thường trú cho vợ người Trung Quốc", "1.001010"),  # not a border pass
     ("xe máy nhập khẩu mới mua đăng ký thế nào", "1.013066"),  # the imported vehicle's, said so
     ("xe máy mới mua đăng ký ở đâu", "1.012575"),  # not the imported one's
+    ("toi co bang lai xe Nhat Ban, ve nuoc muon doi sang bang Viet Nam", "3.000351"),  # a foreign licence
 ])
 def test_the_cued_variant_ranks_first(question, code):
     from knowledge.search import search
