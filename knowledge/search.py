@@ -85,7 +85,8 @@ VARIANT_MARKERS = [
     # signature, a criminal record for someone with no known residence, a border pass, a stay extended
     # under a visa exemption, a lost passport or card reported (not a new one issued), a permit for
     # essential works by a railway, a change of land use that needs no permission, a guardianship
-    # supervised (not registered), an imported vehicle, forest (not land) put to another use
+    # supervised (not registered), an imported vehicle, forest (not land) put to another use, land
+    # used for another purpose than allotted
     "nguoi dich",
     "khong xac dinh duoc noi thuong tru",
     "vung bien gioi",
@@ -96,6 +97,7 @@ VARIANT_MARKERS = [
     "giam sat viec giam ho",
     "doi voi xe nhap khau",
     "su dung rung",
+    "khong dung muc dich",
 ]
 EXCHANGE, EXCHANGE_VERB = "cap doi", "đổi "
 VARIANT_PENALTY = 0.12
@@ -130,9 +132,9 @@ PURPOSE_OWN_WORDS = 3  # content words left ("bản sao giấy khai sinh") for t
 # What a citizen says they want or must do: "muốn chuyển hộ khẩu", "phải tự đi khai báo", "yêu cầu
 # phải có giấy tờ chứng minh giám hộ".
 WANTS = re.compile(r"\b(?:muốn|cần|phải|yêu cầu|định)\b", re.IGNORECASE)
-# An asking sentence that points back ("việc này", "chứng nhận trên,", "nó", "bước tiếp theo") names
+# An asking sentence that points back ("việc này", "giấy đó", "chứng nhận trên,", "nó", "bước tiếp theo") names
 # nothing itself: letters ask about the procedure first and then about "doing this online".
-REFERS_BACK = re.compile(r"\b(?:này|nêu trên|nói trên|kể trên|nó|tiếp theo|sau đó)\b|\w trên\s*[,?.]",
+REFERS_BACK = re.compile(r"\b(?:này|đó|nêu trên|nói trên|kể trên|nó|tiếp theo)\b|\w trên\s*[,?.]",
                          re.IGNORECASE)
 
 

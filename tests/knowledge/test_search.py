@@ -183,6 +183,10 @@ def test_the_asking_sentence_of_a_story():
     story = ("Bố tôi mất không để lại di chúc, để lại mảnh đất đứng tên bố. Cả nhà đã thống nhất để anh cả "
              "đứng tên. Xin hỏi bước tiếp theo là gì?")
     assert asking_sentence(story).startswith("Cả nhà đã thống nhất")
+    # "giấy đó" points back to the paper the sentence before names
+    story = ("Năm sau tôi đi lao động ở Đài Loan, công ty môi giới bảo tôi phải có phiếu lý lịch tư pháp. "
+             "Tôi xin cái đó ở quận được không, mất bao lâu?")
+    assert asking_sentence(story) == story
     # "the next step" points back to the story: read with it
     story = ("Bố mẹ tôi có mảnh đất muốn cho tôi, đã ra văn phòng công chứng làm hợp đồng tặng cho. "
              "Bước tiếp theo để sổ đỏ đứng tên tôi là gì?")
@@ -284,5 +288,11 @@ def test_folk_terms_respect_the_diacritics_typed():
     assert "đăng ký kết hôn" in folk_wordings("sap cuoi vo thi can giay to gi")
 
 
-def test_a_photocopy_to_certify_is_a_certified_copy():
-    assert search("photo hoc ba roi mang di chung thuc o dau").results[0].code == "2.000815"
+@pytest.mark.parametrize(("question", "code"), [
+    ("photo hoc ba roi mang di chung thuc o dau", "2.000815"),  # a certified copy
+    ("chứng thực chữ ký trên hợp đồng ủy quyền ở phường", "2.000884"),  # not a translator's signature
+    ("nhà mình không buôn bán nữa, muốn đóng hộ kinh doanh", "1.001266"),
+    ("muốn nhập khẩu xe ô tô đã qua sử dụng từ nước ngoài về", "1.000115"),  # to import, not the household
+])
+def test_what_citizens_call_a_procedure(question, code):
+    assert search(question).results[0].code == code
