@@ -18,7 +18,7 @@ from bot.vietnamese import expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, folded, holds, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
-from knowledge.search import SearchResult, base_name, folk_wordings, search
+from knowledge.search import SearchResult, asking_sentence, base_name, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
@@ -248,6 +248,10 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
         return show_checklist(dispatcher, event)  # a cue alone is no certainty: the search must agree
     code = step.code
     top = result.results[0]
+    if told_before_the_ask(event, text) and not result.confident and \
+            base_name(top.name) not in {base_name(get_procedure(s.code).name) for s in event.steps}:
+        return None  # the event is the story's context, the cue a thing the citizen has ("năm 2010 cháu đi nước
+        # ngoài. Hiện cháu có hộ chiếu… muốn làm căn cước"), the search's best none of the steps: its options
     if result.confident and code in {h.code for h in result.results[:1] + result.variants}:
         if result.close_variants:
             return None  # the search asks which variant of that step ("chồng người Hàn" → foreign or not)
@@ -260,6 +264,12 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     dispatcher.utter_message(text=intro, buttons=numbered_procedure_buttons([s.label for s in others],
                                                                             [s.code for s in others]))
     return events
+
+
+def told_before_the_ask(event: LifeEvent, text: str) -> bool:
+    """Whether a story tells the event in a sentence before the one that asks."""
+    asked = asking_sentence(text)
+    return asked is not None and life_event_in(asked) is not event
 
 
 def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent) -> list[dict[str, Any]]:

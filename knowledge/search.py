@@ -98,11 +98,7 @@ VARIANT_MARKERS = [
     "doi voi xe nhap khau",
     "su dung rung",
     "khong dung muc dich",
-    # done abroad: recorded here after a foreign authority decided, or registered at an embassy
-    *(ABROAD := ("da duoc giai quyet tai co quan co tham quyen cua nuoc ngoai", "tai co quan dai dien viet nam o nuoc ngoai")),
 ]
-# A citizen who tells of a foreign element may mean what was done abroad; one who does not, does not.
-FOREIGN = {"co yeu to nuoc ngoai", "nguoi nuoc ngoai"}
 EXCHANGE, EXCHANGE_VERB = "cap doi", "đổi "
 VARIANT_PENALTY = 0.12
 # A variant the citizen's situation selects ("người Nhật" -> có yếu tố nước ngoài) must outrank the
@@ -548,8 +544,6 @@ class Searcher:
         asked_markers = _markers_in(folded_question) | _markers_in(fold(lexical_query.lower())) | cued
         if asks_exchange(question):
             asked_markers.add(EXCHANGE)
-        if asked_markers & FOREIGN:
-            asked_markers.update(ABROAD)
         age = stated_age(question)
         hits = []
         for doc_id in candidates:

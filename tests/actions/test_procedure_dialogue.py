@@ -172,6 +172,19 @@ def test_a_cue_alone_does_not_answer_outright(found, answered):
     assert first.startswith("Khi mua xe, thường cần làm") != answered
 
 
+def test_an_event_told_as_context_does_not_take_over_what_is_asked(app_db):
+    # a loss while moving house: the lost paper's procedure, not the moving checklist
+    said = run(ActionAnswerProcedure(), tracker("Đợt chuyển nhà vừa rồi tôi bị mất sổ BHXH, giờ muốn cấp lại sổ thì làm sao?"))[1]
+    assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.002759)")
+    assert not texts(said).startswith("Khi chuyển nhà")
+    # abroad long ago, a passport held: the căn cước asked is offered, the passport not answered outright
+    story = ("Cháu nhà tôi sinh năm 2006, năm 2010 theo bố mẹ đi nước ngoài. Hiện cháu có hộ chiếu Việt Nam còn hạn nhưng không "
+             "còn hộ khẩu, bây giờ cháu muốn làm căn cước công dân có được không?")
+    events, said = run(ActionAnswerProcedure(), tracker(story))
+    assert said[0]["text"] == m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL)
+    assert slots_of(events)["clarify_options"][0] == "1.014061"
+
+
 def test_what_an_event_involves_outside_the_catalogue_is_said(app_db):
     said = texts(run(ActionAnswerProcedure(), tracker("tôi vừa bị mất việc, giờ phải làm những thủ tục gì"))[1])
     assert "(mã 1.001613)" in said and "Trung tâm Dịch vụ việc làm" in said  # unemployment benefit: not ours
