@@ -229,8 +229,36 @@ def expand_folk_terms(text: str) -> str:
 
 
 def strip_aspect_phrases(text: str) -> str:
-    """Remove "cần giấy tờ gì", "mất bao lâu"... (they ask about, not for, a procedure); may leave ''."""
-    return " ".join(without_phrases(text, aspect_phrases()))
+    """Remove "cần giấy tờ gì", "mất bao lâu"... (they ask about, not for, a procedure); may leave ''.
+    A phrase that with the word after it begins a term of the catalogue's names stays: "lệ phí trước
+    bạ" names "Khai lệ phí trước bạ nhà, đất", "quỹ bảo hiểm" is no "quý báo" (folded alike)."""
+    words = canonical(text or "").split()
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        phrase = next((p for p in aspect_phrases() if words[i:i + p.count(" ") + 1] == p.split()), None)
+        size = phrase.count(" ") + 1 if phrase else 0
+        if phrase and (phrase == PROCEDURE_WORD or not (i + size < len(words) and _in_names(f"{phrase} {words[i + size]}"))):
+            i += size
+            continue
+        kept.append(words[i])
+        i += 1
+    return " ".join(kept)
+
+
+# Every question says it ("làm thủ tục đăng ký kết hôn"); names, only in boilerplate ("thủ tục hành chính").
+PROCEDURE_WORD = "thu tuc"
+
+
+@cache
+def _in_names(words: str) -> bool:
+    """Whether these folded words stand together in some procedure's name."""
+    return f" {words} " in _names_text()
+
+
+@cache
+def _names_text() -> str:
+    return " | ".join(f" {canonical(p.name)} " for p in load_catalogue().values())
 
 
 def other_ministry(question: str, top_name: str, matched: bool = True) -> str:

@@ -40,7 +40,9 @@ def test_rating_is_stored_with_the_procedure(app_db):
     assert texts(run(ActionRecordFeedback(), tracker("rất hữu ích", slots))[1]) == m.FEEDBACK_THANKS
     assert m.FEEDBACK_ASK in texts(run(ActionRecordFeedback(), tracker("ừm", slots))[1])
     # Nothing answered yet: no rating is asked for, the citizen is asked to say what they need.
-    assert texts(run(ActionRecordFeedback(), tracker("lam vneid muc 2", {}))[1]) == m.FALLBACK_REPHRASE
+    assert texts(run(ActionRecordFeedback(), tracker("để xem đã", {}))[1]) == m.FALLBACK_REPHRASE
+    # ... and one that names a procedure, read as feedback by the NLU, is answered
+    assert "(mã 3.000228)" in texts(run(ActionRecordFeedback(), tracker("lam vneid muc 2", {}))[1])
     report = analytics.analytics(now().replace(year=2000), now())
     assert report["ratings"] == 2 and report["satisfaction_rate"] == 0.5
 

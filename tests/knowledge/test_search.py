@@ -288,11 +288,20 @@ def test_folk_terms_respect_the_diacritics_typed():
     assert "đăng ký kết hôn" in folk_wordings("sap cuoi vo thi can giay to gi")
 
 
+def test_an_aspect_word_that_begins_a_name_stays_in_the_query():
+    from knowledge.search import strip_aspect_phrases
+
+    assert strip_aspect_phrases("xe máy mới mua nộp lệ phí trước bạ ở đâu") == "xe may moi mua nop le phi truoc ba"
+    assert strip_aspect_phrases("đăng ký kết hôn lệ phí bao nhiêu") == "dang ky ket hon"  # asked about
+    assert strip_aspect_phrases("làm thủ tục đăng ký kết hôn") == "lam dang ky ket hon"
+
+
 @pytest.mark.parametrize(("question", "code"), [
     ("photo hoc ba roi mang di chung thuc o dau", "2.000815"),  # a certified copy
     ("chứng thực chữ ký trên hợp đồng ủy quyền ở phường", "2.000884"),  # not a translator's signature
     ("nhà mình không buôn bán nữa, muốn đóng hộ kinh doanh", "1.001266"),
     ("muốn nhập khẩu xe ô tô đã qua sử dụng từ nước ngoài về", "1.000115"),  # to import, not the household
+    ("lam vneid muc 2 o dau", "3.000228"),  # the level-2 electronic identity
 ])
 def test_what_citizens_call_a_procedure(question, code):
     assert search(question).results[0].code == code
