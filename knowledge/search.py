@@ -24,7 +24,6 @@ from bot.vietnamese import (
     phrase_at,
     phrase_list,
     unaccented_share,
-    without_phrases,
     words,
 )
 from knowledge.catalogue import (
