@@ -204,8 +204,14 @@ class SearchResult:
 
 
 def clean_question(question: str) -> str:
-    """The question as text (no markup, no control characters), bounded in length."""
-    return clean_text(question)[:MAX_QUESTION_CHARS]
+    """The question as text (no markup, no control characters), bounded in length: of a longer letter,
+    its opening third and its end — citizens tell the context first and ask last."""
+    text = clean_text(question)
+    if len(text) <= MAX_QUESTION_CHARS:
+        return text
+    head = text[:MAX_QUESTION_CHARS // 3].rsplit(" ", 1)[0]
+    tail = text[len(text) - (MAX_QUESTION_CHARS - len(head) - 2):].split(" ", 1)[-1]
+    return f"{head}. {tail}"
 
 
 def folk_wordings(text: str) -> list[str]:

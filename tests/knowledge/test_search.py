@@ -288,6 +288,17 @@ def test_folk_terms_respect_the_diacritics_typed():
     assert "đăng ký kết hôn" in folk_wordings("sap cuoi vo thi can giay to gi")
 
 
+def test_a_long_letter_keeps_its_ask():
+    from knowledge.search import MAX_QUESTION_CHARS, clean_question
+
+    letter = ("Kính gửi quý cơ quan, tôi tên là Lan, năm nay 45 tuổi, quê ở Thái Bình nhưng đã vào Bình Dương "
+              "làm công nhân được hơn hai mươi năm. " * 6 + "Ông nội tôi ở quê vừa mất tuần trước, bố mẹ tôi đều "
+              "đã già yếu, các chú ở xa. Xin hỏi tôi có thể đăng ký khai tử cho ông ở Bình Dương được không?")
+    kept = clean_question(letter)
+    assert len(kept) <= MAX_QUESTION_CHARS and kept.startswith("Kính gửi") and kept.endswith("ở Bình Dương được không?")
+    assert search(letter).results[0].code == "1.000656"
+
+
 def test_an_aspect_word_that_begins_a_name_stays_in_the_query():
     from knowledge.search import strip_aspect_phrases
 
