@@ -17,7 +17,7 @@ from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, folded, holds, means
 from knowledge.catalogue import get_procedure
-from knowledge.life_events import LifeEvent, cued_step, event_words, life_event_in
+from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
 from knowledge.search import SearchResult, asking_sentence, base_name, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
@@ -244,14 +244,12 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     if event is None or result.other_ministry or names_top(result, words - event_words(event, text), text):
         return None  # no event, a named topic of another ministry, or a named procedure ("bị mất việc" names no "… bị mất")
     step = cued_step(event, text)
+    if asked_beside(event, text, result, step):
+        return None  # the event is the story's context: the search's options for what is asked
     if step is None or step.code not in {h.code for h in result.results + result.variants}:
         return show_checklist(dispatcher, event)  # a cue alone is no certainty: the search must agree
     code = step.code
     top = result.results[0]
-    if told_before_the_ask(event, text) and not result.confident and \
-            base_name(top.name) not in {base_name(get_procedure(s.code).name) for s in event.steps}:
-        return None  # the event is the story's context, the cue a thing the citizen has ("năm 2010 cháu đi nước
-        # ngoài. Hiện cháu có hộ chiếu… muốn làm căn cước"), the search's best none of the steps: its options
     if result.confident and code in {h.code for h in result.results[:1] + result.variants}:
         if result.close_variants:
             return None  # the search asks which variant of that step ("chồng người Hàn" → foreign or not)
@@ -266,10 +264,20 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     return events
 
 
-def told_before_the_ask(event: LifeEvent, text: str) -> bool:
-    """Whether a story tells the event in a sentence before the one that asks."""
+def asked_beside(event: LifeEvent, text: str, result: SearchResult, step: Step | None) -> bool:
+    """Whether a story tells the event only before the sentence that asks, and asks for something else:
+    the search, unsure, finds none of the event's steps best, and the cued step is a thing the citizen
+    has ("năm 2010 cháu đi nước ngoài. Hiện cháu có hộ chiếu… muốn làm căn cước"), or the asking sentence
+    names the search's best ("Năm 2015 tôi mua một căn nhà… Điều kiện cấp sổ đỏ cho đất mua bằng giấy
+    viết tay là gì?"). "Bố tôi mới mất. Giờ gia đình phải làm những thủ tục gì?" names nothing: the
+    checklist."""
     asked = asking_sentence(text)
-    return asked is not None and life_event_in(asked) is not event
+    if asked is None or life_event_in(asked) is event or result.confident or not result.results:
+        return False
+    if base_name(result.results[0].name) in {base_name(get_procedure(s.code).name) for s in event.steps}:
+        return False
+    return step is not None or folk_term_names_top(result, asked) or \
+        shares_top_name(result, content_words(asked), asked, SMALL_TALK_NAMING_WORDS)
 
 
 def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent) -> list[dict[str, Any]]:
