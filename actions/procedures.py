@@ -266,18 +266,12 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
 
 def asked_beside(event: LifeEvent, text: str, result: SearchResult, step: Step | None) -> bool:
     """Whether a story tells the event only before the sentence that asks, and asks for something else:
-    the search, unsure, finds none of the event's steps best, and the cued step is a thing the citizen
-    has ("năm 2010 cháu đi nước ngoài. Hiện cháu có hộ chiếu… muốn làm căn cước"), or the asking sentence
-    names the search's best ("Năm 2015 tôi mua một căn nhà… Điều kiện cấp sổ đỏ cho đất mua bằng giấy
-    viết tay là gì?"). "Bố tôi mới mất. Giờ gia đình phải làm những thủ tục gì?" names nothing: the
-    checklist."""
+    the search, unsure, finds none of the event's steps best, and the step a cue points to is a thing
+    the citizen has ("năm 2010 cháu đi nước ngoài. Hiện cháu có hộ chiếu… muốn làm căn cước")."""
     asked = asking_sentence(text)
-    if asked is None or life_event_in(asked) is event or result.confident or not result.results:
+    if step is None or asked is None or life_event_in(asked) is event or result.confident or not result.results:
         return False
-    if base_name(result.results[0].name) in {base_name(get_procedure(s.code).name) for s in event.steps}:
-        return False
-    return step is not None or folk_term_names_top(result, asked) or \
-        shares_top_name(result, content_words(asked), asked, SMALL_TALK_NAMING_WORDS)
+    return base_name(result.results[0].name) not in {base_name(get_procedure(s.code).name) for s in event.steps}
 
 
 def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent) -> list[dict[str, Any]]:

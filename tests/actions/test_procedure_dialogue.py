@@ -183,12 +183,6 @@ def test_an_event_told_as_context_does_not_take_over_what_is_asked(app_db):
     events, said = run(ActionAnswerProcedure(), tracker(story))
     assert said[0]["text"] == m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL)
     assert slots_of(events)["clarify_options"][0] == "1.014061"
-    # land bought before, its certificate asked: the search's options, not the buying checklist
-    story = ("Năm 2016 tôi có mua một căn nhà của người quen, chỉ có giấy viết tay. Bây giờ tôi muốn làm sổ đỏ "
-             "thì điều kiện cấp sổ đỏ cho đất mua bằng giấy viết tay là gì?")
-    events, said = run(ActionAnswerProcedure(), tracker(story))
-    assert "1.013978" in (slots_of(events)["clarify_options"] or []) or "(mã 1.013978)" in texts(said)
-    assert not texts(said).startswith("Khi mua")
 
 
 def test_what_an_event_involves_outside_the_catalogue_is_said(app_db):
