@@ -131,10 +131,11 @@ PURPOSE_OWN_WORDS = 3  # content words left ("bản sao giấy khai sinh") for t
 # What a citizen says they want or must do: "muốn chuyển hộ khẩu", "phải tự đi khai báo", "yêu cầu
 # phải có giấy tờ chứng minh giám hộ".
 WANTS = re.compile(r"\b(?:muốn|cần|phải|yêu cầu|định)\b", re.IGNORECASE)
-# An asking sentence that points back ("việc này", "giấy đó", "chứng nhận trên,", "nó", "bước tiếp theo") names
-# nothing itself: letters ask about the procedure first and then about "doing this online".
-REFERS_BACK = re.compile(r"\b(?:này|đó|nêu trên|nói trên|kể trên|nó|tiếp theo)\b|\w trên\s*[,?.]",
-                         re.IGNORECASE)
+# An asking sentence that points back ("việc này", "giấy đó", "chứng nhận trên,", "nó", "bước tiếp theo", one that
+# opens on "Họ …", "Anh ấy …") names nothing itself: letters ask about the procedure first and then about
+# "doing this online" or what "they" (the service just named) can do.
+REFERS_BACK = re.compile(r"\b(?:này|đó|nêu trên|nói trên|kể trên|nó|tiếp theo)\b|\w trên\s*[,?.]"
+                         r"|^(?:họ|anh ấy|chị ấy)\b", re.IGNORECASE)
 
 
 
@@ -489,6 +490,7 @@ class Searcher:
             raise ValueError(mode)
         self.mode = mode
         self.procedures = list(load_catalogue().values())
+        self._doc_of = {p.code: i for i, p in enumerate(self.procedures)}
         self.lexical = LexicalIndex([lexical_text(p) for p in self.procedures])
         self.restorer = load_restorer(self.procedures)
         self._embedder = embedder
@@ -529,8 +531,13 @@ class Searcher:
             return SearchResult(question=question, confident=False, results=[])
         hits, lexical_query, mass = ranked
         asked = asking_sentence(question)
-        focused = self._rank(asked) if asked else None
+        focused = self._rank(asked, also=self._doc_ids(hits)) if asked else None
         if focused:  # a story: what is asked weighs beside the whole
+            # Both rankings score the same procedures: one only the asking sentence found would
+            # otherwise get nothing from the whole story, and win on the sentence alone.
+            missing = self._doc_ids(focused[0]) - self._doc_ids(hits)
+            if missing:
+                hits = self._rank(question, also=missing)[0]
             hits = fuse(hits, focused[0], FOCUS_WEIGHT)
 
         top = hits[0]
@@ -545,8 +552,12 @@ class Searcher:
         variants = siblings + [h for h in variants if h.code not in {s.code for s in siblings}]
         return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)
 
-    def _rank(self, question: str) -> tuple[list[Hit], str, float] | None:
-        """Hits best first, the lexical query and its mass; None when nothing in it names a procedure."""
+    def _doc_ids(self, hits: list[Hit]) -> set[int]:
+        return {self._doc_of[h.code] for h in hits}
+
+    def _rank(self, question: str, also: set[int] = frozenset()) -> tuple[list[Hit], str, float] | None:
+        """Hits best first, the lexical query and its mass; None when nothing in it names a procedure.
+        ``also``: procedures scored beside the question's own candidates."""
         lexical_query, dense_query = self.prepare(question)
         if not lexical_query:
             return None
@@ -570,6 +581,11 @@ class Searcher:
         dense_values = list(dense_scores.values())
         dense_floor = min(dense_values, default=0.0)
         dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
+        extra = sorted(set(also) - candidates)
+        if extra and self.mode != "lexical":  # their similarity, below this question's floor or not
+            passages = np.vstack([index.reconstruct(i) for i in extra])
+            dense_scores.update(zip(extra, (passages @ vector[0]).tolist()))
+        candidates |= set(extra)
 
         cued, done = cued_markers(question), ruled_out(question)
         folded_question = fold(question.lower())
@@ -582,7 +598,7 @@ class Searcher:
         for doc_id in candidates:
             procedure = self.procedures[doc_id]
             lex = lexical_scores.get(doc_id, 0.0) / best_lexical
-            den = (dense_scores[doc_id] - dense_floor) / dense_span if doc_id in dense_scores else 0.0
+            den = max(0.0, dense_scores[doc_id] - dense_floor) / dense_span if doc_id in dense_scores else 0.0
             if self.mode == "lexical":
                 score = lex
             elif self.mode == "dense":

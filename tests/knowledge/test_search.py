@@ -198,6 +198,10 @@ def test_the_asking_sentence_of_a_story():
     letter = ("Xin cho tôi hỏi, tôi muốn chứng thực giấy tờ để xin việc thì làm ở đâu? Và chi phí chứng thực "
               "là bao nhiêu ạ? Hiện tình hình dịch bệnh phức tạp, tôi có thể thực hiện việc này trên mạng không?")
     assert asking_sentence(letter) == "Và chi phí chứng thực là bao nhiêu ạ?"
+    # "Họ …" (they) names nobody: the ask before it, which names the service, counts.
+    letter = ("Có người khuyên tôi nên tìm đến trợ giúp pháp lý để nhờ họ hỗ trợ. Tuy nhiên, tôi không hiểu trợ "
+              "giúp pháp lý là gì? Họ có thể giúp gì được cho tôi, chi phí ra sao và liên hệ ở đâu?")
+    assert asking_sentence(letter) == "Tuy nhiên, tôi không hiểu trợ giúp pháp lý là gì?"
     # Pointing back with nothing asked before: read with the sentence it points to.
     assert asking_sentence("Để kết hôn cần có giấy xác nhận tình trạng độc thân. Muốn xin giấy trên, tôi phải "
                            "làm những gì và đến đâu?") == ("Để kết hôn cần có giấy xác nhận tình trạng độc thân. "
@@ -215,6 +219,19 @@ def test_building_permits_for_what_the_citizen_does(question, codes):
     result = search(question)
     offered = {result.results[0].code, *(h.code for h in result.close_variants)}
     assert codes <= offered and len(offered) <= len(codes), [h.name for h in result.results[:3]]
+
+
+def test_a_story_and_its_ask_score_the_same_procedures():
+    # The whole letter names a complaint ("khiếu nại") and costs; what it asks is legal aid itself. The
+    # procedure the ask finds is scored on the whole letter too, so it is among the options offered.
+    letter = ("Gia đình tôi bị nhà hàng xóm lấn chiếm đất. Xã cũng đã mời lên hòa giải nhiều lần nhưng vẫn không "
+              "giải quyết được. Tôi không rành về pháp luật và cũng không có điều kiện thuê luật sư để làm đơn "
+              "thư, khiếu nại, kiện tụng đòi lại đất. Có người khuyên tôi nên tìm đến trợ giúp pháp lý để nhờ họ "
+              "hỗ trợ. Tuy nhiên, tôi không hiểu trợ giúp pháp lý là gì? Họ có thể giúp gì được cho tôi, chi phí "
+              "ra sao và liên hệ ở đâu?")
+    result = search(letter)
+    assert not result.answers_outright
+    assert "2.000829" in [h.code for h in result.options[:3]], [h.name for h in result.options]  # Yêu cầu trợ giúp pháp lý
 
 
 def test_a_letters_frame_does_not_pull_procedures():
