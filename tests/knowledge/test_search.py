@@ -137,6 +137,8 @@ def test_a_folk_term_in_two_places_of_a_question():
     ("nhà tôi muốn khoan giếng lấy nước dùng", {"1.001662"}),  # was a mining-rights transfer
     ("gia đình muốn đưa con đi cai nghiện", {"3.000527"}),  # not a provider's announcement
     ("Việt kiều muốn xin lại quốc tịch Việt Nam", {"1.004757", "2.002038"}),
+    ("người nhà bên Mỹ gửi quà về, tôi có phải nộp thuế hải quan không", {"1.007642"}),  # was a VAT period change
+    ("nhan qua tu nuoc ngoai gui ve co phai dong thue hai quan khong", {"1.007642"}),
 ])
 def test_what_citizens_call_these_procedures(question, codes):
     result = search(question)
