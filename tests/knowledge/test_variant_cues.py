@@ -32,6 +32,7 @@ def test_cues_are_read_from_the_situation(question, markers):
     ("da lam giay khai sinh cho con roi", {"dang ky khai sinh", "lien thong"}),
     ("làm giấy khai sinh cho con mới sinh", set()),
     ("con chưa có giấy khai sinh", set()),
+    ("nhận cháu làm con nuôi", {"nhan cha, me, con"}),
 ])
 def test_what_a_citizen_tells_as_done_is_ruled_out(question, done):
     assert ruled_out(question) == done
@@ -64,6 +65,7 @@ def test_every_ruled_out_fragment_is_in_a_procedure_name():
     ("xe máy nhập khẩu mới mua đăng ký thế nào", "1.013066"),  # the imported vehicle's, said so
     ("xe máy mới mua đăng ký ở đâu", "1.012575"),  # not the imported one's
     ("toi co bang lai xe Nhat Ban, ve nuoc muon doi sang bang Viet Nam", "3.000351"),  # a foreign licence
+    ("muốn nhận con của chị gái làm con nuôi", "2.001263"),  # an adoption, not a parent recognised
 ])
 def test_the_cued_variant_ranks_first(question, code):
     from knowledge.search import search
