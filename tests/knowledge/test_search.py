@@ -139,6 +139,7 @@ def test_a_folk_term_in_two_places_of_a_question():
     ("Việt kiều muốn xin lại quốc tịch Việt Nam", {"1.004757", "2.002038"}),
     ("người nhà bên Mỹ gửi quà về, tôi có phải nộp thuế hải quan không", {"1.007642"}),  # was a VAT period change
     ("nhan qua tu nuoc ngoai gui ve co phai dong thue hai quan khong", {"1.007642"}),
+    ("nằm viện tự trả viện phí rồi, bảo hiểm y tế có trả lại tiền không", {"1.001656"}),  # not a new card
 ])
 def test_what_citizens_call_these_procedures(question, codes):
     result = search(question)
