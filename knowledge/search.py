@@ -85,7 +85,7 @@ VARIANT_MARKERS = [
     # under a visa exemption, a lost passport or card reported (not a new one issued), a permit for
     # essential works by a railway, a change of land use that needs no permission, a guardianship
     # supervised (not registered), an imported vehicle, forest (not land) put to another use, land
-    # used for another purpose than allotted
+    # used for another purpose than allotted, a shop selling goods with the travellers' VAT refund
     "nguoi dich",
     "khong xac dinh duoc noi thuong tru",
     "vung bien gioi",
@@ -97,6 +97,7 @@ VARIANT_MARKERS = [
     "doi voi xe nhap khau",
     "su dung rung",
     "khong dung muc dich",
+    "ban hang hoan thue",
 ]
 EXCHANGE, EXCHANGE_VERB = "cap doi", "đổi "
 VARIANT_PENALTY = 0.12

@@ -74,6 +74,18 @@ def test_the_cued_variant_ranks_first(question, code):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("question", "code"), [
+    # A narrower case is wanted only when said: a shop selling goods with the travellers' VAT refund.
+    ("hoàn thuế giá trị gia tăng doanh nghiệp", "1.007037"),
+    ("cửa hàng muốn đăng ký bán hàng hoàn thuế giá trị gia tăng cho người nước ngoài", "1.008566"),
+])
+def test_a_narrower_case_only_when_the_citizen_says_so(question, code):
+    from knowledge.search import search
+
+    assert search(question).results[0].code == code
+
+
+@pytest.mark.slow
 def test_without_a_cue_the_ordinary_procedure_stays_first():
     from knowledge.search import search
 
