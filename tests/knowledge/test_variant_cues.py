@@ -33,6 +33,7 @@ def test_cues_are_read_from_the_situation(question, markers):
     ("làm giấy khai sinh cho con mới sinh", set()),
     ("con chưa có giấy khai sinh", set()),
     ("nhận cháu làm con nuôi", {"nhan cha, me, con"}),
+    ("tôi phải làm gì để không bị xóa đăng ký thường trú ở quê", {"xoa dang ky"}),  # what is avoided
 ])
 def test_what_a_citizen_tells_as_done_is_ruled_out(question, done):
     assert ruled_out(question) == done
