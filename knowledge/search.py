@@ -500,6 +500,8 @@ class Searcher:
         # Citizens ask the same few hundred questions over and over; the query embedding was most of
         # the action server's CPU (py-spy under benchmarks/load.py). ~1.5 KB a vector.
         self._query_vector = lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._embed_query)
+        # A story is ranked twice when its asking sentence finds procedures the whole did not.
+        self._lexical_scores = lru_cache(maxsize=64)(self.lexical.scores)
 
     def _dense_index(self):
         with self._lock:
@@ -566,7 +568,7 @@ class Searcher:
         lexical_scores: dict[int, float] = {}
         mass = 0.0
         if self.mode in {"hybrid", "lexical"}:
-            lexical_scores, mass = self.lexical.scores(lexical_query)
+            lexical_scores, mass = self._lexical_scores(lexical_query)
         dense_scores: dict[int, float] = {}
         if self.mode in {"hybrid", "dense"}:
             index = self._dense_index()
