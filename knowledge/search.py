@@ -170,6 +170,19 @@ class Hit:
     dense: float = 0.0
 
 
+@dataclass(frozen=True)
+class Retrieved:
+    """What one query found before scoring: its lexical query and mass, raw BM25 and cosine scores
+    (doc id -> score), its embedding (None without the dense side) and the candidate doc ids."""
+
+    lexical_query: str
+    mass: float
+    lexical_scores: dict[int, float]
+    dense_scores: dict[int, float]
+    vector: np.ndarray | None
+    candidates: frozenset[int]
+
+
 @dataclass
 class SearchResult:
     question: str
@@ -491,7 +504,6 @@ class Searcher:
             raise ValueError(mode)
         self.mode = mode
         self.procedures = list(load_catalogue().values())
-        self._doc_of = {p.code: i for i, p in enumerate(self.procedures)}
         self.lexical = LexicalIndex([lexical_text(p) for p in self.procedures])
         self.restorer = load_restorer(self.procedures)
         self._embedder = embedder
@@ -500,8 +512,6 @@ class Searcher:
         # Citizens ask the same few hundred questions over and over; the query embedding was most of
         # the action server's CPU (py-spy under benchmarks/load.py). ~1.5 KB a vector.
         self._query_vector = lru_cache(maxsize=QUERY_VECTOR_CACHE)(self._embed_query)
-        # A story is ranked twice when its asking sentence finds procedures the whole did not.
-        self._lexical_scores = lru_cache(maxsize=64)(self.lexical.scores)
 
     def _dense_index(self):
         with self._lock:
@@ -528,23 +538,22 @@ class Searcher:
         question = clean_question(question)
         if not re.search(r"\w", question):
             return SearchResult(question=question, confident=False, results=[])
-        ranked = self._rank(question)
-        if ranked is None:
+        whole = self._retrieve(question)
+        if whole is None:
             # Only "how much / how long / where" words: the question names no procedure.
             return SearchResult(question=question, confident=False, results=[])
-        hits, lexical_query, mass = ranked
         asked = asking_sentence(question)
-        focused = self._rank(asked, also=self._doc_ids(hits)) if asked else None
-        if focused:  # a story: what is asked weighs beside the whole
-            # Both rankings score the same procedures: one only the asking sentence found would
-            # otherwise get nothing from the whole story, and win on the sentence alone.
-            missing = self._doc_ids(focused[0]) - self._doc_ids(hits)
-            if missing:
-                hits = self._rank(question, also=missing)[0]
-            hits = fuse(hits, focused[0], FOCUS_WEIGHT)
+        focus = self._retrieve(asked) if asked else None
+        # A story: what is asked weighs beside the whole. Both rankings score the same procedures:
+        # one only the asking sentence found would otherwise get nothing from the whole story, and
+        # win on the sentence alone.
+        hits = self._score(question, whole, also=focus.candidates if focus else frozenset())
+        if focus:
+            hits = fuse(hits, self._score(asked, focus, also=whole.candidates), FOCUS_WEIGHT)
 
         top = hits[0]
-        coverage = self.lexical.matched_mass(lexical_query, lexical_text(get_procedure(top.code))) / mass if mass else 0.0
+        covered = self.lexical.matched_mass(whole.lexical_query, lexical_text(get_procedure(top.code)))
+        coverage = covered / whole.mass if whole.mass else 0.0
         lead = top.score - hits[1].score if len(hits) > 1 else 1.0
         matched = self._is_confident(coverage, top.dense, lead)
         ministry = other_ministry(asked or question, top.name, matched)  # what is asked, not the context
@@ -555,40 +564,42 @@ class Searcher:
         variants = siblings + [h for h in variants if h.code not in {s.code for s in siblings}]
         return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)
 
-    def _doc_ids(self, hits: list[Hit]) -> set[int]:
-        return {self._doc_of[h.code] for h in hits}
-
-    def _rank(self, question: str, also: set[int] = frozenset()) -> tuple[list[Hit], str, float] | None:
-        """Hits best first, the lexical query and its mass; None when nothing in it names a procedure.
-        ``also``: procedures scored beside the question's own candidates."""
+    def _retrieve(self, question: str) -> Retrieved | None:
+        """The question's candidate procedures with their raw scores; None when nothing in it names one."""
         lexical_query, dense_query = self.prepare(question)
         if not lexical_query:
             return None
-
         lexical_scores: dict[int, float] = {}
         mass = 0.0
         if self.mode in {"hybrid", "lexical"}:
-            lexical_scores, mass = self._lexical_scores(lexical_query)
+            lexical_scores, mass = self.lexical.scores(lexical_query)
         dense_scores: dict[int, float] = {}
+        vector = None
         if self.mode in {"hybrid", "dense"}:
-            index = self._dense_index()
+            index = self._dense_index()  # loads the embedder too, on first use
             vector = self._query_vector(dense_query)
             sims, ids = index.search(np.ascontiguousarray(vector, dtype=np.float32), CANDIDATES)
             dense_scores = {int(i): float(s) for i, s in zip(ids[0], sims[0]) if i >= 0}
-
         top_lexical = sorted(lexical_scores, key=lexical_scores.__getitem__, reverse=True)[:CANDIDATES]
-        candidates = set(top_lexical) | set(dense_scores)
+        candidates = frozenset(top_lexical) | frozenset(dense_scores)
         if not candidates:
             return None
+        return Retrieved(lexical_query, mass, lexical_scores, dense_scores, vector, candidates)
+
+    def _score(self, question: str, found: Retrieved, also: frozenset[int] = frozenset()) -> list[Hit]:
+        """``found``'s candidates, and ``also`` these procedures, scored for ``question``: hits best first."""
+        lexical_scores = found.lexical_scores
         best_lexical = max(lexical_scores.values(), default=0.0) or 1.0
-        dense_values = list(dense_scores.values())
+        dense_values = list(found.dense_scores.values())
         dense_floor = min(dense_values, default=0.0)
         dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
-        extra = sorted(set(also) - candidates)
-        if extra and self.mode != "lexical":  # their similarity, below this question's floor or not
-            passages = np.vstack([index.reconstruct(i) for i in extra])
-            dense_scores.update(zip(extra, (passages @ vector[0]).tolist()))
-        candidates |= set(extra)
+        dense_scores = dict(found.dense_scores)
+        extra = sorted(also - found.candidates)
+        if extra and found.vector is not None:  # their similarity, below this question's floor or not
+            passages = np.vstack([self._dense_index().reconstruct(i) for i in extra])
+            dense_scores.update(zip(extra, (passages @ found.vector[0]).tolist()))
+        candidates = found.candidates | also
+        lexical_query = found.lexical_query
 
         cued, done = cued_markers(question), ruled_out(question)
         folded_question = fold(question.lower())
@@ -621,7 +632,7 @@ class Searcher:
             hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0)))
         hits = cued_over_siblings(hits, cued)
         hits.sort(key=lambda h: h.score, reverse=True)
-        return hits, lexical_query, mass
+        return hits
 
     def _is_confident(self, coverage: float, dense: float, lead: float) -> bool:
         if self.mode == "lexical":
