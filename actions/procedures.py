@@ -18,7 +18,7 @@ from bot.vietnamese import expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, folded, holds, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
-from knowledge.search import SearchResult, asking_sentence, base_name, folk_wordings, search
+from knowledge.search import STORY_WORDS, SearchResult, asking_sentence, base_name, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
@@ -241,10 +241,13 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     xe cũ"), that step's answer and the other steps offered. None when there is no event, or a
     procedure is named."""
     event = life_event_in(text)
-    if event is None or result.other_ministry or names_top(result, words - event_words(event, text), text):
-        return None  # no event, a named topic of another ministry, or a named procedure ("bị mất việc" names no "… bị mất")
+    if event is None:
+        return None
+    naming = words - event_words(event, text)  # "bị mất việc" names no "… bị mất"
+    if result.other_ministry or names_top(result, naming, text):
+        return None  # a named topic of another ministry, or a named procedure
     step = cued_step(event, text)
-    if asked_beside(event, text, result, step):
+    if told_as_context(event, text, result, step, naming):
         return None  # the event is the story's context: the search's options for what is asked
     if step is None or step.code not in {h.code for h in result.results + result.variants}:
         return show_checklist(dispatcher, event)  # a cue alone is no certainty: the search must agree
@@ -264,14 +267,24 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     return events
 
 
-def asked_beside(event: LifeEvent, text: str, result: SearchResult, step: Step | None) -> bool:
-    """Whether a story tells the event only before the sentence that asks, and asks for something else:
-    the search, unsure, finds none of the event's steps best, and the step a cue points to is a thing
-    the citizen has ("năm 2010 cháu đi nước ngoài. Hiện cháu có hộ chiếu… muốn làm căn cước")."""
-    asked = asking_sentence(text)
-    if step is None or asked is None or life_event_in(asked) is event or result.confident or not result.results:
+def told_as_context(event: LifeEvent, text: str, result: SearchResult, step: Step | None, naming: set[str]) -> bool:
+    """Whether a story tells the event only as its context and asks for something else, the search
+    unsure: either the best procedure is none of the event's steps and the story names it by words of
+    its name ("lấy vợ là người dân tộc Tày, vậy con tôi khi khai sinh sẽ theo dân tộc nào": a birth
+    registration, not the marriage; "vợ tôi dự sinh… tôi được hưởng chế độ gì": paternity benefits);
+    or the event is told only before the sentence that asks, none of its steps is the search's best,
+    and the step a cue points to is a thing the citizen has ("năm 2010 cháu đi nước ngoài. Hiện cháu
+    có hộ chiếu… muốn làm căn cước"). A short message ("nhà có người mất thì cần làm gì") is no story:
+    its checklist stands."""
+    if result.confident or not result.results or len(text.split()) < STORY_WORDS:
         return False
-    return base_name(result.results[0].name) not in {base_name(get_procedure(s.code).name) for s in event.steps}
+    step_names = {base_name(get_procedure(s.code).name) for s in event.steps}
+    if base_name(result.results[0].name) in step_names:
+        return False
+    if shares_top_name(result, naming, text):
+        return True
+    asked = asking_sentence(text)
+    return step is not None and asked is not None and life_event_in(asked) is not event
 
 
 def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent) -> list[dict[str, Any]]:

@@ -185,6 +185,24 @@ def test_an_event_told_as_context_does_not_take_over_what_is_asked(app_db):
     assert slots_of(events)["clarify_options"][0] == "1.014061"
 
 
+@pytest.mark.parametrize(("story", "event", "code"), [
+    # a marriage told as context (a reader's letter); what is asked is the child's birth registration
+    ("Tôi là người dân tộc Kinh, nhưng lấy vợ là người dân tộc Tày, vậy con tôi khi sinh sẽ theo dân tộc của cha "
+     "hay mẹ khi khai sinh?", "marriage", "1.001193"),
+    # a birth told as context; what is asked is the father's paternity benefit
+    ("Vợ tôi ở nhà nội trợ, không đóng bảo hiểm gì, còn tôi làm công nhân và đóng bảo hiểm xã hội đã ba năm. "
+     "Tháng sau vợ tôi sinh em bé thì tôi có được hưởng chế độ gì không, hồ sơ nộp ở đâu?", "birth",
+     "2.000693"),
+])
+def test_a_story_asking_for_what_its_event_does_not_involve_gets_the_search_options(app_db, story, event, code):
+    from knowledge.life_events import life_event_in
+
+    assert life_event_in(story).id == event  # the story does tell the event
+    events, said = run(ActionAnswerProcedure(), tracker(story))
+    assert m.LIFE_EVENT_OUTRO not in texts(said)  # not the event's checklist
+    assert code in slots_of(events)["clarify_options"][:3], texts(said)
+
+
 def test_what_an_event_involves_outside_the_catalogue_is_said(app_db):
     said = texts(run(ActionAnswerProcedure(), tracker("tôi vừa bị mất việc, giờ phải làm những thủ tục gì"))[1])
     assert "(mã 1.001613)" in said and "Trung tâm Dịch vụ việc làm" in said  # unemployment benefit: not ours
