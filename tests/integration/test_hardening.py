@@ -59,6 +59,18 @@ def test_a_killed_rasa_worker_hands_its_conversations_to_the_other_and_comes_bac
     assert RESIDENCE.field("dob").question in texts(chat(sender, "Trần Thị Mai"))
     wait_until(lambda: health(stack)["processes"]["rasa-2"]["pid"] != before["pid"], timeout=240)
     wait_until(lambda: health(stack)["status"] == "ok", timeout=120)
+    # Citizens who write at the same moment right after the restart are answered, not apologised to:
+    # the supervisor calls a Rasa server ready only once it has warmed up.
+    others = [s for s in (f"after-{i}-{time.time_ns()}" for i in range(200))
+              if worker_order(f"rest:{s}", workers)[0] == stack.url("rasa-2")][:8]
+    replies: dict[str, str] = {}
+    threads = [threading.Thread(target=lambda s=s: replies.update({s: texts(chat(s, "đăng ký khai sinh ở đâu"))}))
+               for s in others]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(replies) == 8 and all(CORE_UNAVAILABLE not in reply and "(mã " in reply for reply in replies.values()), replies
     # Back on its own worker, which reads what the neighbour stored.
     assert RESIDENCE.field("sex").question in texts(chat(sender, "12/12/1992"))
     assert "Trần Thị Mai" in texts(chat(sender, "xem lại"))
