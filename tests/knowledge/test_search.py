@@ -140,6 +140,12 @@ def test_a_folk_term_in_two_places_of_a_question():
     ("người nhà bên Mỹ gửi quà về, tôi có phải nộp thuế hải quan không", {"1.007642"}),  # was a VAT period change
     ("nhan qua tu nuoc ngoai gui ve co phai dong thue hai quan khong", {"1.007642"}),
     ("nằm viện tự trả viện phí rồi, bảo hiểm y tế có trả lại tiền không", {"1.001656"}),  # not a new card
+    # a visit without the card: paid back later by the fund, not a new card
+    ("Hôm qua đưa mẹ đi khám nhưng quên thẻ BHYT ở nhà nên phải trả toàn bộ tiền, giờ muốn được bảo hiểm thanh toán "
+     "lại thì làm sao?", {"1.001656"}),
+    # a book a closed company never closed, or two books: the book issued again (was a new registration)
+    ("Công ty cũ phá sản rồi mà chưa chốt sổ bảo hiểm xã hội cho tôi thì phải làm sao?", {"1.002759"}),
+    ("Tôi có hai sổ BHXH ở hai công ty, muốn gộp sổ thì làm thế nào?", {"1.002759"}),
 ])
 def test_what_citizens_call_these_procedures(question, codes):
     result = search(question)
@@ -336,3 +342,11 @@ def test_an_aspect_word_that_begins_a_name_stays_in_the_query():
 ])
 def test_what_citizens_call_a_procedure(question, code):
     assert search(question).results[0].code == code
+
+
+def test_paying_the_missing_years_at_once_is_not_drawing_the_one_time_benefit():
+    pay = search("Tôi đã đủ tuổi nghỉ hưu nhưng còn thiếu 5 năm đóng bảo hiểm, muốn đóng BHXH tự nguyện một lần cho đủ "
+                 "20 năm thì làm ở đâu?")
+    assert pay.results[0].code == "1.002179"  # voluntary contributions, not "hưởng BHXH một lần"
+    draw = search("đã đóng bhxh tự nguyện 6 năm giờ muốn rút bảo hiểm xã hội một lần")
+    assert draw.results[0].code == "1.001613"
