@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from actions import messages as m
 from actions.answers import aspect_answer
 from actions.aspects import aspect_in
-from actions.procedures import ActionAnswerProcedure, buttons, find, reply_to_named_procedure
+from actions.procedures import ActionAnswerProcedure, buttons, find, reply_to_named_procedure, reply_to_story
 from bot.vietnamese import canonical, fold, phrase_list, without_phrases
 from dossiers.answers import Meaning, folded, means
 from dossiers.drafts import checklist
@@ -343,6 +343,9 @@ class ActionShowProfile(Action):
         return "action_show_profile"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        story = await reply_to_story(dispatcher, tracker)
+        if story is not None:
+            return story
         citizen = await run_in_threadpool(signed_in, tracker)
         if not citizen:  # personal data is shown only to a proven identity
             offer_login(dispatcher, m.PROFILE_NEEDS_LOGIN)
@@ -422,6 +425,9 @@ class ActionCheckDossierStatus(Action):
             return []
         match = re.search(r"hs\s*-?\s*(\d{4})\s*-\s*(\d{1,6})", fold(text).lower())
         if not match:
+            story = await reply_to_story(dispatcher, tracker)
+            if story is not None:
+                return story
             dispatcher.utter_message(text=m.STATUS_ASK_CODE)
             return []
         code = f"HS-{match.group(1)}-{int(match.group(2)):06d}"

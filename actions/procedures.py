@@ -158,6 +158,16 @@ async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tr
     return answer_found(dispatcher, result, aspect)
 
 
+async def reply_to_story(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A letter (STORY_WORDS+ words) the NLU sent to one's profile, a dossier's status or an officer
+    without a dossier code or officer words is a procedure question told as a story ("Anh Trung có bố
+    mẹ là cán bộ hưu trí… phải làm gì để chuyển nơi hưởng lương hưu?"): searched whole, answered or
+    its best options offered, as a message that reached no intent would be. None for a short message."""
+    if len((tracker.latest_message.get("text") or "").split()) < STORY_WORDS:
+        return None
+    return await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)
+
+
 def chosen_procedure(tracker: Tracker) -> str | None:
     """The code a clicked procedure button sent, if this message is one."""
     return next((e["value"] for e in tracker.latest_message.get("entities", [])

@@ -353,3 +353,36 @@ def test_unsure_the_close_options_are_offered_up_to_five(app_db):
     offered = slots_of(events)["clarify_options"]
     assert "3.000353" in offered and 3 < len(offered) <= 5 and len(set(offered)) == len(offered)
     assert len(said[-1]["buttons"]) == len(offered)
+
+
+@pytest.mark.parametrize(("action", "intent", "letter", "code"), [
+    # letters the NLU took for a dossier's status, one's profile, a call for an officer
+    ("status", "check_dossier_status",
+     "Bố mẹ tôi đều là giáo viên đã nghỉ hưu, đang nhận lương hưu ở Thanh Hóa. Năm nay hai cụ chuyển vào ở hẳn với vợ "
+     "chồng tôi tại Bình Dương. Vậy bố mẹ tôi cần làm thủ tục gì để chuyển nơi hưởng lương hưu vào đây?", "1.001742"),
+    ("profile", "show_profile",
+     "Công ty cũ của tôi đã giải thể từ năm ngoái mà chưa chốt sổ bảo hiểm xã hội cho tôi. Nay tôi đi làm ở công ty "
+     "mới thì phải làm sao để chốt sổ và tiếp tục đóng bảo hiểm?", "1.002759"),
+    ("handover", "request_human",
+     "Chú tôi là bộ đội đã nghỉ hưu, đang lĩnh lương hưu ở Nghệ An, nay về sống cùng con gái ở Đồng Nai. Xin hỏi "
+     "chú tôi phải làm gì để chuyển nơi hưởng lương hưu về Đồng Nai?", "1.001742"),
+    ("status", "check_dossier_status",
+     "Mẹ tôi đi khám ở bệnh viện huyện nhưng để quên thẻ bảo hiểm y tế ở nhà nên phải tự trả toàn bộ tiền khám và "
+     "tiền thuốc. Vậy gia đình tôi có được bảo hiểm thanh toán lại khoản tiền đó không?", "1.001656"),
+])
+def test_a_letter_the_nlu_sent_elsewhere_is_searched_whole(app_db, action, intent, letter, code):
+    from actions.dossier import ActionCheckDossierStatus, ActionShowProfile
+    from actions.handover import ActionHandover
+
+    actions = {"status": ActionCheckDossierStatus, "profile": ActionShowProfile, "handover": ActionHandover}
+    events, said = run(actions[action](), tracker(letter, intent=intent))
+    offered = slots_of(events).get("clarify_options") or []
+    assert f"(mã {code})" in texts(said) or code in offered, texts(said)
+    assert not {m.STATUS_ASK_CODE, m.PROFILE_NEEDS_LOGIN, m.HANDOVER_QUEUED} & {r.get("text") for r in said}
+
+
+def test_a_short_status_question_still_gets_asked_for_its_code(app_db):
+    from actions.dossier import ActionCheckDossierStatus
+
+    said = run(ActionCheckDossierStatus(), tracker("hồ sơ của tôi đến đâu rồi", intent="check_dossier_status"))[1]
+    assert said[0]["text"] == m.STATUS_ASK_CODE
