@@ -6,7 +6,9 @@
 Run: .venv/bin/python benchmarks/search.py [-v]  (needs `python -m knowledge build` first)
 Prints recall@1, recall@5, MRR (in-catalogue questions), abstention precision/recall
 (out-of-catalogue questions should come back not confident), confidently wrong (answered as if sure
-with a wrong procedure, share of all questions), latency p50/p95, index build figures and peak memory.
+with a wrong procedure, share of all questions), latency p50/p95, index build figures and peak memory;
+then the hybrid's recall by kind — questions written for the project, real letters (a row with its
+page) — since the dev split's real letters are its only kin to the test split.
 """
 
 from __future__ import annotations
@@ -32,15 +34,22 @@ DATA = Path(__file__).resolve().parent / "data"
 SPLITS = {"dev": DATA / "questions.tsv", "test": DATA / "citizen_questions.tsv"}
 
 
+def _rows(path: Path) -> list[list[str]]:
+    """The columns of each question row (comments and the header left out)."""
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#") and not line.startswith("question\t")]
+
+
 def load_questions(path: Path = SPLITS["dev"]) -> list[tuple[str, set[str]]]:
     """(question, acceptable codes) rows; an empty set: not in the catalogue. A third column (the
     question's source) may follow."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and not line.startswith("question\t"):
-            question, codes = line.split("\t")[:2]
-            rows.append((question, set() if codes == "-" else set(codes.split("|"))))
-    return rows
+    return [(question, set() if codes == "-" else set(codes.split("|"))) for question, codes, *_ in _rows(path)]
+
+
+def question_kinds(path: Path) -> list[str]:
+    """Per row of ``load_questions(path)``: "real" (a citizen's own question, its page in a third
+    column) or "written" (for the project)."""
+    return ["real" if source and source[0].strip() else "written" for _, _, *source in _rows(path)]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -48,12 +57,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose: bool = False) -> dict[str, float]:
+def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose: bool = False,
+             kinds: list[str] | None = None) -> dict[str, float]:
+    """The figures above; with ``kinds`` (one a question), also "R@1 <kind>", "R@5 <kind>" and "n <kind>"
+    over each kind's in-catalogue questions."""
     searcher.search("khởi động")  # load lazily-built parts before timing
     r1 = r5 = rr = 0.0
+    by_kind: dict[str, list[int]] = {}  # kind -> [questions, right first, right in five]
     in_cat = out_cat = abstained_right = abstained = sure_and_wrong = 0
     latencies = []
-    for question, expected in questions:
+    for index, (question, expected) in enumerate(questions):
         started = time.perf_counter()
         result = searcher.search(question, top_k=5)
         latencies.append((time.perf_counter() - started) * 1000)
@@ -70,6 +83,11 @@ def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose:
             if rank is not None:
                 r5 += 1
                 rr += 1 / (rank + 1)
+            if kinds:
+                counts = by_kind.setdefault(kinds[index], [0, 0, 0])
+                counts[0] += 1
+                counts[1] += rank == 0
+                counts[2] += rank is not None
             if verbose and rank != 0:
                 print(f"    miss: {question!r} -> {codes[:3]} (want {sorted(expected)})")
         else:
@@ -78,7 +96,9 @@ def evaluate(searcher: Searcher, questions: list[tuple[str, set[str]]], verbose:
                 abstained_right += 1
             elif verbose:
                 print(f"    overconfident: {question!r} -> {codes[:1]}")
-    return {
+    figures = {f"{name} {kind}": value for kind, (n, first, five) in by_kind.items()
+               for name, value in (("n", n), ("R@1", first / n), ("R@5", five / n))}
+    return figures | {
         "recall@1": r1 / in_cat,
         "recall@5": r5 / in_cat,
         "MRR": rr / in_cat,
@@ -111,12 +131,19 @@ def main() -> None:
     print(f"{'split':<5} {'mode':<8} {'R@1':>6} {'R@5':>6} {'MRR':>6} {'abstP':>6} {'abstR':>6} {'sureW':>6} "
           f"{'p50ms':>7} {'p95ms':>7}")
     searchers = {mode: Searcher(embedder=embedder, mode=mode) for mode in ("lexical", "dense", "hybrid")}
+    hybrid: dict[str, dict[str, float]] = {}
     for name, questions in splits.items():
         for mode, searcher in searchers.items():
-            m = evaluate(searcher, questions, verbose=verbose and mode == "hybrid")
+            m = evaluate(searcher, questions, verbose=verbose and mode == "hybrid", kinds=question_kinds(SPLITS[name]))
             print(f"{name:<5} {mode:<8} {m['recall@1']:6.3f} {m['recall@5']:6.3f} {m['MRR']:6.3f} "
                   f"{m['abstain_precision']:6.3f} {m['abstain_recall']:6.3f} {m['sure_wrong']:6.3f} "
                   f"{m['p50_ms']:7.1f} {m['p95_ms']:7.1f}")
+            if mode == "hybrid":
+                hybrid[name] = m
+    for name, m in hybrid.items():
+        kinds = ", ".join(f"{kind} ({m[f'n {kind}']:.0f}) R@1 {m[f'R@1 {kind}']:.3f} R@5 {m[f'R@5 {kind}']:.3f}"
+                          for kind in ("written", "real") if f"n {kind}" in m)
+        print(f"{name} hybrid by kind: {kinds}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak:.0f} MB")
 
