@@ -50,7 +50,13 @@ NOT_CONFIDENT = (
     "Xin lỗi, tôi chưa chắc bạn hỏi thủ tục nào. Bạn có thể nói rõ hơn (ví dụ: “đăng ký khai sinh cho con”), "
     "hoặc tìm trên Cổng Dịch vụ công quốc gia: {url}. Nếu cần, tôi có thể chuyển bạn tới cán bộ."
 )
-SUGGESTIONS_INTRO = "Có phải bạn muốn hỏi một trong các thủ tục sau?"
+SUGGESTIONS_INTRO = "Có phải bạn muốn hỏi một trong các thủ tục sau? (Không có thủ tục bạn cần thì nhắn “không phải”.)"
+MORE_OPTIONS = "Xin lỗi vì chưa đúng. Thủ tục bạn cần có thể là một trong các thủ tục sau (ít khớp hơn với câu hỏi):"
+STILL_NOT_FOUND = "Vẫn chưa đúng? Bạn mô tả thêm việc cần làm, hoặc gặp cán bộ để được hỗ trợ."
+NO_MORE_OPTIONS = (
+    "Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của bạn. Bạn mô tả thêm việc cần làm "
+    "(ví dụ: giấy tờ gì, cho ai, ở đâu), hoặc gặp cán bộ để được hỗ trợ."
+)
 OTHER_MINISTRY = (
     "Thủ tục này thuộc thẩm quyền của {ministry}, hiện chưa có trong dữ liệu của tôi nên tôi không muốn trả lời sai. "
     "Bạn có thể tra cứu trên Cổng Dịch vụ công quốc gia: {url}"

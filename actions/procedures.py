@@ -18,18 +18,28 @@ from bot.vietnamese import expand_abbreviations, fold, phrase_list
 from dossiers.answers import Meaning, folded, holds, means
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
-from knowledge.search import STORY_WORDS, SearchResult, asking_sentence, base_name, folk_wordings, search
+from knowledge.search import (
+    OPTIONS,
+    STORY_WORDS,
+    SearchResult,
+    asking_sentence,
+    base_name,
+    distinct_hits,
+    folk_wordings,
+    search,
+)
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
 SEARCHED = 10  # hits kept: enough for the options offered when unsure (SearchResult.options)
+MORE_SEARCHED = 15  # hits read when the citizen says none of the options is right: the next ones after them
 OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien|người thật|nguoi that)\b", re.IGNORECASE)
 
 
-def find(question: str) -> SearchResult:
+def find(question: str, top_k: int = SEARCHED) -> SearchResult:
     """The search, with the phrases officers tied to procedures (read each time: any replica's
     officer may have just added one)."""
-    return search(question, top_k=SEARCHED, learned=aliases.keys())
+    return search(question, top_k=top_k, learned=aliases.keys())
 
 
 async def record(tracker: Tracker, question: str, result: SearchResult) -> None:
@@ -187,7 +197,8 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None) -
 
 
 def clarification_over() -> list[dict[str, Any]]:
-    return [SlotSet("clarify_options", None), SlotSet("clarify_question", None), SlotSet("pending_aspect", None)]
+    return [SlotSet("clarify_options", None), SlotSet("clarify_question", None), SlotSet("pending_aspect", None),
+            SlotSet("options_question", None)]
 
 
 def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) -> list[dict[str, Any]]:
@@ -199,7 +210,26 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
     offered = [h.code for h in result.options]
     if offered:
         offer_procedures(dispatcher, m.SUGGESTIONS_INTRO, offered)
-    return [SlotSet("current_procedure", None), *clarification_over(), SlotSet("clarify_options", offered or None)]
+    return [SlotSet("current_procedure", None), *clarification_over(), SlotSet("clarify_options", offered or None),
+            SlotSet("options_question", result.question if offered else None)]
+
+
+async def reply_more_options(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """"Không phải" to the procedures offered: the next distinct ones of the same search, ranked after
+    the last one offered, and the officer; none left, say so honestly and offer the officer. A letter's
+    right procedure is often just below the options (benchmarks/dialogue.py, "within three")."""
+    offered = tracker.get_slot("clarify_options") or []
+    result = await run_in_threadpool(find, tracker.get_slot("options_question"), MORE_SEARCHED)
+    ranked = [h.code for h in distinct_hits(result.results, MORE_SEARCHED)]
+    after = max((ranked.index(code) for code in offered if code in ranked), default=-1) + 1
+    more = [code for code in ranked[after:] if code not in offered][:OPTIONS]
+    officer = buttons(m.FALLBACK_HUMAN_BUTTONS[:1])
+    if not more:
+        dispatcher.utter_message(text=m.NO_MORE_OPTIONS, buttons=officer)
+        return clarification_over()
+    offer_procedures(dispatcher, m.MORE_OPTIONS, more)
+    dispatcher.utter_message(text=m.STILL_NOT_FOUND, buttons=officer)
+    return [SlotSet("clarify_options", more)]
 
 
 # A follow-up names another procedure when, its aspect words taken out, at least this many of its
@@ -323,7 +353,8 @@ def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect:
         else:
             offer_procedures(dispatcher, m.CLARIFY, options)
         return [SlotSet("clarify_options", options), SlotSet("clarify_question", situation[0].id if situation else None),
-                SlotSet("pending_aspect", aspect), SlotSet("current_procedure", None)]
+                SlotSet("pending_aspect", aspect), SlotSet("current_procedure", None),
+                SlotSet("options_question", result.question)]
     events = answer(dispatcher, top.code, aspect)
     if result.variants:
         offer_procedures(dispatcher, m.OTHER_VARIANTS, [h.code for h in result.variants[:3]])
@@ -427,8 +458,9 @@ class ActionShowMore(Action):
 
 
 class ActionYesNo(Action):
-    """A bare "có" / "không": the answer to a pending situation question, else a short acknowledgement —
-    unless it holds no yes or no at all: "cắt khẩu" (the NLU heard "cut" as "no") is a procedure question."""
+    """A bare "có" / "không": the answer to a pending situation question; "không phải" to procedures
+    offered, the next ones; else a short acknowledgement — unless it holds no yes or no at all: "cắt
+    khẩu" (the NLU heard "cut" as "no") is a procedure question."""
 
     def name(self) -> str:
         return "action_yes_no"
@@ -443,10 +475,15 @@ class ActionYesNo(Action):
             return []
         text = tracker.latest_message.get("text") or ""
         said = expand_abbreviations(text)  # "okie" is "ok"
-        if not holds(said, Meaning.YES, Meaning.NO) and len(content_words(text)) >= NAMING_WORDS:
+        affirm = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+        naming = len(content_words(text)) >= NAMING_WORDS
+        rejected = not affirm and holds(said, Meaning.NO) and bool(tracker.get_slot("options_question")) \
+            and bool(tracker.get_slot("clarify_options"))
+        if rejected and not naming:
+            return await reply_more_options(dispatcher, tracker)
+        if naming and (rejected or not holds(said, Meaning.YES, Meaning.NO)):  # "không phải, ý tôi là kết hôn"
             replied = await reply_to_named_procedure(dispatcher, tracker)
             if replied is not None:
                 return replied
-        affirm = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
         dispatcher.utter_message(response="utter_affirm_ack" if affirm else "utter_deny_ack")
         return []

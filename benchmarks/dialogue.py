@@ -6,9 +6,11 @@ through the gateway's REST webhook; so does each of the multi-turn situation con
 (data/situation_conversations.yml, development data). Turn 1: the bot answers a procedure (its reply
 starts "<name> (mã <code>)"), asks a question about the situation, or offers options (buttons that send
 a code). Turn 2, as a citizen would: the conversation's own typed reply to that situation question if
-it has one, else a click on the option that is the right procedure, if one is offered. Prints, per
-split, the share reached in one turn, within two, and the share answered outright with a wrong
-procedure (no right option offered).
+it has one, else a click on the option that is the right procedure, if one is offered. When options
+were offered and none is right, the citizen says "không phải" and, if the right procedure is among the
+next ones offered, clicks it: reached within three turns. Prints, per split, the share reached in one
+turn, within two, within three, and the share answered outright with a wrong procedure (no right
+option offered).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ CONVERSATIONS = Path(__file__).resolve().parent / "data" / "situation_conversati
 ANSWERED = re.compile(r"\(mã ([0-9.]+)\)\s*$", re.MULTILINE)
 OPTION = re.compile(r'"procedure_code": "([0-9.]+)"')
 CONCURRENT = 8
+REJECT = "không phải"  # what a citizen says when none of the options offered is right
 
 
 def answered(replies: list[dict]) -> str | None:
@@ -65,7 +68,7 @@ def situation_asked(replies: list[dict]) -> str | None:
 
 async def converse(client: httpx.AsyncClient, url: str, sender: str, question: str, expected: set[str],
                    typed: dict[str, str] | None = None) -> str:
-    """'one', 'two', 'sure-wrong' (answered outright, wrongly, no right option) or 'missed'."""
+    """'one', 'two', 'three', 'sure-wrong' (answered outright, wrongly, no right option) or 'missed'."""
     async def say(text: str) -> list[dict]:
         response = await client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
                                      timeout=60)
@@ -81,7 +84,13 @@ async def converse(client: httpx.AsyncClient, url: str, sender: str, question: s
     right = [payload for code, payload in options(first) if code in expected]
     if right:
         return "two" if answered(await say(right[0])) in expected else "missed"
-    return "sure-wrong" if answered(first) else "missed"
+    if answered(first):
+        return "sure-wrong"
+    if options(first):  # none of the options is right: "không phải", then the next ones
+        right = [payload for code, payload in options(await say(REJECT)) if code in expected]
+        if right:
+            return "three" if answered(await say(right[0])) in expected else "missed"
+    return "missed"
 
 
 async def run(url: str, split: str, show_misses: bool = False) -> None:
@@ -95,9 +104,10 @@ async def run(url: str, split: str, show_misses: bool = False) -> None:
 
         outcomes = await asyncio.gather(*(one(i, *conversation) for i, conversation in enumerate(conversations)))
     n = len(outcomes)
-    one_turn, two_turns = outcomes.count("one"), outcomes.count("two")
+    one_turn, two_turns, three_turns = outcomes.count("one"), outcomes.count("two"), outcomes.count("three")
     print(f"{split}: {n} conversations — reached in one turn {one_turn / n:.3f}, within two "
-          f"{(one_turn + two_turns) / n:.3f}; answered wrongly outright {outcomes.count('sure-wrong') / n:.3f}")
+          f"{(one_turn + two_turns) / n:.3f}, within three {(one_turn + two_turns + three_turns) / n:.3f}; "
+          f"answered wrongly outright {outcomes.count('sure-wrong') / n:.3f}")
     if show_misses and split != "test":  # the test split's are not shown: nobody tunes on them
         for (question, *_), outcome in zip(conversations, outcomes):
             if outcome in ("missed", "sure-wrong"):

@@ -386,3 +386,41 @@ def test_a_short_status_question_still_gets_asked_for_its_code(app_db):
 
     said = run(ActionCheckDossierStatus(), tracker("hồ sơ của tôi đến đâu rồi", intent="check_dossier_status"))[1]
     assert said[0]["text"] == m.STATUS_ASK_CODE
+
+
+def test_none_of_the_options_gets_the_next_ones_then_the_officer(app_db):
+    """"Không phải" to the options offered for a story: the next procedures of the same search (none
+    offered before, in the search's order), "1" picks among them, the officer is offered beside them;
+    when nothing is left, an honest "not found" with the officer. "Không phải, ý tôi là…" with a
+    procedure named is a new question, not a rejection."""
+    from actions.procedures import MORE_SEARCHED, ActionYesNo, find
+
+    story = ("Hồi nhỏ bố mẹ khai sinh cho tôi tên là Nguyễn Văn Tí, bây giờ đi làm rất ngại, tôi muốn đổi tên khác "
+             "có được không, làm ở đâu?")
+    events, said = run(ActionAnswerProcedure(), tracker(story))
+    slots = slots_of(events)
+    first = slots["clarify_options"]
+    assert first and slots["options_question"] and texts(said).startswith(m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
+    ranked = [h.code for h in find(story, MORE_SEARCHED).results]
+
+    events, said = run(ActionYesNo(), tracker("không phải", slots, intent="deny"))
+    slots |= slots_of(events)
+    more = slots["clarify_options"]
+    assert more and not set(more) & set(first)
+    assert [c for c in ranked if c in more] == more and min(map(ranked.index, more)) > max(map(ranked.index, first))
+    assert said[0]["text"].startswith(m.MORE_OPTIONS) and all(get_procedure(c).name in said[0]["text"] for c in more)
+    assert said[1]["text"] == m.STILL_NOT_FOUND and said[1]["buttons"][0]["title"] == "Gặp cán bộ"
+    events, said = run(ActionYesNo(), tracker("1", slots, intent="deny"))  # the NLU may read a number as anything
+    assert said[0]["text"].split("\n", 1)[0].endswith(f"(mã {more[0]})")
+
+    for _ in range(MORE_SEARCHED):  # rejected again and again: the list runs out, the officer stays
+        events, said = run(ActionYesNo(), tracker("không phải", slots, intent="deny"))
+        slots |= slots_of(events)
+        if said[0]["text"] == m.NO_MORE_OPTIONS:
+            break
+    assert said[0]["text"] == m.NO_MORE_OPTIONS and said[0]["buttons"][0]["title"] == "Gặp cán bộ"
+    assert slots["clarify_options"] is None and slots["options_question"] is None
+
+    pending = {"clarify_options": first, "options_question": story}
+    said = run(ActionYesNo(), tracker("không phải, ý tôi là đăng ký kết hôn", pending, intent="deny"))[1]
+    assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.000894)")
