@@ -14,20 +14,11 @@ from actions import answers
 from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
 from actions.titles import numbered_list, numbered_titles
-from bot.vietnamese import expand_abbreviations, fold, phrase_list
-from dossiers.answers import Meaning, folded, holds, means
+from bot.vietnamese import expand_abbreviations, fold, phrase_list, without_phrases
+from dossiers.answers import Meaning, folded, holds, means, phrases_meaning
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
-from knowledge.search import (
-    OPTIONS,
-    STORY_WORDS,
-    SearchResult,
-    asking_sentence,
-    base_name,
-    distinct_hits,
-    folk_wordings,
-    search,
-)
+from knowledge.search import STORY_WORDS, SearchResult, asking_sentence, base_name, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
@@ -215,14 +206,12 @@ def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) 
 
 
 async def reply_more_options(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    """"Không phải" to the procedures offered: the next distinct ones of the same search, ranked after
-    the last one offered, and the officer; none left, say so honestly and offer the officer. A letter's
-    right procedure is often just below the options (benchmarks/dialogue.py, "within three")."""
-    offered = tracker.get_slot("clarify_options") or []
+    """"Không phải" to the procedures offered: the next ones of the same search
+    (``SearchResult.further_options``) and the officer; none left, say so honestly and offer the
+    officer. A letter's right procedure is often just below the options (benchmarks/dialogue.py,
+    "within three")."""
     result = await run_in_threadpool(find, tracker.get_slot("options_question"), MORE_SEARCHED)
-    ranked = [h.code for h in distinct_hits(result.results, MORE_SEARCHED)]
-    after = max((ranked.index(code) for code in offered if code in ranked), default=-1) + 1
-    more = [code for code in ranked[after:] if code not in offered][:OPTIONS]
+    more = [h.code for h in result.further_options(tracker.get_slot("clarify_options") or [])]
     officer = buttons(m.FALLBACK_HUMAN_BUTTONS[:1])
     if not more:
         dispatcher.utter_message(text=m.NO_MORE_OPTIONS, buttons=officer)
@@ -290,7 +279,7 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
     if told_as_context(event, text, result, step, naming):
         return None  # the event is the story's context: the search's options for what is asked
     if step is None or step.code not in {h.code for h in result.results + result.variants}:
-        return show_checklist(dispatcher, event)  # a cue alone is no certainty: the search must agree
+        return show_checklist(dispatcher, event, text)  # a cue alone is no certainty: the search must agree
     code = step.code
     top = result.results[0]
     if result.confident and code in {h.code for h in result.results[:1] + result.variants}:
@@ -327,8 +316,9 @@ def told_as_context(event: LifeEvent, text: str, result: SearchResult, step: Ste
     return step is not None and asked is not None and life_event_in(asked) is not event
 
 
-def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent) -> list[dict[str, Any]]:
-    """The event's procedures, numbered with code, when and link; each a button."""
+def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent, question: str) -> list[dict[str, Any]]:
+    """The event's procedures, numbered with code, when and link; each a button. "Không phải" then gets
+    the search's own procedures for ``question``."""
     lines = [(m.LIFE_EVENT_INTRO if event.ordered else m.LIFE_EVENT_CASES).format(title=event.title)]
     lines += [f"{i}. {step.label} (mã {step.code}): {step.when}. {get_procedure(step.code).source_url}"
               for i, step in enumerate(event.steps, 1)]
@@ -336,7 +326,7 @@ def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent) -> list[d
     buttons = numbered_procedure_buttons([step.label for step in event.steps], [step.code for step in event.steps])
     dispatcher.utter_message(text="\n".join([*lines, m.LIFE_EVENT_OUTRO]), buttons=buttons)
     return [SlotSet("current_procedure", None), *clarification_over(),
-            SlotSet("clarify_options", [step.code for step in event.steps])]
+            SlotSet("clarify_options", [step.code for step in event.steps]), SlotSet("options_question", question)]
 
 
 def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect: Aspect | None) -> list[dict[str, Any]]:
@@ -476,12 +466,14 @@ class ActionYesNo(Action):
         text = tracker.latest_message.get("text") or ""
         said = expand_abbreviations(text)  # "okie" is "ok"
         affirm = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
-        naming = len(content_words(text)) >= NAMING_WORDS
+        answers = holds(said, Meaning.YES, Meaning.NO)
+        naming = len(content_words(" ".join(without_phrases(said, phrases_meaning(Meaning.YES, Meaning.NO))))) \
+            >= NAMING_WORDS  # beside its yes or no ("sai rồi" names nothing; "không phải, ý tôi là kết hôn" does)
         rejected = not affirm and holds(said, Meaning.NO) and bool(tracker.get_slot("options_question")) \
             and bool(tracker.get_slot("clarify_options"))
         if rejected and not naming:
             return await reply_more_options(dispatcher, tracker)
-        if naming and (rejected or not holds(said, Meaning.YES, Meaning.NO)):  # "không phải, ý tôi là kết hôn"
+        if naming and (rejected or not answers):
             replied = await reply_to_named_procedure(dispatcher, tracker)
             if replied is not None:
                 return replied

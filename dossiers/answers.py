@@ -37,6 +37,12 @@ def means(text: str, meaning: Meaning) -> bool:
     return meaning in _table().get(folded(text), frozenset())
 
 
+def phrases_meaning(*meanings: Meaning) -> list[str]:
+    """The lexicon's words and phrases saying any of ``meanings`` (folded), longest first: what to take
+    out of a reply to see whether anything else is said ("không phải, ý tôi là kết hôn")."""
+    return sorted((word for word, said in _table().items() if said & set(meanings)), key=len, reverse=True)
+
+
 def holds(text: str, *meanings: Meaning) -> bool:
     """Whether a word or phrase saying one of ``meanings`` stands anywhere in ``text`` ("không cần đâu"
     holds no)."""

@@ -119,6 +119,9 @@ CLOSE_VARIANT = 0.05
 # margin keeps far-off names out of the list.
 OPTIONS = 5
 OPTION_MARGIN = 0.3
+# None of the options right, the next ones offered may score this far below the best (dev: an unsure
+# question's right procedure, when among the first 15 hits, never scored more than 0.43 below it).
+FURTHER_MARGIN = 2 * OPTION_MARGIN
 # A question of this many words in several sentences is a story: its asking sentence weighs this much
 # beside the whole (benchmarks/search.py, dev split: stories 0.3 best of 0, .3, .5, .7, 1).
 STORY_WORDS = 18
@@ -204,6 +207,19 @@ class SearchResult:
         """What to offer when unsure: the distinct procedures close enough to the best to be meant."""
         top = self.results[0].score if self.results else 0.0
         return distinct_hits([h for h in self.results if h.score >= top - OPTION_MARGIN], OPTIONS)
+
+    def further_options(self, offered: list[str]) -> list[Hit]:
+        """What to offer when none of ``offered`` is right: distinct hits neither far below the best nor
+        found on a shared word alone (the embedding did not retrieve it: "tín chỉ các-bon" for an
+        inheritance) — after the last offered when these were such hits in rank order (the next ones
+        offered earlier came before), else from the top (a life event's steps), never one offered."""
+        top = self.results[0].score if self.results else 0.0
+        eligible = [h.code for h in distinct_hits(self.results, len(self.results))
+                    if h.score >= top - FURTHER_MARGIN and h.dense > 0]
+        places = [eligible.index(code) for code in offered if code in eligible]
+        after = places[-1] + 1 if offered and len(places) == len(offered) and places == sorted(places) else 0
+        hits = {h.code: h for h in self.results}
+        return [hits[code] for code in eligible[after:] if code not in offered][:OPTIONS]
 
     @property
     def answers_outright(self) -> bool:

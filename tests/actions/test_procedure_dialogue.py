@@ -394,6 +394,7 @@ def test_none_of_the_options_gets_the_next_ones_then_the_officer(app_db):
     when nothing is left, an honest "not found" with the officer. "Không phải, ý tôi là…" with a
     procedure named is a new question, not a rejection."""
     from actions.procedures import MORE_SEARCHED, ActionYesNo, find
+    from knowledge.search import FURTHER_MARGIN
 
     story = ("Hồi nhỏ bố mẹ khai sinh cho tôi tên là Nguyễn Văn Tí, bây giờ đi làm rất ngại, tôi muốn đổi tên khác "
              "có được không, làm ở đâu?")
@@ -403,11 +404,13 @@ def test_none_of_the_options_gets_the_next_ones_then_the_officer(app_db):
     assert first and slots["options_question"] and texts(said).startswith(m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
     ranked = [h.code for h in find(story, MORE_SEARCHED).results]
 
-    events, said = run(ActionYesNo(), tracker("không phải", slots, intent="deny"))
+    events, said = run(ActionYesNo(), tracker("sai rồi", slots, intent="deny"))  # "sai" names no "Sửa lỗi sai sót"
     slots |= slots_of(events)
     more = slots["clarify_options"]
     assert more and not set(more) & set(first)
     assert [c for c in ranked if c in more] == more and min(map(ranked.index, more)) > max(map(ranked.index, first))
+    scores = {h.code: h.score for h in find(story, MORE_SEARCHED).results}
+    assert all(scores[code] >= max(scores.values()) - FURTHER_MARGIN for code in more)  # none far below the best
     assert said[0]["text"].startswith(m.MORE_OPTIONS) and all(get_procedure(c).name in said[0]["text"] for c in more)
     assert said[1]["text"] == m.STILL_NOT_FOUND and said[1]["buttons"][0]["title"] == "Gặp cán bộ"
     events, said = run(ActionYesNo(), tracker("1", slots, intent="deny"))  # the NLU may read a number as anything
@@ -424,3 +427,19 @@ def test_none_of_the_options_gets_the_next_ones_then_the_officer(app_db):
     pending = {"clarify_options": first, "options_question": story}
     said = run(ActionYesNo(), tracker("không phải, ý tôi là đăng ký kết hôn", pending, intent="deny"))[1]
     assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.000894)")
+
+
+def test_none_of_a_checklists_steps_gets_the_search_for_the_story(app_db):
+    """A death's checklist, and the citizen says it is not that: the search's own procedures for the
+    story, none of them a step already listed."""
+    from actions.procedures import ActionYesNo
+    from knowledge.life_events import life_event_in
+
+    story = "Bố tôi mới mất, giờ gia đình phải làm giấy tờ gì"
+    events, said = run(ActionAnswerAspect(), tracker(story, intent="ask_aspect"))
+    slots = slots_of(events)
+    steps = [step.code for step in life_event_in(story).steps]
+    assert slots["clarify_options"] == steps and slots["options_question"] == story
+    events, said = run(ActionYesNo(), tracker("không phải", slots, intent="deny"))
+    more = slots_of(events)["clarify_options"]
+    assert said[0]["text"].startswith(m.MORE_OPTIONS) and more and not set(more) & set(steps)

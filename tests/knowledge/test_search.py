@@ -350,3 +350,23 @@ def test_paying_the_missing_years_at_once_is_not_drawing_the_one_time_benefit():
     assert pay.results[0].code == "1.002179"  # voluntary contributions, not "hưởng BHXH một lần"
     draw = search("đã đóng bhxh tự nguyện 6 năm giờ muốn rút bảo hiểm xã hội một lần")
     assert draw.results[0].code == "1.001613"
+
+
+def test_further_options_follow_those_offered_and_keep_to_what_fits():
+    """None of the options right: the next distinct procedures after the offered run (not those offered
+    earlier), or from the top after a checklist; nothing far below the best, nothing the embedding did
+    not retrieve (a shared word alone)."""
+    from knowledge.search import FURTHER_MARGIN, Hit, SearchResult
+
+    def hit(code, score, dense=0.8, name=None):
+        return Hit(code, name or f"Thủ tục {code}", score, dense=dense)
+
+    hits = [hit("a", 1.0), hit("a2", 0.99, name="Thủ tục a (cấp tỉnh)"), hit("b", 0.9), hit("c", 0.8),
+            hit("d", 0.7), hit("e", 0.6, dense=0.0), hit("f", 0.5), hit("g", 1.0 - FURTHER_MARGIN - 0.01)]
+    result = SearchResult("q", False, hits)
+    codes = lambda found: [h.code for h in found]  # noqa: E731
+    assert codes(result.further_options(["a", "b"])) == ["c", "d", "f"]  # "a (cấp tỉnh)" is "a"; "e" only shares a word
+    assert codes(result.further_options(["c", "d"])) == ["f"]  # the second time: after the last run, not back to "a"
+    assert codes(result.further_options(["c", "f"])) == []  # a run that skipped "e" is still a run: nothing after "f"
+    assert codes(result.further_options(["d", "x", "b"])) == ["a", "c", "f"]  # a checklist's steps: the search's own
+    assert result.further_options(["f"]) == []
