@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
-from actions.procedures import buttons, reply_to_choice, reply_to_named_procedure
+from actions.procedures import buttons, reply_to_named_procedure, reply_to_pending
 
 
 class ActionFallback(Action):
@@ -18,7 +18,7 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = reply_to_choice(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
+        replied = await reply_to_pending(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # never a dead end
         if replied is not None:
@@ -43,7 +43,7 @@ class ActionSmallTalk(Action):
         return "action_small_talk"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = reply_to_choice(dispatcher, tracker)
+        replied = await reply_to_pending(dispatcher, tracker)
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, small_talk=True)
         if replied is not None:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
-from actions.procedures import buttons, reply_to_choice, reply_to_named_procedure
+from actions.procedures import buttons, reply_to_named_procedure, reply_to_pending
 from bot.vietnamese import canonical
 from storage import analytics
 
@@ -50,7 +50,7 @@ class ActionRecordFeedback(Action):
         return "action_record_feedback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = reply_to_choice(dispatcher, tracker)  # "cháu 8 tuổi": an age, not a rating
+        replied = await reply_to_pending(dispatcher, tracker)  # "cháu 8 tuổi": an age, not a rating
         if replied is not None:
             return replied
         rating = rating_from(tracker)

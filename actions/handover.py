@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
-from actions.procedures import OFFICER_WORDS, reply_to_choice, reply_to_named_procedure, reply_to_story
+from actions.procedures import OFFICER_WORDS, reply_to_named_procedure, reply_to_pending, reply_to_story
 from storage import handover
 
 HISTORY_MESSAGES = 12
@@ -34,7 +34,7 @@ class ActionHandover(Action):
         if not OFFICER_WORDS.search(tracker.latest_message.get("text") or ""):  # "không, cho tôi gặp cán bộ" is
             # a call for an officer even while a yes/no question is pending; without officer words it may be
             # a reply ("không, đều là người Việt") or a procedure question ("thẻ tạm trú cho chồng tôi người Nhật")
-            replied = reply_to_choice(dispatcher, tracker)
+            replied = await reply_to_pending(dispatcher, tracker)
             if replied is None:
                 replied = await reply_to_story(dispatcher, tracker)
             if replied is None:

@@ -117,6 +117,34 @@ def typed_choice(tracker: Tracker) -> str | None:
     return numbered_choice(tracker) or situation_choice(tracker)
 
 
+def options_pending(tracker: Tracker) -> bool:
+    """Whether procedures offered for a question wait for the citizen's choice (not a situation question)."""
+    return bool(tracker.get_slot("options_question") and tracker.get_slot("clarify_options")) \
+        and not tracker.get_slot("clarify_question")
+
+
+def names_beside_answer(said: str) -> bool:
+    """Whether a reply names something besides its yes or no: "không phải, ý tôi là kết hôn" does,
+    "sai rồi" (no "Sửa lỗi sai sót") and "không có cái nào đúng" do not."""
+    rest = " ".join(without_phrases(said, phrases_meaning(Meaning.YES, Meaning.NO)))
+    return len(content_words(rest)) >= NAMING_WORDS
+
+
+def rejects_options(tracker: Tracker) -> bool:
+    """Whether the message says none of the procedures offered is right ("không phải", "sai hết rồi",
+    "không có cái nào đúng"), naming nothing else — whichever intent the NLU gave it."""
+    said = expand_abbreviations(tracker.latest_message.get("text") or "")
+    return options_pending(tracker) and holds(said, Meaning.NO) and not names_beside_answer(said)
+
+
+async def reply_to_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """The reply to a pending choice: the procedure it picks, or — none of the options right — the
+    next ones. Every action such a reply may reach asks this first; None when it is no such reply."""
+    if rejects_options(tracker):
+        return await reply_more_options(dispatcher, tracker)
+    return reply_to_choice(dispatcher, tracker)
+
+
 def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
     """Answer with the procedure the message picks if it replies to a pending choice: the NLU reads
     such replies as anything ("cháu 8 tuổi" or "2" as a rating, "ở Việt Nam" as nonsense), so every
@@ -361,6 +389,8 @@ class ActionAnswerProcedure(Action):
         chosen = chosen_procedure(tracker) or typed_choice(tracker)
         if chosen:  # a button or a reply to the situation question: answer what was asked before the choice
             return answer(dispatcher, chosen, tracker.get_slot("pending_aspect"))
+        if rejects_options(tracker):  # "không có cái nào đúng", searched as a question of its own otherwise
+            return await reply_more_options(dispatcher, tracker)
         question = tracker.latest_message.get("text") or ""
         aspect, current = detect_aspect(tracker), tracker.get_slot("current_procedure")
         words = content_words(question)
@@ -394,7 +424,7 @@ class ActionAnswerAspect(Action):
             return []
         options = tracker.get_slot("clarify_options")
         words = content_words(text)
-        replied = reply_to_choice(dispatcher, tracker) if options else None  # "bị mất rồi, làm mất bao lâu"
+        replied = await reply_to_pending(dispatcher, tracker) if options else None  # "bị mất rồi, làm mất bao lâu"
         if replied is not None:
             return replied
         if options and len(words) < NAMING_WORDS:  # a choice is pending, nothing new asked: keep it open
@@ -456,7 +486,7 @@ class ActionYesNo(Action):
         return "action_yes_no"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = reply_to_choice(dispatcher, tracker)
+        replied = await reply_to_pending(dispatcher, tracker)
         if replied is not None:
             return replied
         situation = pending_situation(tracker)
@@ -465,17 +495,11 @@ class ActionYesNo(Action):
             return []
         text = tracker.latest_message.get("text") or ""
         said = expand_abbreviations(text)  # "okie" is "ok"
-        affirm = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
-        answers = holds(said, Meaning.YES, Meaning.NO)
-        naming = len(content_words(" ".join(without_phrases(said, phrases_meaning(Meaning.YES, Meaning.NO))))) \
-            >= NAMING_WORDS  # beside its yes or no ("sai rồi" names nothing; "không phải, ý tôi là kết hôn" does)
-        rejected = not affirm and holds(said, Meaning.NO) and bool(tracker.get_slot("options_question")) \
-            and bool(tracker.get_slot("clarify_options"))
-        if rejected and not naming:
-            return await reply_more_options(dispatcher, tracker)
-        if naming and (rejected or not answers):
+        # "không phải, ý tôi là kết hôn" to the options offered is a new question
+        if names_beside_answer(said) and (options_pending(tracker) or not holds(said, Meaning.YES, Meaning.NO)):
             replied = await reply_to_named_procedure(dispatcher, tracker)
             if replied is not None:
                 return replied
+        affirm = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
         dispatcher.utter_message(response="utter_affirm_ack" if affirm else "utter_deny_ack")
         return []

@@ -427,6 +427,15 @@ def test_none_of_the_options_gets_the_next_ones_then_the_officer(app_db):
     pending = {"clarify_options": first, "options_question": story}
     said = run(ActionYesNo(), tracker("không phải, ý tôi là đăng ký kết hôn", pending, intent="deny"))[1]
     assert said[0]["text"].split("\n", 1)[0].endswith("(mã 1.000894)")
+    # However the NLU routes a rejection (seen through the stack: searched as a question, "please rephrase").
+    from actions.fallback import ActionFallback
+
+    for action, text, intent in [(ActionAnswerProcedure(), "không có cái nào đúng", "ask_procedure"),
+                                 (ActionAnswerProcedure(), "khong co thu tuc nao dung", "ask_procedure"),
+                                 (ActionFallback(), "không phải mấy cái này", "nlu_fallback"),
+                                 (ActionYesNo(), "sai hết rồi", "deny"), (ActionYesNo(), "ko phai", "affirm")]:
+        events, said = run(action, tracker(text, pending, intent=intent))
+        assert said[0]["text"].startswith(m.MORE_OPTIONS) and slots_of(events)["clarify_options"] == more, text
 
 
 def test_none_of_a_checklists_steps_gets_the_search_for_the_story(app_db):
