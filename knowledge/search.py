@@ -214,12 +214,12 @@ class SearchResult:
         inheritance) — after the last offered when these were such hits in rank order (the next ones
         offered earlier came before), else from the top (a life event's steps), never one offered."""
         top = self.results[0].score if self.results else 0.0
-        eligible = [h.code for h in distinct_hits(self.results, len(self.results))
+        eligible = [h for h in distinct_hits(self.results, len(self.results))
                     if h.score >= top - FURTHER_MARGIN and h.dense > 0]
-        places = [eligible.index(code) for code in offered if code in eligible]
+        codes = [h.code for h in eligible]
+        places = [codes.index(code) for code in offered if code in codes]
         after = places[-1] + 1 if offered and len(places) == len(offered) and places == sorted(places) else 0
-        hits = {h.code: h for h in self.results}
-        return [hits[code] for code in eligible[after:] if code not in offered][:OPTIONS]
+        return [h for h in eligible[after:] if h.code not in offered][:OPTIONS]
 
     @property
     def answers_outright(self) -> bool:
