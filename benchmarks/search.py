@@ -133,17 +133,18 @@ def main() -> None:
     searchers = {mode: Searcher(embedder=embedder, mode=mode) for mode in ("lexical", "dense", "hybrid")}
     hybrid: dict[str, dict[str, float]] = {}
     for name, questions in splits.items():
+        kinds = question_kinds(SPLITS[name])
         for mode, searcher in searchers.items():
-            m = evaluate(searcher, questions, verbose=verbose and mode == "hybrid", kinds=question_kinds(SPLITS[name]))
+            m = evaluate(searcher, questions, verbose=verbose and mode == "hybrid", kinds=kinds)
             print(f"{name:<5} {mode:<8} {m['recall@1']:6.3f} {m['recall@5']:6.3f} {m['MRR']:6.3f} "
                   f"{m['abstain_precision']:6.3f} {m['abstain_recall']:6.3f} {m['sure_wrong']:6.3f} "
                   f"{m['p50_ms']:7.1f} {m['p95_ms']:7.1f}")
             if mode == "hybrid":
                 hybrid[name] = m
     for name, m in hybrid.items():
-        kinds = ", ".join(f"{kind} ({m[f'n {kind}']:.0f}) R@1 {m[f'R@1 {kind}']:.3f} R@5 {m[f'R@5 {kind}']:.3f}"
+        by_kind = ", ".join(f"{kind} ({m[f'n {kind}']:.0f}) R@1 {m[f'R@1 {kind}']:.3f} R@5 {m[f'R@5 {kind}']:.3f}"
                           for kind in ("written", "real") if f"n {kind}" in m)
-        print(f"{name} hybrid by kind: {kinds}")
+        print(f"{name} hybrid by kind: {by_kind}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak:.0f} MB")
 
