@@ -24,6 +24,10 @@ from typing import Protocol
 import numpy as np
 
 SAMPLE_RATE = 16_000
+# What browsers and recorders produce. A header may claim any rate: 1 Hz would make a tiny file
+# decode into hours of audio (resampling multiplies samples by 16,000 / rate), so only these pass.
+ACCEPTED_RATES = frozenset({8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000})
+MAX_SECONDS = 120  # a kiosk question; longer recordings are refused before any decoding work
 
 
 class SpeechToText(Protocol):
@@ -35,15 +39,19 @@ class SpeechToText(Protocol):
 
 
 def decode_wav(data: bytes) -> np.ndarray:
-    """16-bit PCM WAV (any rate, mono or stereo) -> 16 kHz mono float32; ValueError if unreadable."""
+    """16-bit PCM WAV (a rate of ``ACCEPTED_RATES``, mono or stereo, at most ``MAX_SECONDS``) ->
+    16 kHz mono float32; ValueError if unreadable or outside those bounds."""
     try:
         with wave.open(io.BytesIO(data)) as wav:
-            if wav.getsampwidth() != 2:
-                raise ValueError("only 16-bit PCM WAV is supported")
-            frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
-            channels, rate = wav.getnchannels(), wav.getframerate()
+            channels, rate, width = wav.getnchannels(), wav.getframerate(), wav.getsampwidth()
+            if width != 2 or channels not in {1, 2} or rate not in ACCEPTED_RATES:
+                raise ValueError("only 16-bit PCM WAV, mono or stereo, at a common rate is supported")
+            if wav.getnframes() > MAX_SECONDS * rate:
+                raise ValueError("recording too long")
+            raw = wav.readframes(wav.getnframes())
     except (wave.Error, EOFError) as exc:
         raise ValueError(f"not a readable WAV file: {exc}") from exc
+    frames = np.frombuffer(raw[: len(raw) - len(raw) % (2 * channels)], dtype="<i2").astype(np.float32) / 32768.0
     if channels > 1:
         frames = frames.reshape(-1, channels).mean(axis=1)
     if rate != SAMPLE_RATE and len(frames):
@@ -106,14 +114,16 @@ def speech_to_text(spec: str = "auto") -> SpeechToText | None:
 
 def text_to_speech(text: str, voice: str = "") -> bytes | None:
     """WAV bytes of ``text`` spoken in Vietnamese (piper with an operator ``voice``, else espeak-ng),
-    or None when no engine is available."""
+    or None when no engine is available. The text goes on standard input, never on a command line,
+    where a leading "-" would be read as an option (``--phonout=<file>`` writes a file)."""
     if voice and shutil.which("piper"):
         result = subprocess.run(["piper", "--model", voice, "--output_file", "-"], input=text.encode(),
                                 capture_output=True, timeout=30)
         if result.returncode == 0:
             return result.stdout
     if shutil.which("espeak-ng"):
-        result = subprocess.run(["espeak-ng", "-v", "vi", "--stdout", text], capture_output=True, timeout=30)
+        result = subprocess.run(["espeak-ng", "-b", "1", "-v", "vi", "--stdout"], input=text.encode(),
+                                capture_output=True, timeout=30)
         if result.returncode == 0:
             return result.stdout
     return None

@@ -12,11 +12,18 @@ import logging
 import re
 
 # Digit groups joined by single separators: one number as typed, possibly several numbers in a row.
-_NUMBER_RUN_RE = re.compile(r"(?<![\w+])\+?\d+(?:[ .\-]\d+)*(?![\w])")
+# Matched maximal and without look-arounds (each character is read once): a group glued to letters
+# is set aside afterwards (``_mask_runs``), which a backtracking look-around did at quadratic cost.
+_NUMBER_RUN_RE = re.compile(r"\+?\d+(?:[ .\-]\d+)*")
+_GROUPS_RE = re.compile(r"(?<=\d)([ .\-])(?=\d)")
+_LONGEST_NUMBER = 12  # digits of a CCCD, the longest personal number
+_SHORTEST_NUMBER = 9  # digits of a CMND, the shortest
 _DATE_RE = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](\d{4})(?!\d)")
 _DATE_WORDS_RE = re.compile(
     r"\b(ngày|ngay)\s*\d{1,2}\s*(tháng|thang)\s*\d{1,2}\s*(năm|nam)\s*(\d{4})\b", re.IGNORECASE)
-_EMAIL_RE = re.compile(r"\b([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)\b")
+# An address starts where its characters start (one attempt a token: "1.1.1…" without an "@" is
+# scanned once, not once a character).
+_EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)\b")
 _ACCESS_KEY_RE = re.compile(r"([?&]key=)[\w\-]+")
 # A house number (after "số nhà", "số", "nhà" or before a street word), then the street's name.
 _STREET_WORDS = r"(?:đường|duong|phố|pho|ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet)"
@@ -60,13 +67,21 @@ def _mask_number(typed: str, keep: tuple[int, int], total: int) -> str:
     return "".join(out)
 
 
-def _mask_run(match: re.Match) -> str:
+def _mask_run(run: str) -> str:
     """Split a run of digit groups into personal numbers, longest first, group boundaries only."""
-    run = match.group(0)
-    parts = re.split(r"(?<=\d)([ .\-])(?=\d)", run)  # groups at even indexes, separators between
+    parts = _GROUPS_RE.split(run)  # groups at even indexes, separators between
     groups, out, i = parts[0::2], [], 0
+    digits_before = [0]
+    for group in groups:
+        digits_before.append(digits_before[-1] + sum(ch.isdigit() for ch in group))
     while i < len(groups):
-        for j in range(len(groups), i, -1):
+        # Windows of at most a personal number's length: linear in the run, whatever its length.
+        last = i + 1
+        while last < len(groups) and digits_before[last + 1] - digits_before[i] <= _LONGEST_NUMBER:
+            last += 1
+        for j in range(last, i, -1):
+            if digits_before[j] - digits_before[i] < _SHORTEST_NUMBER:
+                continue
             typed = "".join(parts[2 * i: 2 * j - 1])
             digits = re.sub(r"\D", "", typed)
             keep = _kind(digits, typed)
@@ -80,6 +95,27 @@ def _mask_run(match: re.Match) -> str:
             out.append(parts[2 * j - 1])
         i = j
     return "".join(out)
+
+
+def _mask_runs(text: str) -> str:
+    """Mask the personal numbers of every run of digit groups; a group glued to a letter is part of
+    a word or code ("H99", "2b"), not a number, and stays as it is."""
+    out, position = [], 0
+    for match in _NUMBER_RUN_RE.finditer(text):
+        start, end = match.span()
+        run = match.group(0)
+        glued_before = start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+")
+        glued_after = end < len(text) and (text[end].isalnum() or text[end] == "_")
+        head = tail = ""
+        if glued_before:
+            cut = _GROUPS_RE.search(run)
+            head, run = (run, "") if cut is None else (run[: cut.end()], run[cut.end():])
+        if glued_after and run:
+            cuts = list(_GROUPS_RE.finditer(run))
+            run, tail = ("", run) if not cuts else (run[: cuts[-1].start()], run[cuts[-1].start():])
+        out.append(text[position:start] + head + (_mask_run(run) if run else "") + tail)
+        position = end
+    return "".join(out) + text[position:]
 
 
 def _mask_names(text: str) -> str:
@@ -107,7 +143,7 @@ def mask_pii(text: str) -> str:
     text = _DATE_RE.sub(lambda m: f"**/**/{m.group(1)}", text)
     text = _ADDRESS_RE.sub(ADDRESS_MASK, text)
     text = _mask_names(text)
-    return _NUMBER_RUN_RE.sub(_mask_run, text)
+    return _mask_runs(text)
 
 
 def mask_logs() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.vietnamese import clean_text
 from connectors import messages as msg
+from connectors.conversations import KIOSK_PREFIX, signing_key, verified_id
 from connectors.ratelimit import limit_client_address
 from connectors.settings import GatewaySettings, get_settings
 from connectors.speech import decode_wav, speech_to_text, text_to_speech
@@ -22,18 +24,28 @@ async def speech(request: Request, settings: GatewaySettings = Depends(get_setti
     if engine is None:
         return {"message": msg.VOICE_UNAVAILABLE}
     try:
-        samples = decode_wav(audio)
+        samples = await run_in_threadpool(decode_wav, audio)
     except ValueError:
-        return {"message": msg.AUDIO_UNREADABLE}
+        raise HTTPException(400, msg.AUDIO_UNREADABLE) from None
     text = await run_in_threadpool(engine.transcribe, samples)
     return {"text": text} if text else {"message": msg.AUDIO_NOT_UNDERSTOOD}
 
 
-@router.get("/tts")
+class SpeakRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=1000)
+
+
+@router.post("/tts")
 async def tts(
-    text: str = Query(min_length=1, max_length=1000), settings: GatewaySettings = Depends(get_settings)
+    body: SpeakRequest, settings: GatewaySettings = Depends(get_settings),
+    x_conversation_token: str | None = Header(default=None),
 ) -> Response:
-    text = clean_text(text)  # control characters (a NUL) cannot go to the speech engine's command line
+    """A reply spoken as WAV, for a kiosk's own conversation only (its token): speech costs CPU and
+    is nobody else's to ask for."""
+    conversation_id = verified_id(signing_key(settings), x_conversation_token)
+    if conversation_id is None or not conversation_id.startswith(KIOSK_PREFIX):
+        raise HTTPException(401, msg.CONVERSATION_EXPIRED)
+    text = clean_text(body.text)  # control characters (a NUL) and markup are not spoken
     if not text:
         raise HTTPException(400, msg.NOTHING_TO_SAY)
     audio = await run_in_threadpool(text_to_speech, text, settings.tts_piper_voice)

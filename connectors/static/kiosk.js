@@ -71,7 +71,7 @@
     fetch("/kiosk/speech", { method: "POST", headers: { "Content-Type": "audio/wav" }, body: blob })
       .then(function (r) { return r.json(); })
       .then(function (body) {
-        if (body.text) { window.dvcChat.ask(body.text); } else { window.dvcChat.addReplies([{ text: body.message }]); }
+        if (body.text) { window.dvcChat.ask(body.text); } else { window.dvcChat.addReplies([{ text: body.message || body.detail }]); }
       })
       .catch(function () { window.dvcChat.addReplies([{ text: "Xin lỗi, chưa nhận dạng được giọng nói." }]); });
   }

@@ -4,6 +4,7 @@ import io
 import json
 import os
 import re
+import urllib.error
 import urllib.request
 import wave
 import zipfile
@@ -49,7 +50,11 @@ def wav_bytes(seconds: float = 0.5, rate: int = 16_000) -> bytes:
 def test_speech_endpoint_answers_in_vietnamese_without_an_engine_or_with_bad_audio(stack):
     url = f"{stack.url('gateway')}/kiosk/speech"
     request = urllib.request.Request(url, data=b"not audio", headers={"Content-Type": "audio/wav"})
-    body = json.loads(urllib.request.urlopen(request, timeout=30).read())
+    try:
+        body = json.loads(urllib.request.urlopen(request, timeout=30).read())
+    except urllib.error.HTTPError as error:
+        assert error.code == 400
+        body = {"message": json.loads(error.read())["detail"]}
     assert body["message"] == (msg.AUDIO_UNREADABLE if speech_to_text() else msg.VOICE_UNAVAILABLE)
     assert post_raw(url, wav_bytes(), {"Content-Type": "audio/wav"}) == 200
 
@@ -59,7 +64,13 @@ def test_text_to_speech_with_espeak(stack):
 
     if not shutil.which("espeak-ng"):
         pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
-    with urllib.request.urlopen(f"{stack.url('gateway')}/kiosk/tts?text=xin%20ch%C3%A0o", timeout=30) as response:
+    base = stack.url("gateway")
+    start = urllib.request.Request(f"{base}/webhooks/rest/conversations", data=b'{"device": "kiosk"}',
+                                   headers={"Content-Type": "application/json"})
+    token = json.loads(urllib.request.urlopen(start, timeout=30).read())["token"]
+    request = urllib.request.Request(f"{base}/kiosk/tts", data=json.dumps({"text": "xin chào"}).encode(),
+                                     headers={"Content-Type": "application/json", "X-Conversation-Token": token})
+    with urllib.request.urlopen(request, timeout=30) as response:
         audio = response.read()
     with wave.open(io.BytesIO(audio)) as wav:
         assert wav.getnframes() / wav.getframerate() > 0.3  # real speech, not an empty file
