@@ -78,6 +78,9 @@ class Core:
             return [Reply(text=reply)]
         if not self.limits.conversation_allowed(conversation):
             return [Reply(text=msg.RATE_LIMITED)]
+        confirmation = await self.confirm_login(conversation, None if inbound.payload else cleaned)
+        if confirmation is not None:
+            return [Reply(text=confirmation)]
         queued = await run_in_threadpool(handover.active_handover, conversation)
         if queued:
             await run_in_threadpool(handover.add_transcript, queued["id"], "citizen", cleaned)
@@ -101,10 +104,21 @@ class Core:
             return msg.LOGIN_OFF
         return None if channel in LOGIN_CHANNELS else msg.LOGIN_NOT_HERE
 
-    async def login_url(self, conversation: str) -> str:
-        """A one-time login link for this conversation (``/auth/login/{link}``)."""
-        link = await run_in_threadpool(identities.new_login_link, conversation)
+    async def login_url(self, conversation: str, browser_hash: str | None = None) -> str:
+        """A one-time login link for this conversation (``/auth/login/{link}``): bound to the browser
+        whose cookie hashes to ``browser_hash``, or else to be confirmed by a code typed into the chat."""
+        link = await run_in_threadpool(identities.new_login_link, conversation, browser_hash)
         return f"{self.settings.public_url}/auth/login/{link}"
+
+    async def confirm_login(self, conversation: str, text: str | None) -> str | None:
+        """The answer to a login's one-time code typed into the chat, or None for any other message."""
+        code = re.sub(r"\s", "", text or "")
+        if not re.fullmatch(rf"\d{{{identities.CODE_DIGITS}}}", code):
+            return None
+        confirmed = await run_in_threadpool(identities.confirm, conversation, code)
+        if confirmed is None:  # no sign-in waits for a code here: an ordinary number for the core
+            return None
+        return msg.LOGIN_CONFIRMED if confirmed else msg.LOGIN_CODE_WRONG
 
     async def offer_login(self, channel: str, conversation: str, replies: list[Reply]) -> list[Reply]:
         """A reply that offers a login gets a one-time login link for this conversation, or says why

@@ -21,4 +21,14 @@ LOGIN_LINK_USED = ("Liên kết đăng nhập đã hết hạn hoặc đã đư�
                    "gõ «đăng nhập» để nhận liên kết mới.")
 LOGIN_FAILED = "Đăng nhập không thành công. Bạn hãy quay lại cuộc trò chuyện và thử lại."
 LOGIN_DONE = "Bạn đã đăng nhập. Hãy quay lại cuộc trò chuyện để tiếp tục: thông tin bạn đồng ý lưu sẽ được tự điền lần sau."
+LOGIN_OTHER_BROWSER = ("Liên kết đăng nhập này được tạo trên một trình duyệt khác nên không dùng được ở đây. Để bảo vệ "
+                       "thông tin của bạn, hãy bắt đầu đăng nhập từ khung trò chuyện của chính bạn.")
+LOGIN_CONFIRM_IN_CHAT = ("Bạn đã đăng nhập tài khoản định danh điện tử. Để hoàn tất, hãy gõ mã {code} vào cuộc trò "
+                         "chuyện của bạn với Trợ lý ảo trong vòng 10 phút. Chỉ gõ mã này vào cuộc trò chuyện của chính "
+                         "bạn, không đưa mã cho bất kỳ ai.")
+LOGIN_RETURN = "Quay lại trang trước"
+LOGIN_CONFIRMED = "Đã xác nhận, cuộc trò chuyện này đã được đăng nhập. Thông tin bạn đồng ý lưu sẽ được tự điền lần sau."
+LOGIN_CODE_WRONG = "Mã xác nhận không đúng. Bạn hãy gõ lại đúng mã hiện trên trang đăng nhập."
 STAFF_LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
+STAFF_LOGIN_THROTTLED = "Đăng nhập sai quá nhiều lần. Bạn vui lòng đợi ít phút rồi thử lại."
+STAFF_WEAK_PASSWORD = "Mật khẩu cần ít nhất {length} ký tự và không được chỉ gồm khoảng trắng."

@@ -36,12 +36,13 @@ def post_raw(url: str, body: bytes, headers: dict, timeout: float = 30) -> int:
         return err.code
 
 
-def sign_in_with_link(link: str, username: str) -> str:
+def sign_in_with_link(link: str, username: str, browser=None) -> str:
     """What a citizen's browser does with a one-time login link: the provider's login form, then back
-    to the gateway's callback (the test provider in tests/oidc_provider.py). Returns the last page."""
+    to the gateway's callback (the test provider in tests/oidc_provider.py). Returns the last page.
+    ``browser`` (an httpx.Client) is the one that asked for a widget's link: its cookie binds the link."""
     import httpx
 
-    with httpx.Client(follow_redirects=True, timeout=30) as browser:
+    with browser or httpx.Client(follow_redirects=True, timeout=30) as browser:
         form = browser.get(link)
         assert form.status_code == 200 and 'name="username"' in form.text, form.text
         done = browser.post(str(form.url).split("?")[0], data={**dict(form.url.params), "username": username})
@@ -53,8 +54,11 @@ def signed_in_chat(gateway_url: str, username: str):
     """A widget-like conversation signed in as ``username``: (send(text) -> replies, the core's conversation id)."""
     _, conversation = post_json(f"{gateway_url}/webhooks/rest/conversations", {"device": "web"})
     token = {"X-Conversation-Token": conversation["token"]}
-    _, link = post_json(f"{gateway_url}/auth/links", {}, headers=token)
-    assert "Bạn đã đăng nhập" in sign_in_with_link(link["url"], username)
+    import httpx
+
+    browser = httpx.Client(follow_redirects=True, timeout=30)
+    link = browser.post(f"{gateway_url}/auth/links", headers=token).json()
+    assert "Bạn đã đăng nhập" in sign_in_with_link(link["url"], username, browser)
 
     def send(text: str) -> list[dict]:
         status, body = post_json(f"{gateway_url}/webhooks/rest/webhook",

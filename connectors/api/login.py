@@ -7,6 +7,11 @@ A login always starts from a one-time link issued to one conversation (``storage
   and PKCE verifier wait in a short-lived signed cookie, so any replica can finish the login;
 - ``GET /auth/callback`` has Authlib check the ID token (signature against the provider's JWKS,
   issuer, audience, nonce) and binds the conversation to the citizen.
+A link must sign in only the citizen whose conversation it is, not whoever it was sent to. The widget's
+link is bound to its browser: ``POST /auth/links`` sets a random cookie whose hash is kept with the
+link, and a browser without that cookie is turned away. A chat's link (Telegram, Zalo: opened in some
+other browser) ends on a page with a one-time code; the conversation is bound only when that code is
+typed into that same chat (``Core.confirm_login``).
 The citizen is known by an HMAC of (issuer, subject) under the gateway's key: a national identity
 account's subject may be a personal number, so it is never stored as such.
 """
@@ -17,10 +22,12 @@ import hashlib
 import hmac
 import html
 import logging
+import re
+import secrets
 from urllib.parse import urlsplit
 
 from authlib.integrations.starlette_client import OAuth, OAuthError, StarletteOAuth2App
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from joserfc.errors import JoseError
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +43,8 @@ from storage import identities
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/auth", tags=["login"], dependencies=[Depends(limit_client_address)])
 SESSION_KEY = "login"
+BROWSER_COOKIE = "dvc_login_browser"  # the browser that asked for a login link (its hash is kept with the link)
+BROWSER_COOKIE_SECONDS = 30 * 60  # the link's 15 minutes, then the login's own 15
 
 
 def relying_party(settings: GatewaySettings) -> StarletteOAuth2App | None:
@@ -55,13 +64,33 @@ def citizen_id(key: bytes, issuer: str, subject: str) -> str:
     return hmac.new(key, f"{issuer}\n{subject}".encode(), hashlib.sha256).hexdigest()
 
 
-def page(text: str, status_code: int = 200) -> HTMLResponse:
-    """A plain page for the browser tab the login happens in."""
+def page(text: str, status_code: int = 200, return_to: str | None = None) -> HTMLResponse:
+    """A plain page for the browser tab the login happens in (with a way back to a checked page)."""
+    back = f'<p><a href="{html.escape(return_to)}">{html.escape(msg.LOGIN_RETURN)}</a></p>' if return_to else ""
     return HTMLResponse(
         f'<!doctype html><html lang="vi"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-        f"<title>Đăng nhập — Trợ lý ảo Dịch vụ công</title><p>{html.escape(text)}</p></html>",
+        f"<title>Đăng nhập — Trợ lý ảo Dịch vụ công</title><p>{html.escape(text)}</p>{back}</html>",
         status_code=status_code,
     )
+
+
+def browser_hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def same_browser(request: Request, expected_hash: str) -> bool:
+    """Whether this browser holds the cookie the link was made for."""
+    value = request.cookies.get(BROWSER_COOKIE, "")
+    return bool(value) and hmac.compare_digest(browser_hash(value), expected_hash)
+
+
+def binds_by_cookie(request: Request, settings: GatewaySettings) -> bool:
+    """Whether the browser asking keeps our cookie: a request of our own origin (a browser's POST says
+    its Origin). A widget on another site's page gets none back (a cross-site, SameSite=Lax cookie),
+    so its link is confirmed by a code typed into the conversation instead, like a chat's."""
+    origin = request.headers.get("origin")
+    ours = urlsplit(settings.public_url)
+    return origin is None or origin == f"{ours.scheme}://{ours.netloc}"
 
 
 def safe_return(settings: GatewaySettings, return_to: str | None) -> str | None:
@@ -76,13 +105,22 @@ def safe_return(settings: GatewaySettings, return_to: str | None) -> str | None:
 
 
 @router.post("/links")
-async def login_link(core: Core = Depends(get_core), x_conversation_token: str | None = Header(default=None)) -> dict:
-    """A one-time login link for the widget's conversation (not for a kiosk: a shared screen)."""
+async def login_link(request: Request, response: Response, core: Core = Depends(get_core),
+                     x_conversation_token: str | None = Header(default=None)) -> dict:
+    """A one-time login link for the widget's conversation (not for a kiosk: a shared screen), bound
+    to the browser asking for it by an HttpOnly cookie."""
     conversation = browser_conversation(core, x_conversation_token)
     refusal = core.why_no_login(conversation.partition(":")[0])
     if refusal:
         raise HTTPException(503 if refusal == msg.LOGIN_OFF else 403, refusal)
-    return {"url": await core.login_url(conversation)}
+    if not binds_by_cookie(request, core.settings):
+        return {"url": await core.login_url(conversation)}
+    value = request.cookies.get(BROWSER_COOKIE, "")
+    if not re.fullmatch(r"[\w-]{43}", value):
+        value = secrets.token_urlsafe(32)
+    response.set_cookie(BROWSER_COOKIE, value, max_age=BROWSER_COOKIE_SECONDS, path="/auth", httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https" or core.settings.public_url.startswith("https://"))
+    return {"url": await core.login_url(conversation, browser_hash(value))}
 
 
 @router.get("/login/{link_id}", include_in_schema=False)
@@ -90,11 +128,15 @@ async def start_login(link_id: str, request: Request, return_to: str | None = No
     party: StarletteOAuth2App | None = request.app.state.relying_party
     if party is None:
         return page(msg.LOGIN_OFF, 503)
-    conversation = await run_in_threadpool(identities.take_login_link, link_id[:64])
-    if conversation is None:
+    link = await run_in_threadpool(identities.take_login_link, link_id[:64])
+    if link is None:
         return page(msg.LOGIN_LINK_USED, 410)
+    if link["browser_hash"] and not same_browser(request, link["browser_hash"]):
+        logger.warning("a login link opened in another browser than the one it was made for")
+        return page(msg.LOGIN_OTHER_BROWSER, 403)
     settings: GatewaySettings = request.app.state.settings
-    request.session[SESSION_KEY] = {"conversation": conversation, "return_to": safe_return(settings, return_to)}
+    request.session[SESSION_KEY] = {"conversation": link["conversation_id"], "browser": link["browser_hash"],
+                                    "return_to": safe_return(settings, return_to)}
     return await party.authorize_redirect(request, f"{settings.public_url}/auth/callback")
 
 
@@ -104,6 +146,8 @@ async def finish_login(request: Request):
     pending = request.session.pop(SESSION_KEY, None)
     if party is None or not pending:
         return page(msg.LOGIN_FAILED, 400)
+    if pending.get("browser") and not same_browser(request, pending["browser"]):
+        return page(msg.LOGIN_OTHER_BROWSER, 403)
     try:
         token = await party.authorize_access_token(request)
     except (OAuthError, JoseError) as exc:  # refused at the provider, or an ID token that does not verify
@@ -113,6 +157,9 @@ async def finish_login(request: Request):
     if not claims.get("sub"):
         return page(msg.LOGIN_FAILED, 400)
     citizen = citizen_id(signing_key(request.app.state.settings), claims["iss"], claims["sub"])
+    if not pending.get("browser"):  # a chat's link: bound once the code is typed into that chat
+        code = await run_in_threadpool(identities.await_confirmation, pending["conversation"], citizen)
+        return page(msg.LOGIN_CONFIRM_IN_CHAT.format(code=code), return_to=pending["return_to"])
     await run_in_threadpool(identities.link, pending["conversation"], citizen)
     logger.info("a conversation signed in")
     if pending["return_to"]:

@@ -118,7 +118,7 @@
       var row = el("div", "dvc-buttons");
       item.buttons.forEach(function (b) {
         var button = el("button", null, b.title); button.type = "button";
-        button.addEventListener("click", function () { b.url ? openLogin(b.url) : ask(b.payload, b.title); });
+        button.addEventListener("click", function () { b.url ? login(b.url) : ask(b.payload, b.title); });
         row.appendChild(button);
       });
       log.appendChild(row);
@@ -167,6 +167,14 @@
     if (url.indexOf(base + "/auth/login/") !== 0) return;
     location.href = url + "?return_to=" + encodeURIComponent(location.href);
   }
+  // A login button in a reply asks for a link of its own: the gateway binds that one to this browser
+  // (a cookie), where a link from a reply would end on a code to type back into the chat.
+  function login(offered) {
+    if (offered && offered.indexOf(base + "/auth/login/") !== 0) return;
+    conversation().then(function () { return authorized("/auth/links", "POST"); })
+      .then(function (link) { openLogin(link.url); })
+      .catch(function () { add({ author: "bot", text: "Xin lỗi, chưa đăng nhập được lúc này. Bạn vui lòng thử lại sau." }); });
+  }
   function authorized(path, method) {
     return fetch(base + path, { method: method || "GET", headers: { "X-Conversation-Token": state.token } })
       .then(function (r) { if (!r.ok) throw new Error(path + " " + r.status); return r.json(); });
@@ -186,9 +194,7 @@
   }
   account.addEventListener("click", function () {
     if (state.signedIn) { authorized("/auth/logout", "POST").then(showAccount).catch(function () {}); return; }
-    conversation().then(function () { return authorized("/auth/links", "POST"); })
-      .then(function (link) { openLogin(link.url); })
-      .catch(function () { add({ author: "bot", text: "Xin lỗi, chưa đăng nhập được lúc này. Bạn vui lòng thử lại sau." }); });
+    login();
   });
 
   function setOpen(open) {

@@ -1,15 +1,21 @@
 """Citizen login end to end: the gateway (relying party) against a real OpenID Connect provider
 started here (discovery, JWKS, PKCE, signed ID tokens), the browser's redirects followed by hand."""
 
+import json
+import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from joserfc.jwk import RSAKey
 
 from connectors import messages as msg
+from connectors.api.login import BROWSER_COOKIE
+from connectors.zalo import signature
 from storage import identities
-from tests.connectors.inprocess import FakeCore
+from tests.connectors.inprocess import RASA, FakeCore
 from tests.oidc_provider import OidcProvider
 
 PUBLIC = "http://testserver"
@@ -128,8 +134,12 @@ def test_the_bot_offer_becomes_a_link_button_where_login_is_possible(gateway, pr
     reply = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "đăng nhập"}, headers=token).json()
     button = reply[0]["buttons"][0]
     assert button["title"] == msg.LOGIN_BUTTON and button["url"].startswith(f"{PUBLIC}/auth/login/")
-    assert sign_in(client, button["url"]).status_code == 200
-    assert identities.citizen_of(f"web:{sender}")
+    # made in a chat's reply, with no browser's cookie: the code shown after the login is typed back
+    done = sign_in(client, button["url"])
+    assert done.status_code == 200 and identities.citizen_of(f"web:{sender}") is None
+    code = shown_code(done)
+    said = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": code}, headers=token).json()
+    assert said[0]["text"] == msg.LOGIN_CONFIRMED and identities.citizen_of(f"web:{sender}")
     # an anonymous REST sender (a name any client may use) gets no link, and is told why
     anonymous = client.post("/webhooks/rest/webhook", json={"sender": "x", "message": "đăng nhập"}).json()
     assert "buttons" not in anonymous[0] and msg.LOGIN_NOT_HERE in anonymous[0]["text"]
@@ -150,3 +160,88 @@ def test_the_offer_rasa_sends_apart_from_its_text_is_joined_to_it(gateway, provi
     sender, token = new_conversation(client)
     reply = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "đăng nhập"}, headers=token).json()
     assert len(reply) == 1 and reply[0]["text"] == "Bạn hãy đăng nhập." and reply[0]["buttons"][0]["url"]
+
+
+def shown_code(done) -> str:
+    """The one-time code on the page a chat's login ends on."""
+    found = re.search(r"gõ mã (\d{6}) vào", done.text)
+    assert done.status_code == 200 and found, done.text
+    return found.group(1)
+
+
+def test_a_link_sent_to_someone_else_does_not_sign_in_the_senders_conversation(portal):
+    """The attacker makes a link for his own conversation and sends it; the victim's browser opens it."""
+    attacker, token = new_conversation(portal)
+    link = portal.post("/auth/links", headers=token).json()["url"]
+    victim = TestClient(portal.app)
+    _, own = new_conversation(victim)
+    victim.post("/auth/links", headers=own)  # the victim's browser has a login cookie of its own
+    refused = victim.get(urlsplit(link).path, follow_redirects=False)
+    assert refused.status_code == 403 and msg.LOGIN_OTHER_BROWSER in refused.text
+    assert "location" not in refused.headers  # not sent on to sign in
+    assert identities.citizen_of(f"web:{attacker}") is None
+
+
+def test_the_callback_checks_the_browser_too(portal):
+    sender, token = new_conversation(portal)
+    link = portal.post("/auth/links", headers=token).json()["url"]
+    cookie = portal.cookies.get(BROWSER_COOKIE)
+    assert cookie and len(cookie) >= 43
+    made = portal.post("/auth/links", headers=token)
+    assert 'httponly' in made.headers["set-cookie"].lower() and "samesite=lax" in made.headers["set-cookie"].lower()
+    to_provider = portal.get(urlsplit(link).path, follow_redirects=False)
+    query = parse_qs(urlsplit(to_provider.headers["location"]).query)
+    with httpx.Client() as browser:
+        back = browser.post(to_provider.headers["location"].split("?")[0],
+                            data={**{k: v[0] for k, v in query.items()}, "username": "an"})
+    portal.cookies.delete(BROWSER_COOKIE, path="/auth")  # the session alone, in a browser without the link's cookie
+    callback = urlsplit(back.headers["location"])
+    refused = portal.get(f"{callback.path}?{callback.query}", follow_redirects=False)
+    assert refused.status_code == 403 and msg.LOGIN_OTHER_BROWSER in refused.text
+    assert identities.citizen_of(f"web:{sender}") is None
+
+
+def test_the_link_cookie_is_secure_behind_https(gateway, provider):
+    client = gateway(FakeCore(), public_base_url="https://dvc.example", oidc_issuer=provider.issuer,
+                     oidc_client_id="tro-ly-dvc")
+    _, token = new_conversation(client)
+    cookie = client.post("/auth/links", headers=token).headers["set-cookie"].lower()
+    assert BROWSER_COOKIE in cookie and "; secure" in cookie and "httponly" in cookie
+
+
+def zalo_says(client, user: str, text: str) -> None:
+    timestamp = str(int(time.time() * 1000))
+    body = json.dumps({"app_id": "42", "event_name": "user_send_text", "timestamp": timestamp, "sender": {"id": user},
+                       "recipient": {"id": "oa"}, "message": {"text": text, "msg_id": f"m-{time.monotonic_ns()}"}},
+                      ensure_ascii=False).encode()
+    mac = signature("42", body, timestamp, "oa-secret")
+    sent = client.post("/webhooks/zalo", content=body, headers={"X-ZEvent-Signature": f"mac={mac}"})
+    assert sent.status_code == 200
+
+
+def test_a_chat_link_binds_the_chat_only_once_the_code_is_typed_into_it(gateway, provider):
+    core = FakeCore([{"text": "Bạn hãy đăng nhập.", "custom": {identities.LOGIN_MARK: True}}])
+    client = gateway(core, public_base_url=PUBLIC, oidc_issuer=provider.issuer, oidc_client_id="tro-ly-dvc",
+                     oidc_client_secret="bi-mat", zalo_app_id="42", zalo_oa_secret_key="oa-secret",
+                     zalo_api_base=RASA,
+                     zalo_access_token="a0", zalo_refresh_token="r0")
+    zalo_says(client, "attacker", "đăng nhập")
+    link = core.zalo[-1]["message"]["attachment"]["payload"]["buttons"][0]["payload"]["url"]
+    # sent to a victim, who signs in in her own browser: nothing is bound yet, she sees a code
+    code = shown_code(sign_in(TestClient(client.app), link, username="binh"))
+    assert identities.citizen_of("zalo:attacker") is None
+    # only the chat the link was made for can complete it, and guessing ends the wait
+    zalo_says(client, "someone-else", code)
+    assert identities.citizen_of("zalo:someone-else") is None
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    for _ in range(identities.CONFIRMATION_ATTEMPTS):
+        zalo_says(client, "attacker", wrong)
+        assert core.zalo[-1]["message"]["text"] == msg.LOGIN_CODE_WRONG
+    zalo_says(client, "attacker", code)
+    assert identities.citizen_of("zalo:attacker") is None and core.zalo[-1]["message"]["text"] != msg.LOGIN_CONFIRMED
+    # the chat's own citizen types the code into it: bound
+    zalo_says(client, "citizen", "đăng nhập")
+    link = core.zalo[-1]["message"]["attachment"]["payload"]["buttons"][0]["payload"]["url"]
+    code = shown_code(sign_in(TestClient(client.app), link, username="an"))
+    zalo_says(client, "citizen", " ".join([code[:3], code[3:]]))
+    assert core.zalo[-1]["message"]["text"] == msg.LOGIN_CONFIRMED and identities.citizen_of("zalo:citizen")

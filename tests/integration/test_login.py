@@ -1,6 +1,7 @@
 """Citizen login on the real stack against the local OpenID Connect provider: the widget in Chromium,
 and a Telegram chat linked to an account with a one-time login link."""
 
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -8,6 +9,7 @@ import httpx
 import pytest
 
 from actions import messages as m
+from connectors import messages as msg
 from tests.conftest import CHANNEL_ENV
 from tests.connectors.browser import browser_page
 from tests.connectors.fakes import telegram_text_update, wait_until
@@ -61,8 +63,11 @@ def test_a_telegram_chat_is_linked_to_an_account_with_a_one_time_link(stack, fak
     links = [b["url"] for m_ in offer for row in (m_.get("reply_markup") or {}).get("inline_keyboard", [])
              for b in row if b.get("url")]
     assert len(links) == 1 and "/auth/login/" in links[0], offer
-    assert "Bạn đã đăng nhập" in sign_in_with_link(links[0], "binh")  # on the citizen's phone browser
+    done = sign_in_with_link(links[0], "binh")  # on the citizen's phone browser
     assert httpx.get(links[0]).status_code == 410  # a link works once
+    code = re.search(r"gõ mã (\d{6}) vào", done).group(1)  # bound once typed into this chat
+    assert telegram_say(stack, telegram, stranger, code, 7004)[0]["text"] != msg.LOGIN_CONFIRMED
+    assert telegram_say(stack, telegram, chat_id, code, 7005)[0]["text"] == msg.LOGIN_CONFIRMED
     said = telegram_say(stack, telegram, chat_id, "thông tin của tôi", 7002)
     assert said[0]["text"] == m.PROFILE_EMPTY
     refused = telegram_say(stack, telegram, stranger, "thông tin của tôi", 7003)
