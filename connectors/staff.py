@@ -1,6 +1,10 @@
 """Officers' console accounts: argon2 password hashes, the signed session cookie, and the command that
 creates an account — ``python -m connectors.staff add <username> --name "Nguyễn Thị Lan"`` (the
-password is asked for, or read from standard input when it is not a terminal)."""
+password is asked for, or read from standard input when it is not a terminal).
+
+A password has ``MIN_PASSWORD`` characters at least and is not all whitespace (no password-strength
+library is installed). A session cookie signs the account's session version: a logout, or a new
+password, moves the version on and every earlier cookie of the account stops working."""
 
 from __future__ import annotations
 
@@ -13,20 +17,30 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, TimestampSigner
 
+from connectors import messages as msg
 from storage import staff
 
 SESSION_COOKIE = "dvc_staff"
 SESSION_HOURS = 10  # one working day at the counter
 CSRF_HEADER = "X-Requested-With"  # a cross-site form cannot set it; the console's fetch() always does
-MIN_PASSWORD = 10
+MIN_PASSWORD = 12
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused, or None."""
+    if len(password) < MIN_PASSWORD or not password.strip():
+        return msg.STAFF_WEAK_PASSWORD.format(length=MIN_PASSWORD)
+    return None
+
+
 def create_account(username: str, display_name: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise ValueError(f"the password needs {MIN_PASSWORD} characters at least")
+    """Create the account, or give it a new name and password (its sessions end)."""
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
     staff.save_account(username, display_name, _hasher.hash(password))
 
 
@@ -42,18 +56,26 @@ def authenticate(username: str, password: str) -> dict[str, Any] | None:
     return account
 
 
-def session_value(username: str, key: bytes) -> str:
-    return TimestampSigner(key, salt="staff-session").sign(username).decode()
+def session_value(account: dict[str, Any], key: bytes) -> str:
+    """A session cookie for the account, as long as its session version stays."""
+    signed = f"{account['session_version']}:{account['username']}"
+    return TimestampSigner(key, salt="staff-session").sign(signed).decode()
 
 
-def session_user(value: str | None, key: bytes) -> str | None:
-    """The username a session cookie was signed for, if it is ours and younger than a working day."""
+def session_account(value: str | None, key: bytes) -> dict[str, Any] | None:
+    """The account a session cookie was signed for, if it is ours, younger than a working day and of
+    the account's current session version (not logged out since)."""
     if not value:
         return None
     try:
-        return TimestampSigner(key, salt="staff-session").unsign(value, max_age=SESSION_HOURS * 3600).decode()
+        signed = TimestampSigner(key, salt="staff-session").unsign(value, max_age=SESSION_HOURS * 3600).decode()
     except BadSignature:
         return None
+    version, _, username = signed.partition(":")
+    account = staff.get_account(username) if username else None
+    if account is None or str(account["session_version"]) != version:
+        return None
+    return account
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,8 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from connectors.conversations import signing_key
 from connectors.settings import GatewaySettings, get_settings
-from connectors.staff import CSRF_HEADER, SESSION_COOKIE, session_user
-from storage import staff
+from connectors.staff import CSRF_HEADER, SESSION_COOKIE, session_account
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -23,8 +22,7 @@ async def require_staff(
     """Who is acting: the signed-in officer's name, or "officer" for the bearer token. The token API
     is off while no token is configured; a cookie-authenticated change needs the console's header
     (a cross-site form cannot send it)."""
-    username = session_user(request.cookies.get(SESSION_COOKIE), signing_key(settings))
-    account = await run_in_threadpool(staff.get_account, username) if username else None
+    account = await run_in_threadpool(session_account, request.cookies.get(SESSION_COOKIE), signing_key(settings))
     if account and (request.method in SAFE_METHODS or request.headers.get(CSRF_HEADER)):
         return account["display_name"]
     expected = settings.officer_token.get_secret_value()

@@ -1,11 +1,16 @@
 """The officers' console page (``/officer/console``) and its sign-in: a staff account's password
-(argon2) gives a signed session cookie. What the page shows comes from the staff API (``officer.py``,
-``analytics.py``), which accepts that cookie."""
+(argon2) gives a signed session cookie, which a logout revokes. What the page shows comes from the
+staff API (``officer.py``, ``analytics.py``), which accepts that cookie.
+
+Failed sign-ins are counted (the ``limits`` library, in the gateway's rate-limit storage: Redis when
+replicas share counts) per account and per client address; past either limit every sign-in there is
+refused for a while, a right password included, so guessing gets nowhere."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import FileResponse
+from limits import parse, storage, strategies
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -14,10 +19,39 @@ from connectors.api.web import STATIC
 from connectors.conversations import signing_key
 from connectors.ratelimit import limit_client_address
 from connectors.settings import GatewaySettings, get_settings
-from connectors.staff import SESSION_COOKIE, SESSION_HOURS, authenticate, session_value
+from connectors.staff import SESSION_COOKIE, SESSION_HOURS, authenticate, session_account, session_value
+from storage import staff
 
 router = APIRouter(prefix="/officer", tags=["console"])
 NO_CACHE = {"Cache-Control": "no-cache"}
+FAILED_PER_ACCOUNT = parse("5/15 minutes")
+FAILED_PER_ADDRESS = parse("20/15 minutes")
+
+
+class LoginThrottle:
+    """Failed sign-ins per account and per address (a moving window)."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(settings.rate_limit_storage))
+
+    def allowed(self, username: str, address: str) -> bool:
+        return (self._limiter.test(FAILED_PER_ACCOUNT, "staff-login-account", username)
+                and self._limiter.test(FAILED_PER_ADDRESS, "staff-login-address", address))
+
+    def failed(self, username: str, address: str) -> None:
+        self._limiter.hit(FAILED_PER_ACCOUNT, "staff-login-account", username)
+        self._limiter.hit(FAILED_PER_ADDRESS, "staff-login-address", address)
+
+    def succeeded(self, username: str) -> None:
+        self._limiter.clear(FAILED_PER_ACCOUNT, "staff-login-account", username)
+
+
+def login_throttle(request: Request) -> LoginThrottle:
+    """The app's throttle, made on first use."""
+    state = request.app.state
+    if getattr(state, "staff_login_throttle", None) is None:
+        state.staff_login_throttle = LoginThrottle(state.settings)
+    return state.staff_login_throttle
 
 
 class Credentials(BaseModel):
@@ -42,17 +76,27 @@ def chart_library() -> FileResponse:
 
 
 @router.post("/login", dependencies=[Depends(limit_client_address)])
-async def login(body: Credentials, response: Response, settings: GatewaySettings = Depends(get_settings)) -> dict[str, str]:
+async def login(body: Credentials, request: Request, response: Response, settings: GatewaySettings = Depends(get_settings),
+                throttle: LoginThrottle = Depends(login_throttle)) -> dict[str, str]:
+    address = request.client.host if request.client else "unknown"
+    if not throttle.allowed(body.username, address):
+        raise HTTPException(429, msg.STAFF_LOGIN_THROTTLED, headers={"Retry-After": "900"})
     account = await run_in_threadpool(authenticate, body.username, body.password)
     if account is None:
+        throttle.failed(body.username, address)
         raise HTTPException(401, msg.STAFF_LOGIN_FAILED)
-    response.set_cookie(SESSION_COOKIE, session_value(account["username"], signing_key(settings)),
+    throttle.succeeded(body.username)
+    response.set_cookie(SESSION_COOKIE, session_value(account, signing_key(settings)),
                         max_age=SESSION_HOURS * 3600, httponly=True, samesite="strict", path="/",
                         secure=settings.public_url.startswith("https://"))
     return {"username": account["username"], "name": account["display_name"]}
 
 
 @router.post("/logout")
-def logout(response: Response) -> dict[str, str]:
+async def logout(request: Request, response: Response, settings: GatewaySettings = Depends(get_settings)) -> dict[str, str]:
+    """Sign out: the account's session cookies stop working (on every device), not only this one's copy."""
+    account = await run_in_threadpool(session_account, request.cookies.get(SESSION_COOKIE), signing_key(settings))
+    if account is not None:
+        await run_in_threadpool(staff.end_sessions, account["username"])
     response.delete_cookie(SESSION_COOKIE, path="/")
     return {"status": "signed out"}

@@ -76,3 +76,57 @@ def test_an_officer_sees_the_citizens_dossiers_and_analytics_per_day(gateway, la
     report = client.get("/analytics", headers=STAFF).json()
     assert {(r["channel"], r["count"]) for r in report["questions_per_day"]} == {("web", 1), ("zalo", 1)}
     assert [r["rate"] for r in report["satisfaction_per_day"]] == [1.0]
+
+
+@pytest.mark.parametrize("password", [" " * 10, " " * 16, "\t \n " * 4, "ngan-qua-1"])
+def test_a_weak_password_is_refused(app_db, monkeypatch, password):
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    assert main(["add", "binh", "--name", "Bình"]) == 2 and staff.get_account("binh") is None
+
+
+def test_a_session_cookie_stops_working_after_logout(gateway, lan):
+    client = gateway(FakeCore())
+    client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"})
+    stolen = client.cookies.get(SESSION_COOKIE)
+    assert client.get("/officer/me").json() == {"name": "Nguyễn Thị Lan"}
+    assert client.post("/officer/logout", headers=CONSOLE).status_code == 200
+    client.cookies.set(SESSION_COOKIE, stolen)  # a copy kept from before the logout
+    assert client.get("/officer/me").status_code == 401
+    waiting = handover.open_handover("web", "web:c3", [("citizen", "cho tôi gặp cán bộ")])
+    assert client.post(f"/officer/conversations/{waiting}/take", headers=CONSOLE).status_code == 401
+    # signing in again gives a new session that works
+    client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"})
+    assert client.get("/officer/me").json() == {"name": "Nguyễn Thị Lan"}
+
+
+def test_a_new_password_ends_the_accounts_sessions(gateway, lan, monkeypatch):
+    client = gateway(FakeCore())
+    client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"})
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-moi-rat-dai\n"))
+    assert main(["add", "lan", "--name", "Nguyễn Thị Lan"]) == 0
+    assert client.get("/officer/me").status_code == 401
+
+
+def test_failed_sign_ins_are_throttled_per_account_even_with_the_right_password(gateway, lan):
+    client = gateway(FakeCore())
+    for _ in range(5):
+        assert client.post("/officer/login", json={"username": "lan", "password": "doan-sai-mat-khau"}).status_code == 401
+    locked = client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"})
+    assert locked.status_code == 429 and locked.json()["detail"] == msg.STAFF_LOGIN_THROTTLED
+    assert SESSION_COOKIE not in locked.cookies
+
+
+def test_failed_sign_ins_are_throttled_per_address_whatever_the_name(gateway, lan):
+    client = gateway(FakeCore())
+    for i in range(20):
+        assert client.post("/officer/login", json={"username": f"ai-{i}", "password": "doan-sai-mat-khau"}).status_code == 401
+    refused = client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"})
+    assert refused.status_code == 429 and refused.json()["detail"] == msg.STAFF_LOGIN_THROTTLED
+
+
+def test_a_successful_sign_in_forgets_earlier_mistakes(gateway, lan):
+    client = gateway(FakeCore())
+    for _ in range(2):
+        for _ in range(4):
+            assert client.post("/officer/login", json={"username": "lan", "password": "go-nham-mat-khau"}).status_code == 401
+        assert client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"}).status_code == 200
