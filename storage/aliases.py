@@ -18,6 +18,7 @@ learned_aliases = Table(
     Column("procedure_code", String(32), nullable=False),
     Column("added_by", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,  # an id is never given again (the audit names aliases by id)
 )
 
 
@@ -30,9 +31,12 @@ def add(phrase: str, phrase_key: str, procedure_code: str, added_by: str) -> dic
         return every(conn, select(learned_aliases).where(learned_aliases.c.phrase_key == phrase_key))[0]
 
 
-def remove(alias_id: int) -> bool:
+def remove(alias_id: int) -> dict[str, Any] | None:
+    """The alias removed, or None when there is none of that id."""
     with engine().begin() as conn:
-        return conn.execute(delete(learned_aliases).where(learned_aliases.c.id == alias_id)).rowcount > 0
+        found = every(conn, select(learned_aliases).where(learned_aliases.c.id == alias_id))
+        conn.execute(delete(learned_aliases).where(learned_aliases.c.id == alias_id))
+    return found[0] if found else None
 
 
 def listed() -> list[dict[str, Any]]:

@@ -28,8 +28,9 @@ QUEUE_POLL_SECONDS = 1.0
 
 
 class OfficerReply(BaseModel):
+    """The officer who replies is the one signed in (or the token's role), never a name in the body."""
+
     text: str = Field(min_length=1, max_length=4000)
-    officer: str = Field(default="cán bộ", max_length=64)
 
 
 def existing(handover_id: int) -> dict[str, Any]:
@@ -46,12 +47,13 @@ def list_conversations(status: str | None = "waiting") -> list[dict[str, Any]]:
 
 
 @router.post("/conversations/{handover_id}/reply")
-async def reply(handover_id: HandoverId, body: OfficerReply, request: Request, core: Core = Depends(get_core)) -> dict[str, Any]:
+async def reply(handover_id: HandoverId, body: OfficerReply, request: Request, core: Core = Depends(get_core),
+                actor: str = Depends(require_staff)) -> dict[str, Any]:
     """Record the reply and deliver it: pushed at once to Telegram and Zalo users, queued for REST clients."""
     if (await run_in_threadpool(existing, handover_id))["status"] == "closed":
         raise HTTPException(409, "Conversation is closed")
-    queued = await run_in_threadpool(queue.officer_reply, handover_id, body.officer, body.text)
-    await run_in_threadpool(audit.record, body.officer, "reply", str(handover_id))
+    queued = await run_in_threadpool(queue.officer_reply, handover_id, actor, body.text)
+    await run_in_threadpool(audit.record, actor, "reply", str(handover_id))
     application = getattr(request.app.state, "telegram", None)
     pushed = await push_officer_replies(core, queued, application.bot if application else None)
     return {"status": "active", "pushed": pushed}
@@ -135,7 +137,6 @@ def close(handover_id: HandoverId, actor: str = Depends(require_staff)) -> dict[
 class LearnedAliasIn(BaseModel):
     phrase: str = Field(min_length=2, max_length=200, description="a citizen's wording, e.g. from an unanswered question")
     procedure_code: str = Field(max_length=32)
-    officer: str = Field(default="cán bộ", max_length=64)
 
 
 AliasId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -148,7 +149,7 @@ def list_aliases() -> list[dict[str, Any]]:
 
 
 @router.post("/aliases", status_code=201)
-def add_alias(body: LearnedAliasIn) -> dict[str, Any]:
+def add_alias(body: LearnedAliasIn, actor: str = Depends(require_staff)) -> dict[str, Any]:
     """Tie a citizen's wording to a procedure: a question containing it is answered with that procedure
     from the next message on, in every replica. ``python -m knowledge export-aliases`` writes them to
     the catalogue's data files for review."""
@@ -157,13 +158,19 @@ def add_alias(body: LearnedAliasIn) -> dict[str, Any]:
     key = phrase_key(body.phrase)
     if not key:
         raise HTTPException(422, "The phrase has no words")
-    alias = aliases.add(" ".join(body.phrase.split()), key, body.procedure_code, body.officer)
-    audit.record(body.officer, "alias", body.procedure_code, str(alias["id"]))
+    alias = aliases.add(" ".join(body.phrase.split()), key, body.procedure_code, actor)
+    audit.record(actor, "alias", alias["procedure_code"], alias_detail(alias))
     return alias
+
+
+def alias_detail(alias: dict[str, Any]) -> str:
+    """What the audit keeps of an alias: its id (never given again) and its phrase."""
+    return f"#{alias['id']} {alias['phrase']}"
 
 
 @router.delete("/aliases/{alias_id}", status_code=204)
 def remove_alias(alias_id: AliasId, actor: str = Depends(require_staff)) -> None:
-    if not aliases.remove(alias_id):
+    removed = aliases.remove(alias_id)
+    if removed is None:
         raise HTTPException(404, "No such alias")
-    audit.record(actor, "alias_removed", str(alias_id))
+    audit.record(actor, "alias_removed", removed["procedure_code"], alias_detail(removed))

@@ -91,7 +91,7 @@
   $("send").addEventListener("click", function () {
     var text = $("reply").value.trim();
     if (!text) return;
-    api("POST", "/officer/conversations/" + selected + "/reply", { text: text, officer: $("me").textContent })
+    api("POST", "/officer/conversations/" + selected + "/reply", { text: text })
       .then(function () { $("reply").value = ""; });
   });
   document.querySelectorAll("[data-quick]").forEach(function (b) {
@@ -180,7 +180,7 @@
       var code = el("input"); code.placeholder = "ví dụ 1.004873"; code.size = 10; code.setAttribute("aria-label", "Mã thủ tục");
       var teach = el("button", "Dạy trợ lý"); teach.type = "button";
       teach.addEventListener("click", function () {
-        api("POST", "/officer/aliases", { phrase: phrase.value, procedure_code: code.value.trim(), officer: $("me").textContent })
+        api("POST", "/officer/aliases", { phrase: phrase.value, procedure_code: code.value.trim() })
           .then(function (alias) { $("taught").textContent = "Đã gắn “" + alias.phrase + "” với thủ tục " + alias.procedure_code + "."; },
                 function () { $("taught").textContent = "Không gắn được: kiểm tra lại mã thủ tục."; });
       });

@@ -130,3 +130,35 @@ def test_a_successful_sign_in_forgets_earlier_mistakes(gateway, lan):
         for _ in range(4):
             assert client.post("/officer/login", json={"username": "lan", "password": "go-nham-mat-khau"}).status_code == 401
         assert client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"}).status_code == 200
+
+
+def test_replies_and_aliases_are_audited_as_the_signed_in_officer_not_a_name_in_the_body(gateway, lan):
+    from storage import audit
+
+    client = gateway(FakeCore())
+    client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"})
+    waiting = handover.open_handover("web", "web:c4", [("citizen", "cho tôi gặp cán bộ")])
+    sent = client.post(f"/officer/conversations/{waiting}/reply", headers=CONSOLE,
+                       json={"text": "Chào bạn", "officer": "Giám đốc Sở"})
+    assert sent.status_code == 200 and handover.get_handover(waiting)["officer"] == "Nguyễn Thị Lan"
+    alias = client.post("/officer/aliases", headers=CONSOLE,
+                        json={"phrase": "giấy còn độc thân", "procedure_code": "1.004873", "officer": "Giám đốc Sở"}).json()
+    assert alias["added_by"] == "Nguyễn Thị Lan"
+    assert client.delete(f"/officer/aliases/{alias['id']}", headers=CONSOLE).status_code == 204
+    logged = [(e["actor"], e["action"], e["target"], e["detail"]) for e in reversed(audit.entries())]
+    assert logged == [("Nguyễn Thị Lan", "reply", str(waiting), None),
+                      ("Nguyễn Thị Lan", "alias", "1.004873", f"#{alias['id']} giấy còn độc thân"),
+                      ("Nguyễn Thị Lan", "alias_removed", "1.004873", f"#{alias['id']} giấy còn độc thân")]
+
+
+def test_an_alias_id_is_never_given_again(gateway):
+    from storage import audit
+
+    client = gateway(FakeCore())
+    first = client.post("/officer/aliases", headers=STAFF, json={"phrase": "giấy độc thân", "procedure_code": "1.004873"}).json()
+    assert client.delete(f"/officer/aliases/{first['id']}", headers=STAFF).status_code == 204
+    second = client.post("/officer/aliases", headers=STAFF, json={"phrase": "khai tử", "procedure_code": "1.001193"}).json()
+    assert second["id"] != first["id"]
+    # the audit's "#id" names one alias only: the removed one keeps its phrase
+    removed = next(e for e in audit.entries() if e["action"] == "alias_removed")
+    assert removed["detail"] == f"#{first['id']} giấy độc thân"
