@@ -78,7 +78,7 @@ def test_an_officer_sees_the_citizens_dossiers_and_analytics_per_day(gateway, la
     assert [r["rate"] for r in report["satisfaction_per_day"]] == [1.0]
 
 
-@pytest.mark.parametrize("password", [" " * 10, " " * 16, "\t \n " * 4, "ngan-qua-1"])
+@pytest.mark.parametrize("password", [" " * 10, " " * 16, "\t " * 6, "ngan-qua-1"])
 def test_a_weak_password_is_refused(app_db, monkeypatch, password):
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
     assert main(["add", "binh", "--name", "Bình"]) == 2 and staff.get_account("binh") is None
