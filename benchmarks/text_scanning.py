@@ -14,7 +14,10 @@ from bot.vietnamese import clean_text
 from dossiers.privacy import mask_pii
 
 SIZES = (10_000, 100_000, 200_000)
-HOSTILE = ("<", "<script", "1.", "1 ", "a.", "số 1 ", "tên là An ")  # each repeated to the size
+# Each repeated to the size: markup, digit groups with every separator (one run of 100,000 groups), a
+# code's letters glued to digits, full-width digits, digits read out in words, name cues, addresses.
+HOSTILE = ("<", "<script", "1.", "1 ", "1/", "1a/", "１_", "0912 ", "H1-", "a1", "a.", "không ", "số 1 ", "tên là An ",
+           "tên là nguyễn ")
 OLD_TAG_RE = re.compile(r"<[^>]*>")  # before: each "<" scanned to the end of the text
 
 

@@ -1,8 +1,21 @@
 """Masking of personal data before anything is logged or kept without consent.
 
-Caught as citizens and officers really write them: CCCD/CMND and phone numbers with or without
-spaces, dots or dashes ("001 191 012 345", "0912.345.678", "+84 912 345 678"), dates in figures or
-in words, e-mail addresses, house numbers with their street, and a dossier link's access key.
+Masked, as citizens and officers really write them:
+- CCCD/CMND and phone numbers in any grouping ("001 191 012 345", "0912.345.678", "+84 912 345 678",
+  "0912/345/678", "001_090_012_345"), in full-width digits ("０９１２…"), glued to their label
+  ("CCCD001090012345", "zalo0912345678") or read out in words ("không chín một hai …");
+- dates in figures ("15/03/1990", "1990-03-15", "15031990") or in words: the year stays;
+- e-mail addresses (first letter and domain stay), house numbers with their street, names after
+  "tên là", "tôi là", "mình là", "họ tên" (capitalised, or in any case from a family name on) and a
+  dossier link's access key.
+Left as they are: money ("150.000.000 đồng", "150 000 000 đ"), procedure codes ("1.004873"), dossier
+codes ("H99.12-240101-0001", "HS-2026-000123"), years and counts.
+
+Every pass reads the text a bounded number of times (linear, whatever its length:
+``benchmarks/text_scanning.py``). Numbers are read by a scanner: the text is cut into tokens (digit
+groups and words); digit groups joined by one separator make a run, read with the words on either side
+(a label, a code's letters, a currency); a run is split into personal numbers in windows of at most
+twelve digits, so each group is looked at a bounded number of times.
 """
 
 from __future__ import annotations
@@ -10,112 +23,257 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import unicodedata
 
-# Digit groups joined by single separators: one number as typed, possibly several numbers in a row.
-# Matched maximal and without look-arounds (each character is read once): a group glued to letters
-# is set aside afterwards (``_mask_runs``), which a backtracking look-around did at quadratic cost.
-_NUMBER_RUN_RE = re.compile(r"\+?\d+(?:[ .\-]\d+)*")
-_GROUPS_RE = re.compile(r"(?<=\d)([ .\-])(?=\d)")
+from bot.vietnamese import fold
+
+# ---- numbers: the scanner --------------------------------------------------------------------------
+
+# Digit groups (any script's decimal digits: "０９１２" too) and words; anything else lies between them.
+_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
+_SPACES = frozenset(" \u00a0\u202f\u3000")
+_CODE_SEPARATORS = frozenset(".-/_．－／＿")  # inside a code ("H99.12-240101-0001") as inside a number
+_SEPARATORS = _SPACES | _CODE_SEPARATORS | frozenset(",，")  # one of these between two groups joins them
+_THOUSANDS = frozenset(".,．，")  # "150.000.000": money's grouping, never a CMND's
+_PLUS = frozenset("+＋")
 _LONGEST_NUMBER = 12  # digits of a CCCD, the longest personal number
 _SHORTEST_NUMBER = 9  # digits of a CMND, the shortest
-_DATE_RE = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](\d{4})(?!\d)")
+_MOBILE_NETWORKS = frozenset("35789")  # 03x, 05x, 07x, 08x, 09x
+# Labels a number may be glued to ("CCCD001…", "SĐT0912…"), folded; any other upper-case word glued to
+# digits starts a code.
+_LABELS = frozenset({"cccd", "cmnd", "cmt", "cmtnd", "cc", "id", "so", "sdt", "dt", "dd", "didong", "zalo",
+                     "tel", "phone", "mobile", "hotline", "viber"})
+_CURRENCY = frozenset({"đồng", "dong", "đ", "vnđ", "vnd", "triệu", "trieu", "tỷ", "tỉ", "nghìn", "nghin", "ngàn",
+                       "ngan", "usd"})
+
+
+def _ascii_digits(group: str) -> str:
+    return group if group.isascii() else "".join(str(unicodedata.decimal(ch)) for ch in group)
+
+
+def _is_date(day: str, month: str, year: str) -> bool:
+    d, m = int(day), int(month)
+    return 1900 <= int(year) <= 2099 and ((1 <= d <= 31 and 1 <= m <= 12) or (1 <= d <= 12 and 1 <= m <= 31))
+
+
+def _date_at(typed: list[str], digits: list[str], seps: list[str], i: int) -> tuple[int, list[str]] | None:
+    """A date starting at group ``i``: (the group after it, its masked pieces) — the year stays."""
+    if i + 3 <= len(digits) and seps[i] == seps[i + 1]:
+        a, b, c = digits[i:i + 3]
+        if len(a) <= 2 and len(b) <= 2 and len(c) == 4 and _is_date(a, b, c):  # 15/03/1990
+            return i + 3, ["**", seps[i], "**", seps[i + 1], typed[i + 2]]
+        if len(a) == 4 and len(b) <= 2 and len(c) <= 2 and _is_date(c, b, a):  # 1990-03-15
+            return i + 3, [typed[i], seps[i], "**", seps[i + 1], "**"]
+    group = digits[i]
+    if len(group) == 8:
+        if _is_date(group[:2], group[2:4], group[4:]):  # 15031990
+            return i + 1, ["****" + typed[i][4:]]
+        if _is_date(group[6:], group[4:6], group[:4]):  # 19900315
+            return i + 1, [typed[i][:4] + "****"]
+    return None
+
+
+def _is_money(digits: list[str], seps: list[str]) -> bool:
+    """Groups of three after a first of one to three, joined by one dot or comma: "1.500.000"."""
+    return (bool(seps) and len(set(seps)) == 1 and seps[0] in _THOUSANDS and 1 <= len(digits[0]) <= 3
+            and all(len(group) == 3 for group in digits[1:]))
+
+
+def _may_start(digits: list[str], seps: list[str], i: int, money: bool) -> bool:
+    """No personal number starts inside an amount: "1.000.000.000.000" holds no "000.000.000.000"."""
+    if i == 0 or len(digits[i]) != 3 or len(digits[i - 1]) > 3:
+        return True
+    return not (seps[i - 1] in _THOUSANDS or (money and seps[i - 1] in _SPACES))
+
+
+def _kind(number: str, digits: list[str], seps: list[str], *, plus: bool, money: bool,
+          strict: bool) -> tuple[int, int] | None:
+    """(digits kept at the start, at the end) if ``number`` (``digits`` joined by ``seps``) is a
+    personal number, else None. ``strict``: inside a code, only a CCCD or a mobile number counts."""
+    if strict:
+        cccd = len(number) == 12 and number[0] == "0"
+        mobile = len(number) == 10 and number[0] == "0" and number[1] in _MOBILE_NETWORKS
+        return (3, 3) if cccd or mobile else None
+    if number[0] == "0" and not plus and len(number) in {10, 11, 12}:
+        return 3, 3  # mobile or landline; CCCD (a province code opens it)
+    if plus or (number.startswith("84") and len(number) == 11):
+        keep = (4, 3) if len(number) == 11 else None  # 84 and two digits of the network
+    elif len(number) == 9 and not any(sep in _THOUSANDS for sep in seps):
+        keep = 2, 2  # CMND ("150.000.000" is money)
+    else:
+        return None
+    if not plus and number[0] != "0" and (money or _is_money(digits, seps)):
+        return None  # an amount: followed by its currency, or grouped as money is
+    return keep
+
+
+def _hide(typed: list[str], seps: list[str], keep: tuple[int, int], total: int) -> list[str]:
+    """The groups with their middle digits as "*" (a digit read out as a word becomes one "*")."""
+    head, tail = keep
+    out, seen = [], 0
+    for k, group in enumerate(typed):
+        if k:
+            out.append(seps[k - 1])
+        if group[0].isdecimal():
+            out.append("".join(ch if seen + n < head or seen + n >= total - tail else "*" for n, ch in enumerate(group)))
+            seen += len(group)
+        else:
+            out.append(group if seen < head or seen >= total - tail else "*")
+            seen += 1
+    return out
+
+
+def _mask_groups(typed: list[str], digits: list[str], seps: list[str], *, plus: bool = False,
+                 money: bool = False, strict: bool = False) -> list[str]:
+    """Groups (``typed``, their ASCII ``digits``) joined by ``seps``, with the personal numbers and dates
+    among them masked: at each group a date, else the longest personal number of at most twelve digits
+    starting there, else the group as it is."""
+    before = [0]
+    for group in digits:
+        before.append(before[-1] + len(group))
+    joined = "".join(digits)
+    out, i, n = [], 0, len(typed)
+    while i < n:
+        found = None if strict else _date_at(typed, digits, seps, i)
+        if found is None and _may_start(digits, seps, i, money):
+            last = i + 1
+            while last < n and before[last + 1] - before[i] <= _LONGEST_NUMBER:
+                last += 1
+            for j in range(last, i, -1):
+                total = before[j] - before[i]
+                if total < _SHORTEST_NUMBER:
+                    break
+                keep = _kind(joined[before[i]:before[j]], digits[i:j], seps[i:j - 1], plus=plus and i == 0,
+                             money=money, strict=strict)
+                if keep:
+                    found = j, _hide(typed[i:j], seps[i:j - 1], keep, total)
+                    break
+        j, pieces = found or (i + 1, [typed[i]])
+        out.extend(pieces)
+        if j < n:
+            out.append(seps[j - 1])
+        i = j
+    return out
+
+
+def _mask_run(text: str, run: list[re.Match], before: re.Match | None, after: re.Match | None) -> str:
+    """One run of digit groups, read with the tokens around it."""
+    start, end = run[0].start(), run[-1].end()
+    typed = [token.group() for token in run]
+    digits = [_ascii_digits(group) for group in typed]
+    seps = [text[token.start() - 1] for token in run[1:]]
+    gap = start - (before.end() if before else 0)
+    plus = gap >= 1 and text[start - 1] in _PLUS
+    word = before.group() if before is not None and not before.group()[0].isdecimal() else ""
+    attached = word and (gap == 0 or (gap == 1 and text[start - 1] in _CODE_SEPARATORS))
+    money = (after is not None and not after.group()[0].isdecimal() and after.group().lower() in _CURRENCY
+             and after.start() - end <= 1 and not text[end:after.start()].strip()) or text[end:end + 2].strip()[:1] == "₫"
+    if attached and word.isupper() and fold(word).lower() not in _LABELS and len(digits[0]) < _SHORTEST_NUMBER:
+        # A code ("H99.12-240101-0001", "HS-2026-000123"): its groups up to a space (or a long group) are
+        # left as typed unless they hold a CCCD or a mobile number (not counting a group glued to the
+        # letters: "G01" is one word); what follows is read afresh.
+        k = 1
+        while k < len(typed) and seps[k - 1] in _CODE_SEPARATORS and len(digits[k]) < _SHORTEST_NUMBER:
+            k += 1
+        glued = 1 if gap == 0 else 0
+        pieces = [typed[0]] if glued else []
+        if k > glued:
+            pieces.extend(seps[:glued] + _mask_groups(typed[glued:k], digits[glued:k], seps[glued:k - 1], strict=True))
+        if k < len(typed):
+            pieces.append(seps[k - 1])
+            pieces.extend(_mask_groups(typed[k:], digits[k:], seps[k:], money=money))
+    else:
+        pieces = _mask_groups(typed, digits, seps, plus=plus, money=money)
+    return "".join(pieces)
+
+
+def _mask_numbers(text: str) -> str:
+    """The scanner: tokens in one pass, each run of digit groups masked once its next token is known."""
+    out, position = [], 0
+    run: list[re.Match] = []
+    before = previous = None
+    for token in _TOKEN_RE.finditer(text):
+        digits = token.group()[0].isdecimal()
+        if digits and run and token.start() == run[-1].end() + 1 and text[run[-1].end()] in _SEPARATORS:
+            run.append(token)  # one separator from the group before: the same run
+        else:
+            if run:
+                out.append(text[position:run[0].start()] + _mask_run(text, run, before, token))
+                position, run = run[-1].end(), []
+            if digits:
+                run, before = [token], previous
+        previous = token
+    if run:
+        out.append(text[position:run[0].start()] + _mask_run(text, run, before, None))
+        position = run[-1].end()
+    return "".join(out) + text[position:]
+
+
+# Digits read out one by one ("không chín một hai …"): nine words in a row or more, nothing else between.
+_SPOKEN_DIGITS = {"không": "0", "khong": "0", "một": "1", "mot": "1", "hai": "2", "ba": "3", "bốn": "4", "bon": "4",
+                  "năm": "5", "nam": "5", "sáu": "6", "sau": "6", "bảy": "7", "bẩy": "7", "bay": "7", "tám": "8",
+                  "tam": "8", "chín": "9", "chin": "9"}
+_SPOKEN = "|".join(sorted(_SPOKEN_DIGITS, key=len, reverse=True))
+_SPOKEN_RUN_RE = re.compile(rf"\b(?:{_SPOKEN})\b(?:[\s,.\-]{{1,3}}(?:{_SPOKEN})\b){{{_SHORTEST_NUMBER - 1},}}",
+                            re.IGNORECASE)
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+
+
+def _mask_spoken(match: re.Match) -> str:
+    spoken = match.group(0)
+    words = list(_LETTERS_RE.finditer(spoken))
+    typed = [word.group() for word in words]
+    seps = [spoken[a.end():b.start()] for a, b in zip(words, words[1:])]
+    return "".join(_mask_groups(typed, [_SPOKEN_DIGITS[word.lower()] for word in typed], seps))
+
+
+# ---- dates in words, e-mails, access keys, addresses, names ------------------------------------------
+
 _DATE_WORDS_RE = re.compile(
     r"\b(ngày|ngay)\s*\d{1,2}\s*(tháng|thang)\s*\d{1,2}\s*(năm|nam)\s*(\d{4})\b", re.IGNORECASE)
 # An address starts where its characters start (one attempt a token: "1.1.1…" without an "@" is
 # scanned once, not once a character).
 _EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)\b")
 _ACCESS_KEY_RE = re.compile(r"([?&]key=)[\w\-]+")
-# A house number (after "số nhà", "số", "nhà" or before a street word), then the street's name.
+# A house number (after "số nhà", "số", "nhà" or before a street word), then the street's name. A number
+# going on with a dot or comma and digits is no house number ("thủ tục số 1.004873"). Its parts are
+# bounded: with "(?:/\d+[a-zA-Z]?)*" every digit of "1a/1a/1a/…" was a start scanning to the end (quadratic).
 _STREET_WORDS = r"(?:đường|duong|phố|pho|ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet)"
+_HOUSE_NUMBER = r"\d{1,5}[a-zA-Z]?(?:/\d{1,5}[a-zA-Z]?){0,4}(?![.,/]?\d)"
 _ADDRESS_RE = re.compile(
-    rf"\b(?:(?:số nhà|so nha|số|so|nhà|nha)\s+\d+[a-zA-Z]?(?:/\d+[a-zA-Z]?)*(?:\s+{_STREET_WORDS})?"
-    rf"|\d+[a-zA-Z]?(?:/\d+[a-zA-Z]?)*\s+{_STREET_WORDS}"
-    rf"|{_STREET_WORDS}\s+\d+[a-zA-Z]?(?:/\d+[a-zA-Z]?)*)"
+    rf"\b(?:(?:số nhà|so nha|số|so|nhà|nha)\s+{_HOUSE_NUMBER}(?:\s+{_STREET_WORDS})?"
+    rf"|{_HOUSE_NUMBER}\s+{_STREET_WORDS}"
+    rf"|{_STREET_WORDS}\s+{_HOUSE_NUMBER})"
     r"(?:\s+(?:[^\W\d_][^\W_]*))*?(?=\s*(?:,|\.|;|\n|$|\s+(?:phường|phuong|xã|xa|quận|quan|huyện|huyen|thị|thi|tp|tỉnh|tinh)\b))",
     re.IGNORECASE,
 )
 ADDRESS_MASK = "[địa chỉ]"
-# A person's name after the words that introduce one ("tên là", "tôi là", "họ tên"): capitalised words.
+# A person's name after the words that introduce one ("tên là", "tôi là", "mình là", "họ tên").
 _NAME_CUE_RE = re.compile(
-    r"\b(?:tên là|tên|tôi là|em là|họ và tên|họ tên|ten la|ten|toi la|em la|ho va ten|ho ten)\s*:?\s+", re.IGNORECASE)
+    r"\b(?:tên là|tên|tôi là|em là|mình là|họ và tên|họ tên|ten la|ten|toi la|em la|minh la|ho va ten|ho ten)"
+    r"\s*:?\s+", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 NAME_MASK = "[họ tên]"
+# A name typed in lower case is known by its family name; those that are also everyday words after
+# "tôi là" ("cao", "mai", "thái"…) are left out, and so are, unaccented, those that are several words.
+_FAMILY_NAMES = frozenset({
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương",
+    "lý", "đinh", "đoàn", "trương", "lâm", "lương", "lưu", "trịnh", "kiều", "quách", "tôn", "châu", "hà"})
+_FAMILY_NAMES_UNACCENTED = frozenset(fold(name) for name in _FAMILY_NAMES) - {"ha", "ho", "lam", "chau", "ton"}
+# Words that end a name typed in lower case ("tên là nguyễn văn an ở Huế"), and those that show the
+# words after a family name are no name at all ("hồ sơ", "lý do").
+_NOT_IN_NAMES = frozenset({
+    "ở", "o", "sinh", "số", "so", "có", "co", "và", "va", "nhé", "nhe", "ạ", "a", "đang", "muốn", "muon", "cần", "can",
+    "hỏi", "hoi", "là", "la", "thì", "ngày", "ngay", "tháng", "quê", "tại", "làm", "xin", "cho", "đã", "bị", "bi",
+    "được", "duoc", "của", "cua", "với", "voi", "nhà", "nha", "đi", "di", "về", "ve", "hiện", "đây", "day", "nhá",
+    "ơi", "oi", "đó", "này", "nay", "rồi", "roi", "vậy", "vay", "mà", "nên", "nen", "không", "khong", "sơ", "do",
+    "lịch", "lich", "tuổi", "tuoi", "xe", "phí", "phi", "luật", "luat", "thuế", "thue",
+})
 
 
-def _kind(digits: str, typed: str) -> tuple[int, int] | None:
-    """(digits kept at the start, at the end) if ``digits`` is a personal number, else None."""
-    if typed.startswith("+84") or (digits.startswith("84") and len(digits) == 11):
-        return (4, 3) if len(digits) == 11 else None  # 84 and two digits of the network
-    if digits.startswith("0") and len(digits) in {10, 11}:
-        return 3, 3  # mobile or landline
-    if len(digits) == 12 and digits.startswith("0"):
-        return 3, 3  # CCCD: a province code opens it
-    if len(digits) == 9 and "." not in typed:
-        return 2, 2  # CMND ("150.000.000" is money)
-    return None
-
-
-def _mask_number(typed: str, keep: tuple[int, int], total: int) -> str:
-    head, tail = keep
-    out, seen = [], 0
-    for ch in typed:
-        if ch.isdigit():
-            out.append(ch if seen < head or seen >= total - tail else "*")
-            seen += 1
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _mask_run(run: str) -> str:
-    """Split a run of digit groups into personal numbers, longest first, group boundaries only."""
-    parts = _GROUPS_RE.split(run)  # groups at even indexes, separators between
-    groups, out, i = parts[0::2], [], 0
-    digits_before = [0]
-    for group in groups:
-        digits_before.append(digits_before[-1] + sum(ch.isdigit() for ch in group))
-    while i < len(groups):
-        # Windows of at most a personal number's length: linear in the run, whatever its length.
-        last = i + 1
-        while last < len(groups) and digits_before[last + 1] - digits_before[i] <= _LONGEST_NUMBER:
-            last += 1
-        for j in range(last, i, -1):
-            if digits_before[j] - digits_before[i] < _SHORTEST_NUMBER:
-                continue
-            typed = "".join(parts[2 * i: 2 * j - 1])
-            digits = re.sub(r"\D", "", typed)
-            keep = _kind(digits, typed)
-            if keep:
-                out.append(_mask_number(typed, keep, len(digits)))
-                break
-        else:
-            j = i + 1
-            out.append(groups[i])
-        if j < len(groups):
-            out.append(parts[2 * j - 1])
-        i = j
-    return "".join(out)
-
-
-def _mask_runs(text: str) -> str:
-    """Mask the personal numbers of every run of digit groups; a group glued to a letter is part of
-    a word or code ("H99", "2b"), not a number, and stays as it is."""
-    out, position = [], 0
-    for match in _NUMBER_RUN_RE.finditer(text):
-        start, end = match.span()
-        run = match.group(0)
-        glued_before = start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+")
-        glued_after = end < len(text) and (text[end].isalnum() or text[end] == "_")
-        head = tail = ""
-        if glued_before:
-            cut = _GROUPS_RE.search(run)
-            head, run = (run, "") if cut is None else (run[: cut.end()], run[cut.end():])
-        if glued_after and run:
-            cuts = list(_GROUPS_RE.finditer(run))
-            run, tail = ("", run) if not cuts else (run[: cuts[-1].start()], run[cuts[-1].start():])
-        out.append(text[position:start] + head + (_mask_run(run) if run else "") + tail)
-        position = end
-    return "".join(out) + text[position:]
+def _family_name(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _FAMILY_NAMES or (lowered.isascii() and lowered in _FAMILY_NAMES_UNACCENTED)
 
 
 def _mask_names(text: str) -> str:
@@ -123,9 +281,16 @@ def _mask_names(text: str) -> str:
     for cue in _NAME_CUE_RE.finditer(text):
         if cue.start() < position:
             continue
-        words, end = 0, cue.end()
+        words, end, any_case = 0, cue.end(), False
         for word in _WORD_RE.finditer(text, cue.end()):
-            if text[end:word.start()].strip() or not word.group(0)[0].isupper() or words == 4:
+            name = word.group(0)
+            if text[end:word.start()].strip() or words == 4:
+                break
+            if words == 0:
+                any_case = _family_name(name)  # "nguyễn văn an", "Nguyễn văn An"
+                if not (any_case or name[0].isupper()):
+                    break
+            elif name.lower() in _NOT_IN_NAMES or not (any_case or name[0].isupper()):
                 break
             words, end = words + 1, word.end()
         if words >= 2:
@@ -140,10 +305,10 @@ def mask_pii(text: str) -> str:
     text = _ACCESS_KEY_RE.sub(r"\1***", text)
     text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
     text = _DATE_WORDS_RE.sub(lambda m: f"{m.group(1)} ** {m.group(2)} ** {m.group(3)} {m.group(4)}", text)
-    text = _DATE_RE.sub(lambda m: f"**/**/{m.group(1)}", text)
+    text = _mask_numbers(text)  # before addresses: a date is no house number
+    text = _SPOKEN_RUN_RE.sub(_mask_spoken, text)
     text = _ADDRESS_RE.sub(ADDRESS_MASK, text)
-    text = _mask_names(text)
-    return _mask_runs(text)
+    return _mask_names(text)
 
 
 def mask_logs() -> None:
