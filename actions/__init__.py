@@ -10,7 +10,7 @@ import logging
 import os
 import time
 
-from dossiers.privacy import mask_logs
+from common.privacy import mask_logs
 
 logger = logging.getLogger(__name__)
 mask_logs()  # citizens type CCCD numbers and phones into forms: no log of this process shows them

@@ -25,12 +25,12 @@ from actions.answers import aspect_answer
 from actions.aspects import aspect_in
 from actions.procedures import ActionAnswerProcedure, buttons, find, reply_to_named_procedure, reply_to_story
 from bot.vietnamese import canonical, fold, phrase_list, without_phrases
+from common.privacy import mask_pii
+from common.status import DossierStatus
 from dossiers.answers import Meaning, folded, means
 from dossiers.drafts import checklist
 from dossiers.forms import FORMS, Form, cross_check, form_for, form_offers
-from dossiers.privacy import mask_pii
 from dossiers.retention import ERASE_MARK
-from dossiers.status import DossierStatus
 from knowledge.catalogue import get_procedure
 from storage import citizens, identities
 

@@ -11,7 +11,7 @@ import re
 import time
 
 from bot.vietnamese import clean_text
-from dossiers.privacy import mask_pii
+from common.privacy import mask_pii
 
 SIZES = (10_000, 100_000, 200_000)
 # Each repeated to the size: markup, digit groups with every separator (one run of 100,000 groups), a

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.middleware.sessions import SessionMiddleware
 
+from common.privacy import mask_logs
 from connectors import messages as msg
 from connectors.api import analytics, console, dossiers, health, kiosk, login, officer, rest, telegram, web, zalo
 from connectors.conversations import TOKEN_HEADER, signing_key
@@ -23,7 +24,6 @@ from connectors.core import Core
 from connectors.limits import BodyLimit, Limit
 from connectors.security import SecurityHeaders
 from connectors.settings import GatewaySettings
-from dossiers.privacy import mask_logs
 
 
 async def start_telegram(core: Core):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dossiers.status import DossierStatus
+from common.status import DossierStatus
 from knowledge.catalogue import get_procedure
 
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from sqlalchemy import Column, Float, MetaData, String, Table, create_engine, delete, func, inspect, select, update
 from sqlalchemy.engine import URL, Engine
 
-from dossiers.privacy import mask_pii
+from common.privacy import mask_pii
 from dossiers.settings import dossier_settings
 from storage import analytics, citizens, handover, identities
 from storage.db import engine as app_engine

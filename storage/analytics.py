@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, case, delete, func, select, update
 
-from dossiers.privacy import mask_pii
+from common.privacy import mask_pii
 from storage.db import engine, metadata, now
 
 questions = Table(

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, delete, or_, select, update
 
-from dossiers.status import DossierStatus
+from common.status import DossierStatus
 from storage.db import engine, every, first, metadata, now
 from storage.identities import citizen_of, unlink
 

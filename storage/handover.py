@@ -20,7 +20,7 @@ from sqlalchemy import (
     update,
 )
 
-from dossiers.privacy import mask_pii
+from common.privacy import mask_pii
 from storage.db import engine, every, first, metadata, now
 
 handovers = Table(

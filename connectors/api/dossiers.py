@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, HTTPException, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from common.status import DossierStatus
 from connectors.api.auth import require_staff
 from dossiers.drafts import checklist, draft_json
 from dossiers.pdf import declaration_pdf
-from dossiers.status import DossierStatus
 from storage import audit, citizens
 
 router = APIRouter(tags=["dossiers"])

@@ -13,10 +13,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from common.status import DossierStatus
 from connectors.api.auth import require_staff
 from connectors.core import Core, get_core
 from connectors.delivery import push_officer_replies
-from dossiers.status import DossierStatus
 from knowledge.catalogue import get_procedure, phrase_key
 from storage import aliases, audit, citizens, identities
 from storage import handover as queue

@@ -237,7 +237,7 @@ def test_profile_is_shown_masked_and_deleted_on_request(app_db):
 
 
 def test_dossier_status_only_to_the_conversation_that_made_it(app_db):
-    from dossiers.status import DossierStatus
+    from common.status import DossierStatus
     from storage import citizens
 
     code = citizens.create_dossier("owner", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {})["code"]

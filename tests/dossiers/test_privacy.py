@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossiers.privacy import mask_logs, mask_pii
+from common.privacy import mask_logs, mask_pii
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 

@@ -31,7 +31,7 @@ def postgres_url():
 
 
 def test_store_works_unchanged_on_postgresql(postgres_url):
-    from dossiers.status import DossierStatus
+    from common.status import DossierStatus
     from storage import channels, citizens, db, handover, identities
     from storage.migrate import current
 
