@@ -20,7 +20,6 @@ twelve digits, so each group is looked at a bounded number of times.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import unicodedata
@@ -31,6 +30,7 @@ from bot.vietnamese import fold
 
 # Digit groups (any script's decimal digits: "０９１２" too) and words; anything else lies between them.
 _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 _SPACES = frozenset(" \u00a0\u202f\u3000")
 _CODE_SEPARATORS = frozenset(".-/_．－／＿")  # inside a code ("H99.12-240101-0001") as inside a number
 _SEPARATORS = _SPACES | _CODE_SEPARATORS | frozenset(",，")  # one of these between two groups joins them
@@ -187,44 +187,56 @@ def _mask_run(text: str, run: list[re.Match], before: re.Match | None, after: re
     return "".join(pieces)
 
 
+# Fewer digits than this hold neither a date (1/3/1990) nor a personal number: left without a look.
+_FEWEST_DIGITS = 6
+
+
 def _mask_numbers(text: str) -> str:
     """The scanner: tokens in one pass, each run of digit groups masked once its next token is known."""
     out, position = [], 0
     run: list[re.Match] = []
     before = previous = None
+
+    def flush(after: re.Match | None) -> None:
+        nonlocal position
+        start, end = run[0].start(), run[-1].end()
+        if end - start - (len(run) - 1) >= _FEWEST_DIGITS:
+            out.append(text[position:start] + _mask_run(text, run, before, after))
+            position = end
+
     for token in _TOKEN_RE.finditer(text):
         digits = token.group()[0].isdecimal()
         if digits and run and token.start() == run[-1].end() + 1 and text[run[-1].end()] in _SEPARATORS:
             run.append(token)  # one separator from the group before: the same run
         else:
             if run:
-                out.append(text[position:run[0].start()] + _mask_run(text, run, before, token))
-                position, run = run[-1].end(), []
+                flush(token)
+                run = []
             if digits:
                 run, before = [token], previous
         previous = token
     if run:
-        out.append(text[position:run[0].start()] + _mask_run(text, run, before, None))
-        position = run[-1].end()
+        flush(None)
     return "".join(out) + text[position:]
 
 
 # Digits read out one by one ("không chín một hai …"): nine words in a row or more, nothing else between.
-_SPOKEN_DIGITS = {"không": "0", "khong": "0", "một": "1", "mot": "1", "hai": "2", "ba": "3", "bốn": "4", "bon": "4",
-                  "năm": "5", "nam": "5", "sáu": "6", "sau": "6", "bảy": "7", "bẩy": "7", "bay": "7", "tám": "8",
-                  "tam": "8", "chín": "9", "chin": "9"}
-_SPOKEN = "|".join(sorted(_SPOKEN_DIGITS, key=len, reverse=True))
+_SPOKEN_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_DIGIT_OF_WORD = {fold(word): str(digit) for digit, word in enumerate(_SPOKEN_DIGITS)}  # "bẩy" folds to "bay" too
+_SPOKEN = "|".join(sorted({*_SPOKEN_DIGITS, "bẩy", *_DIGIT_OF_WORD}, key=len, reverse=True))
 _SPOKEN_RUN_RE = re.compile(rf"\b(?:{_SPOKEN})\b(?:[\s,.\-]{{1,3}}(?:{_SPOKEN})\b){{{_SHORTEST_NUMBER - 1},}}",
                             re.IGNORECASE)
-_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 
 def _mask_spoken(match: re.Match) -> str:
     spoken = match.group(0)
-    words = list(_LETTERS_RE.finditer(spoken))
+    words = list(_WORD_RE.finditer(spoken))
     typed = [word.group() for word in words]
+    digits = [_DIGIT_OF_WORD.get(fold(word.casefold()), "") for word in typed]
+    if not all(digits):  # a letter only case-insensitive matching equates ("ſau"): hide every word
+        return _WORD_RE.sub("*", spoken)
     seps = [spoken[a.end():b.start()] for a, b in zip(words, words[1:])]
-    return "".join(_mask_groups(typed, [_SPOKEN_DIGITS[word.lower()] for word in typed], seps))
+    return "".join(_mask_groups(typed, digits, seps))
 
 
 # ---- dates in words, e-mails, access keys, addresses, names ------------------------------------------
@@ -252,7 +264,6 @@ ADDRESS_MASK = "[địa chỉ]"
 _NAME_CUE_RE = re.compile(
     r"\b(?:tên là|tên|tôi là|em là|mình là|họ và tên|họ tên|ten la|ten|toi la|em la|minh la|ho va ten|ho ten)"
     r"\s*:?\s+", re.IGNORECASE)
-_WORD_RE = re.compile(r"[^\W\d_]+")
 NAME_MASK = "[họ tên]"
 # A name typed in lower case is known by its family name; those that are also everyday words after
 # "tôi là" ("cao", "mai", "thái"…) are left out, and so are, unaccented, those that are several words.
@@ -320,9 +331,15 @@ def mask_logs() -> None:
 
     def factory(*args, **kwargs) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        # A malformed call is left as is: logging reports it when the record is emitted.
-        with contextlib.suppress(TypeError, ValueError):
-            record.msg, record.args = mask_pii(record.getMessage()), ()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return record  # a malformed call is left as is: logging reports it when the record is emitted
+        try:
+            record.msg = mask_pii(message)
+        except Exception:  # a masker's bug must neither stop the caller nor let the message through
+            record.msg = "[message withheld: masking failed]"
+        record.args = ()
         return record
 
     factory.masks_pii = True

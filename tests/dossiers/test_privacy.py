@@ -269,3 +269,23 @@ def test_money_codes_years_and_counts_are_never_masked(fragments, joiner):
 def test_masking_is_idempotent(text):
     once = mask_pii(text)
     assert mask_pii(once) == once
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=500)
+def test_any_text_is_masked_without_error_and_stably(text):
+    once = mask_pii(text)
+    assert mask_pii(once) == once
+
+
+def test_a_failing_masker_withholds_the_message(caplog, monkeypatch):
+    import common.privacy
+
+    def broken(text):
+        raise KeyError(text)
+
+    mask_logs()
+    monkeypatch.setattr(common.privacy, "mask_pii", broken)
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("some.library").info("cccd %s", "079192012345")
+    assert "079192012345" not in caplog.text and "masking failed" in caplog.text
