@@ -60,3 +60,10 @@ def detect_aspect(tracker: Tracker) -> Aspect | None:
         if entity.get("entity") == "aspect" and entity.get("value") in Aspect._value2member_map_:
             return Aspect(entity["value"])
     return aspect_in(tracker.latest_message.get("text") or "")
+
+
+def pending_aspect(tracker: Tracker) -> Aspect | None:
+    """The aspect asked before a choice was offered, kept in the ``pending_aspect`` slot. Rasa gives a
+    slot back as the plain string it stored: it is read here, once, into an ``Aspect``."""
+    value = tracker.get_slot("pending_aspect")
+    return Aspect(value) if value in Aspect._value2member_map_ else None

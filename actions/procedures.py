@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from actions import answers
 from actions import messages as m
-from actions.aspects import Aspect, detect_aspect, without_aspect_phrases
+from actions.aspects import Aspect, detect_aspect, pending_aspect, without_aspect_phrases
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list, without_phrases
 from dossiers.answers import Meaning, folded, holds, means, phrases_meaning
@@ -150,7 +150,7 @@ def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     such replies as anything ("cháu 8 tuổi" or "2" as a rating, "ở Việt Nam" as nonsense), so every
     action a reply may reach asks this first. None when it is no such reply."""
     chosen = typed_choice(tracker)
-    return answer(dispatcher, chosen, detect_aspect(tracker) or tracker.get_slot("pending_aspect")) if chosen else None
+    return answer(dispatcher, chosen, detect_aspect(tracker) or pending_aspect(tracker)) if chosen else None
 
 
 async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -388,7 +388,7 @@ class ActionAnswerProcedure(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         chosen = chosen_procedure(tracker) or typed_choice(tracker)
         if chosen:  # a button or a reply to the situation question: answer what was asked before the choice
-            return answer(dispatcher, chosen, tracker.get_slot("pending_aspect"))
+            return answer(dispatcher, chosen, pending_aspect(tracker))
         if rejects_options(tracker):  # "không có cái nào đúng", searched as a question of its own otherwise
             return await reply_more_options(dispatcher, tracker)
         question = tracker.latest_message.get("text") or ""
@@ -428,7 +428,7 @@ class ActionAnswerAspect(Action):
         if replied is not None:
             return replied
         if options and len(words) < NAMING_WORDS:  # a choice is pending, nothing new asked: keep it open
-            asked = aspect or tracker.get_slot("pending_aspect")
+            asked = aspect or pending_aspect(tracker)
             situation = pending_situation(tracker)
             if situation:
                 ask_situation(dispatcher, *situation)

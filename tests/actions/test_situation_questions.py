@@ -1,6 +1,8 @@
 """Close variants are told apart by one short question about the citizen's situation, answered by a
 button or in the citizen's own words ("không, đều là người Việt", "cháu mới 10 tuổi")."""
 
+import json
+
 import pytest
 
 from actions import answers
@@ -113,3 +115,18 @@ def test_the_situation_conversations_name_real_procedures_and_questions():
     for say, want, replies in conversations:
         assert want and all(get_procedure(code) for code in want), say
         assert set(replies) <= set(situation_questions()), say
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pressed", [ID_FROM_14, ID_UNDER_14])
+def test_pressing_a_situation_button_after_an_aspect_question_answers_that_aspect(app_db, pressed):
+    """Through Rasa a slot comes back as the JSON it was stored as (the aspect a plain string): pressing
+    either age button after "… cần giấy tờ gì" crashed the action server and killed the conversation."""
+    events, said = run(ActionAnswerProcedure(), tracker("làm căn cước cho con cần giấy tờ gì"))
+    assert said[0]["text"] == situation_questions()["age_14"].question
+    slots = json.loads(json.dumps(slots_of(events)))  # as Rasa stores and returns them
+    button = next(b for b in said[0]["buttons"] if pressed in b["payload"])
+    events, said = run(ActionAnswerProcedure(), tracker(button["payload"], slots,
+                                                        entities=[{"entity": "procedure_code", "value": pressed}]))
+    assert texts(said).startswith(answers.aspect_screens(get_procedure(pressed), Aspect.DOCUMENTS)[0])
+    assert slots_of(events)["current_procedure"] == pressed
