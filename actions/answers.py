@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 from actions import messages as m
 from actions.aspects import Aspect
+from knowledge import fees
 from knowledge.places import receiving_office
 from knowledge.schema import Document, Procedure, SubmissionWay
 
@@ -66,7 +68,8 @@ def documents(p: Procedure) -> str:
     return text
 
 
-_AMOUNT_RE = re.compile(r"\d{1,3}(?:[.,]\d{3})+\s*(?:đồng|vnđ|việt nam đồng)|\d+\s*(?:đồng|vnđ)", re.IGNORECASE)
+_DISTRICT_RE = re.compile(r"\b(?:cấp huyện|huyện)\b", re.IGNORECASE)
+_PROVINCE_SETS_RE = re.compile(r"hội đồng nhân dân|HĐND|tỉnh, thành phố|cấp tỉnh quy định", re.IGNORECASE)
 _FEE_WORD_RE = re.compile(r"\b(?:lệ phí|phí)\b", re.IGNORECASE)
 _EXEMPT_RE = re.compile(r"\b(?:miễn (?:lệ )?phí|miễn lệ phí|không thu (?:lệ )?phí)\b", re.IGNORECASE)
 FREE = "Miễn phí"
@@ -74,6 +77,7 @@ FREE = "Miễn phí"
 
 # The portal writes amounts "1,500,000 Việt Nam Đồng" / "50,000 VNĐ"; Vietnamese reads "1.500.000 đồng".
 _PORTAL_AMOUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\s*(?:Việt Nam Đồng|VNĐ|VND|đồng|Đồng)\b")
+
 # A fee note the portal wrapped in a unit with no amount: "Đồng (Mức lệ phí … quyết định.)".
 _BARE_UNIT = re.compile(r"^\s*(?:Việt Nam Đồng|Đồng|VNĐ)\s*\((.*)\)\s*$", re.DOTALL)
 
@@ -83,19 +87,23 @@ def amounts(text: str) -> str:
     return _PORTAL_AMOUNT.sub(lambda found: found.group(1).replace(",", ".") + " đồng", text)
 
 
-def way_fee(w: SubmissionWay) -> str:
-    """What one way of submission costs. The portal's fee column often says "Miễn phí" while the
-    note beside it states the fee ("Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần"): the note wins."""
+def way_fee(w: SubmissionWay, today: date | None = None) -> str:
+    """What one way of submission costs, as true ``today``. The note beside the fee column is the
+    authority: the column says "Miễn phí" beside "Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần", or an
+    amount in thousands ("135"). What the note says of a period that has ended is not the fee."""
+    note, lapsed = fees.current_note(_BARE_UNIT.sub(r"\1", w.description), today or date.today())
+    stated = [c for c in re.split(r"(?<=[.;])\s+", note) if fees.amounts(c)]
+    if stated:
+        said = amounts("; ".join(_short(c.rstrip(".;"), 180) for c in stated[:2]))
+        return said + (" " + m.FEE_PERIOD_LAPSED.format(date=f"{lapsed:%d/%m/%Y}") if lapsed else "")
+    if lapsed and fees.amounts(w.description):  # every amount the note gave has lapsed
+        return m.FEE_NO_CURRENT_AMOUNT.format(date=f"{lapsed:%d/%m/%Y}")
     if w.fee and FREE not in w.fee:
         return amounts(w.fee)
-    note = _BARE_UNIT.sub(r"\1", w.description)
-    clauses = [c.strip() for c in re.split(r"(?<=[.;])\s+", note) if _AMOUNT_RE.search(c)]
-    if clauses:
-        return amounts("; ".join(_short(c.rstrip(".;"), 180) for c in clauses[:2]))
     if _EXEMPT_RE.search(note):  # "Miễn lệ phí. Phí cấp bản sao (nếu có yêu cầu) theo …": the note says it best
         return _short(note.strip("() "), 200)
-    if _FEE_WORD_RE.search(note):
-        return m.FEE_BY_RULE  # a fee rule without an amount: not free, amount unknown
+    if _FEE_WORD_RE.search(note):  # a fee rule without an amount: not free, amount unknown
+        return m.FEE_BY_RULE + (" " + m.FEE_SET_BY_PROVINCE if _PROVINCE_SETS_RE.search(note) else "")
     return w.fee or m.NO_INFO
 
 
@@ -152,10 +160,11 @@ def place(p: Procedure) -> str:
         lines.append("Cấp thực hiện: " + ", ".join(p.levels))
     if p.submission_address:
         lines.append("Địa chỉ tiếp nhận: " + _short(p.submission_address, 200))
-    modes = [w.mode for w in p.ways]
+    modes = list(dict.fromkeys(w.mode for w in p.ways))
     if modes:
         lines.append("Cách nộp: " + ", ".join(modes))
-    return _bullets(lines) if lines else m.NO_INFO
+    text = _bullets(lines) if lines else m.NO_INFO
+    return text + ("\n" + m.DISTRICT_ABOLISHED if _DISTRICT_RE.search(" ".join([*agencies, *p.levels])) else "")
 
 
 def steps(p: Procedure) -> str:
@@ -214,6 +223,9 @@ def _dedupe(lines: list[str]) -> list[str]:
 
 
 def header(p: Procedure) -> str:
+    """Name and code; a provincial procedure says where it applies."""
+    if p.province:
+        return m.PROVINCIAL_HEADER.format(name=p.name, code=p.code, province=p.province)
     return m.PROCEDURE_HEADER.format(name=p.name, code=p.code)
 
 
@@ -289,10 +301,11 @@ def overview(p: Procedure) -> str:
     lines = [
         header(p),
         f"• Lĩnh vực: {p.field}; cấp thực hiện: {', '.join(p.levels) or m.NO_INFO_SHORT}",
-        f"• Giấy tờ chính: {len(papers)} loại"
-        + (f" (ví dụ: {_short(paper_name_and_count(example)[0], 120)})" if example else ""),
+        (f"• Giấy tờ chính: {len(papers)} loại (ví dụ: {_short(paper_name_and_count(example)[0], 120)})"
+         if example else f"• Giấy tờ: {m.NO_INFO_SHORT}"),
         f"• Lệ phí: {_short('; '.join(fees), 200)}",
-        f"• Thời gian: {'; '.join(times)}" + (f" ({m.TIME_NO_UNIT_SHORT})" if any(map(_bare_number, times)) else ""),
+        f"• Thời gian: {_short('; '.join(times), 200)}"
+        + (f" ({m.TIME_NO_UNIT_SHORT})" if any(map(_bare_number, times)) else ""),
         f"• Nộp trực tuyến: {online_text}",
     ]
     return first_screen(lines[0], "\n".join(lines[1:]), m.SOURCE_LINE.format(url=p.source_url))

@@ -29,6 +29,9 @@ NEXT_STEP_BUTTONS = [
 
 # No emoji: kiosks and many portal PCs have no emoji font and would show empty boxes.
 PROCEDURE_HEADER = "{name} (mã {code})"
+PROVINCIAL_HEADER = "{name} (mã {code}; thủ tục riêng của {province}, chỉ áp dụng tại địa phương này)"
+DISTRICT_ABOLISHED = ("Lưu ý: cấp huyện đã bỏ từ ngày 01/7/2025; hồ sơ Cổng Dịch vụ công còn ghi cấp huyện, bạn hỏi "
+                      "Ủy ban nhân dân cấp xã hoặc Trung tâm phục vụ hành chính công cấp tỉnh nơi nộp hồ sơ.")
 SOURCE_LINE = "Nguồn: {url}"
 MORE_BUTTON = "Xem đầy đủ"
 MORE_PAYLOAD = '/show_more{{"aspect": "{aspect}"}}'
@@ -38,7 +41,11 @@ NO_INFO = "Cổng Dịch vụ công chưa công bố thông tin này cho thủ t
 TIME_NO_UNIT = "Lưu ý: Cổng Dịch vụ công chỉ ghi con số, không ghi là ngày hay giờ làm việc; bạn hỏi lại nơi nộp hồ sơ."
 TIME_NO_UNIT_SHORT = "Cổng không ghi đơn vị"
 NO_INFO_SHORT = "chưa có thông tin"
-FEE_BY_RULE = "Có thu phí/lệ phí theo quy định; Cổng Dịch vụ công không ghi mức cụ thể (mức có thể do tỉnh quy định)."
+FEE_BY_RULE = "Có thu phí/lệ phí theo quy định; Cổng Dịch vụ công không ghi mức cụ thể."
+FEE_SET_BY_PROVINCE = "Mức do Hội đồng nhân dân cấp tỉnh quyết định."
+FEE_PERIOD_LAPSED = "(Mức miễn, giảm ghi kèm chỉ áp dụng đến hết ngày {date}, nay đã hết hạn.)"
+FEE_NO_CURRENT_AMOUNT = ("Mức phí ghi trên Cổng Dịch vụ công chỉ áp dụng đến hết ngày {date}, nay đã hết hạn; Cổng chưa "
+                         "cập nhật mức hiện hành. Bạn vui lòng hỏi lại nơi nộp hồ sơ.")
 ONLINE_YES = "Có thể nộp trực tuyến trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc ứng dụng VNeID."
 ONLINE_NO = "Thủ tục này chưa nộp trực tuyến được; bạn nộp trực tiếp hoặc qua bưu chính."
 MORE_DOCUMENTS = "… và {count} giấy tờ/trường hợp khác (xem chi tiết ở trang nguồn)."

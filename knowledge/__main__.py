@@ -12,14 +12,14 @@ from knowledge.settings import knowledge_settings
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from knowledge.importer import coverage_report, import_folders, write_catalogue
+    from knowledge.importer import coverage_report, import_catalogue, write_catalogue
 
-    folders = [Path(f) for f in args.folders]
-    missing = [f for f in folders if not f.is_dir()]
-    if missing:
-        print(f"not a folder: {', '.join(map(str, missing))}", file=sys.stderr)
+    raw, portal_api = (Path(f) if f else None for f in (args.raw, args.portal_api))
+    missing = [str(f) for f in (raw, portal_api) if f and not f.is_dir()]
+    if missing or not (raw or portal_api):
+        print(f"not a folder: {', '.join(missing) or 'none given'}", file=sys.stderr)
         return 2
-    procedures = import_folders(folders)
+    procedures = import_catalogue(raw, portal_api)
     write_catalogue(procedures, Path(args.output))
     print(coverage_report(procedures))
     print(f"wrote {args.output}")
@@ -79,8 +79,9 @@ def cmd_export_aliases(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p_import = sub.add_parser("import", help="import portal JSON folders into the shipped catalogue")
-    p_import.add_argument("folders", nargs="+", help="folders of <ministry>/<code>.json; later ones override")
+    p_import = sub.add_parser("import", help="import the portal's two crawls into the shipped catalogue")
+    p_import.add_argument("--raw", help="page-text records: <ministry>/<code>.json (../shared/catalogue/raw)")
+    p_import.add_argument("--portal-api", help="structured records: <group>/<code>.json (../shared/catalogue/portal-api)")
     p_import.add_argument("--output", default=str(knowledge_settings().catalogue))
     p_import.set_defaults(func=cmd_import)
     p_build = sub.add_parser("build", help="build the restorer and the dense index into models/")

@@ -43,6 +43,13 @@ _LAW_NUMBER_RE = re.compile(
     r"\d+[A-Za-z]?/\d{4}/(?:QH\d{2}|[A-ZĐ]+\d*(?:-[A-ZĐ]+\d*)*(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ]|$|\W))|\d+/\d{4}(?=[A-ZĐÀ-Ỹ]|$)"
 )
 MIN_NAME_CHARS = 12
+_ISSUER_CODE_RE = re.compile(r"[A-ZĐ]{1,6}(?:-[A-ZĐ]+)*(?=[A-ZĐ][a-zđ])")
+# The page-text crawl is foldered by ministry; the structured records name the issuing body.
+MINISTRY_NAMES = {
+    "bo-cong-an": "Bộ Công an", "bo-nong-nghiep-mt": "Bộ Nông nghiệp và Môi trường", "bo-tai-chinh": "Bộ Tài chính",
+    "bo-tu-phap": "Bộ Tư pháp", "bo-xay-dung": "Bộ Xây dựng", "ngan-hang-nha-nuoc": "Ngân hàng Nhà nước Việt Nam",
+    "toa-an-nhan-dan": "Tòa án nhân dân",
+}
 _RESULT_CUT_RE = re.compile(r"Từ khóa|Chọn cơ quan thực hiện")
 
 
@@ -81,7 +88,7 @@ def parse_ways(text: str) -> list[SubmissionWay]:
     return ways
 
 
-def _split_case(name: str) -> tuple[str, str]:
+def split_case(name: str) -> tuple[str, str]:
     match = _CASE_RE.match(name)
     if not match:
         return "", name
@@ -113,10 +120,14 @@ def parse_documents(text: str) -> list[Document]:
             if form_match:
                 form = form_match.group(1).strip()
                 name_part = raw[: form_match.start()].strip()
+                # A citation the file name ran into: "Thông tư số 94/2025/" + "TT-BNNMTMau so 01.docx".
+                issuer = _ISSUER_CODE_RE.match(form) if name_part.endswith("/") else None
+                if issuer:
+                    name_part, form = name_part + issuer.group(0), form[issuer.end():]
                 # The portal glues the file name to the paper's name; when the split would leave only a
                 # fragment ("Đ" + "ơn đề nghị … .docx"), the whole text stays the name.
                 raw = name_part if len(name_part) >= MIN_NAME_CHARS else raw
-            case, name = _split_case(raw)
+            case, name = split_case(raw)
             if not re.search(r"[^\W\d_]{3,}", name):
                 continue  # a case heading whose papers follow ("Trường hợp … Có:")
             count, copy_type = parse_quantity(quantity.group(0))
@@ -227,7 +238,8 @@ def read_folder(folder: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 
 
 def import_folders(folders: Iterable[Path]) -> list[Procedure]:
-    """Parse every record; later folders override earlier ones with the same code."""
+    """Parse every page-text record (``raw/<ministry>/<code>.json``); later folders override earlier
+    ones with the same code."""
     by_code: dict[str, Procedure] = {}
     for folder in folders:
         for path, raw in read_folder(folder):
@@ -236,8 +248,52 @@ def import_folders(folders: Iterable[Path]) -> list[Procedure]:
             except (KeyError, TypeError, ValueError) as exc:
                 logger.warning("skipping %s: %s", path, exc)
                 continue
+            procedure.ministry = MINISTRY_NAMES.get(procedure.ministry, procedure.ministry)
             by_code[procedure.code] = procedure
     return sorted(by_code.values(), key=lambda p: p.code)
+
+
+def import_portal_api(folder: Path) -> list[Procedure]:
+    """Parse every structured record (``portal-api/<life-event group>/<code>.json``); a procedure
+    crawled under two life-event groups is one procedure."""
+    from knowledge.portal_api import parse_portal_record
+
+    by_code: dict[str, Procedure] = {}
+    for path, raw in read_folder(folder):
+        try:
+            procedure = parse_portal_record(raw)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            logger.warning("skipping %s: %s", path, exc)
+            continue
+        by_code.setdefault(procedure.code, procedure)
+    return sorted(by_code.values(), key=lambda p: p.code)
+
+
+def merge(structured: Procedure, page: Procedure) -> Procedure:
+    """One procedure from both crawls: the structured record, with what only the page text has."""
+    merged = Procedure.from_dict(structured.to_dict())
+    for name in ("steps", "conditions", "target_groups", "legal_basis", "results", "agencies",
+                 "competent_agency", "submission_address", "procedure_type", "decision", "field"):
+        if not getattr(merged, name):
+            setattr(merged, name, getattr(page, name))
+    if not merged.papers() and page.papers():
+        merged.documents = page.documents
+    # A bare number in the page text ("1", or "120,000" where "1" ran into the fee) is no time.
+    page_times = {w.mode: w.time for w in page.ways if w.time and not re.fullmatch(r"[\d.,\s]+", w.time)}
+    for way in merged.ways:
+        way.time = way.time or page_times.get(way.mode, "")
+    if not merged.ways:
+        merged.ways = page.ways
+    return merged
+
+
+def import_catalogue(raw: Path | None, portal_api: Path | None) -> list[Procedure]:
+    """Both crawls as one catalogue: every code of either; where both have one, ``merge``."""
+    pages = {p.code: p for p in import_folders([raw])} if raw else {}
+    structured = {p.code: p for p in import_portal_api(portal_api)} if portal_api else {}
+    codes = sorted(pages.keys() | structured.keys())
+    return [merge(structured[c], pages[c]) if c in structured and c in pages else structured.get(c) or pages[c]
+            for c in codes]
 
 
 def write_catalogue(procedures: list[Procedure], path: Path) -> None:
@@ -258,7 +314,7 @@ def coverage_report(procedures: list[Procedure]) -> str:
         "steps": lambda p: bool(p.steps),
         "ways (≥1 mode)": lambda p: bool(p.ways),
         "ways with time": lambda p: bool(p.ways) and all(w.time for w in p.ways),
-        "ways with fee": lambda p: bool(p.ways) and all(w.fee for w in p.ways),
+        "ways with fee": lambda p: bool(p.ways) and all(w.fee or w.description for w in p.ways),
         "documents": lambda p: any(d.quantity > 0 for d in p.documents),
         "legal basis": lambda p: bool(p.legal_basis),
         "legal basis numbered": lambda p: bool(p.legal_basis) and all(b.number for b in p.legal_basis),

@@ -16,6 +16,11 @@ class SubmissionWay:
     description: str = ""
 
 
+# Words of a paper needed only in some situations: a representative, an authorisation, "if any".
+_PARTICULAR_CUES = ("ủy quyền", "người đại diện", "mất năng lực", "khó khăn trong nhận thức", "trong trường hợp",
+                    "(nếu có)", "đối với trường hợp")
+
+
 @dataclass
 class Document:
     """One paper of the dossier. ``quantity`` 0 marks a note rather than a paper to bring."""
@@ -31,7 +36,8 @@ class Document:
     def special_case(self) -> bool:
         """Needed only in a particular situation ("Trường hợp trẻ em bị bỏ rơi: …", an authorisation)."""
         name = self.name.lower()
-        return bool(self.case) or name.lstrip("(ivx) ").startswith(("trường hợp", "đối với")) or "ủy quyền" in name
+        return (bool(self.case) or name.lstrip("(ivx) ").startswith(("trường hợp", "đối với"))
+                or any(cue in name for cue in _PARTICULAR_CUES))
 
 
 @dataclass
@@ -62,11 +68,22 @@ class Procedure:
     results: list[str] = field(default_factory=list)
     source_url: str = ""
     aliases: list[str] = field(default_factory=list)
+    province: str = ""  # a provincial procedure applies in this province only ("" for national ones)
+    life_events: list[str] = field(default_factory=list)  # the portal's life-event groups ("Khai sinh")
+    keywords: list[str] = field(default_factory=list)  # the portal's own keywords
+    note: str = ""
 
     @property
     def online(self) -> bool:
         """Whether the portal lists an online way of submission."""
         return any(w.mode == "Trực tuyến" for w in self.ways)
+
+    @property
+    def done_abroad(self) -> bool:
+        """Done at a Vietnamese embassy or consulate, not at home (the portal's "other agency" level of
+        the Ministry of Foreign Affairs, or said in the name)."""
+        return ("cơ quan đại diện" in self.name.lower()
+                or (self.ministry == "Bộ Ngoại giao" and self.levels == ["Cơ quan khác"]))
 
     def papers(self) -> list[Document]:
         """Papers to bring (notes left out): the ones everybody needs first, then particular cases."""
