@@ -40,10 +40,20 @@ def _rows(path: Path) -> list[list[str]]:
             if line.strip() and not line.startswith("#") and not line.startswith("question\t")]
 
 
+def reissued() -> dict[str, set[str]]:
+    """Labelled code -> the same procedure as re-issued under another ministry (data/reissued.tsv)."""
+    return {code: set(again.split("|")) for code, again, *_ in _rows(DATA / "reissued.tsv")}
+
+
 def load_questions(path: Path = SPLITS["dev"]) -> list[tuple[str, set[str]]]:
     """(question, acceptable codes) rows; an empty set: not in the catalogue. A third column (the
-    question's source) may follow."""
-    return [(question, set() if codes == "-" else set(codes.split("|"))) for question, codes, *_ in _rows(path)]
+    question's source) may follow. A labelled procedure's re-issued twin is accepted too."""
+    twins = reissued()
+    rows = []
+    for question, codes, *_ in _rows(path):
+        accepted = set() if codes == "-" else set(codes.split("|"))
+        rows.append((question, accepted.union(*(twins.get(code, set()) for code in accepted))))
+    return rows
 
 
 def question_kinds(path: Path) -> list[str]:

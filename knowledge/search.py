@@ -46,6 +46,8 @@ LEXICAL_WEIGHT = 0.55
 # Name fragments that mark a special variant of a common procedure. A citizen who does
 # not mention them means the ordinary one, so variants carrying them rank lower.
 VARIANT_MARKERS = [
+    "nha dau tu quan trong",
+    "khu vuc bao ve di tich",
     "luu dong",
     "co yeu to nuoc ngoai",
     "khu vuc bien gioi",
@@ -112,6 +114,12 @@ CENTRAL_LEVEL = ("cap trung uong", "tai cuc ")
 LEVEL_LIST = (", cap trung uong", ", cap tinh", ", cap huyen", ", cap xa", " hoac truc tiep")
 CENTRAL_ASKED = ("trung uong", " cuc ")
 CENTRAL_PENALTY = 0.06
+# A provincial procedure applies in its province only: the national one comes first unless the question
+# names the province; a procedure done at an embassy comes after the one done at home unless the
+# question speaks of being abroad (the portal's structured crawl holds both kinds beside the national ones).
+PROVINCIAL_PENALTY = 0.5
+DENSE_MIN_SPAN = 0.05
+ABROAD_PENALTY = 0.3
 # Variants scoring within this of the top hit are too close to call: the citizen is asked which.
 CLOSE_VARIANT = 0.05
 # Unsure, the bot offers every distinct procedure scoring within OPTION_MARGIN of the best, at most
@@ -435,6 +443,21 @@ _NAME_RANGE_PHRASE = re.compile(r"\b(duoi|tu du)\s+\d{1,2}\s+tuoi(\s+tro len)?\b
 _CHILD = re.compile(r"\b(con|be|chau|tre|tre em|em be)\b")
 
 
+@cache
+def _abroad_phrases() -> tuple[str, ...]:
+    """How citizens say they are abroad: the typed answers of the situation question that asks it, less
+    a bare "nước ngoài" (a reply to that question, but in a question "người nước ngoài" is a foreigner)."""
+    from knowledge.situations import situation_questions
+
+    typed = next(a.typed for a in situation_questions()["abroad"].answers if a.name_has)
+    return tuple(phrase for phrase in typed if phrase != canonical("nước ngoài"))
+
+
+def speaks_of_abroad(question: str) -> bool:
+    padded = f" {canonical(question)} "
+    return any(f" {phrase} " in padded for phrase in _abroad_phrases())
+
+
 def stated_age(question: str) -> int | None:
     """The age, in years, a question gives for the person concerned ("con tôi 10 tuổi", "bé 8 tháng
     tuổi", "mới sinh", "dưới 14 tuổi", "sinh năm 2005"), or None. Of several birth years the latest
@@ -609,6 +632,8 @@ class Searcher:
         dense_values = list(found.dense_scores.values())
         dense_floor = min(dense_values, default=0.0)
         dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
+        if DENSE_MIN_SPAN and dense_span < DENSE_MIN_SPAN:
+            dense_floor, dense_span = max(dense_values, default=1.0) - DENSE_MIN_SPAN, DENSE_MIN_SPAN
         dense_scores = dict(found.dense_scores)
         extra = sorted(also - found.candidates)
         if extra and found.vector is not None:  # their similarity, below this question's floor or not
@@ -624,6 +649,7 @@ class Searcher:
         if asks_exchange(question):
             asked_markers.add(EXCHANGE)
         age = stated_age(question)
+        abroad_asked = speaks_of_abroad(question)
         hits = []
         for doc_id in candidates:
             procedure = self.procedures[doc_id]
@@ -640,8 +666,13 @@ class Searcher:
             # A variant the situation selects wins over the ordinary one; others the citizen did not ask rank lower.
             score += CUED_VARIANT_BONUS * (len(markers & cued) - sum(fragment in name for fragment in done)) \
                 - VARIANT_PENALTY * len(markers - asked_markers)
-            if not central_asked and any(level in name and not _listed(name, level) for level in CENTRAL_LEVEL):
+            if not central_asked and (any(level in name and not _listed(name, level) for level in CENTRAL_LEVEL)
+                                      or procedure.levels == ["Cấp bộ"]):
                 score -= CENTRAL_PENALTY
+            if procedure.province and fold(procedure.province.lower()) not in folded_question:
+                score -= PROVINCIAL_PENALTY
+            if procedure.done_abroad and not abroad_asked:
+                score -= ABROAD_PENALTY
             fits = age_fits(procedure.name, age)
             if fits is not None:  # "con tôi 10 tuổi": the "dưới 14 tuổi" procedure, not "từ đủ 14 tuổi"
                 score += CUED_VARIANT_BONUS if fits else -CUED_VARIANT_BONUS

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import search
+from knowledge.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow  # needs the built index (make models)
@@ -55,22 +56,46 @@ def test_mentioned_variant_wins():
 
 @pytest.mark.parametrize(
     "question",
-    ["thời tiết hà nội ngày mai thế nào", "cách nấu phở bò ngon", "đăng ký nhãn hiệu sở hữu trí tuệ", "xin giấy phép bán thuốc tây"],
+    ["thời tiết hà nội ngày mai thế nào", "cách nấu phở bò ngon", "cấp giấy phép kinh doanh rượu", "đăng ký nhập học lớp 1"],
 )
 def test_not_confident_outside_the_catalogue(question):
     assert not search(question).confident
 
 
 def test_other_ministry_is_named():
-    result = search("xin giấy phép lao động cho người nước ngoài")
-    assert not result.confident and "Nội vụ" in result.other_ministry
-    result = search("những ai được làm hộ chiếu công vụ, hộ chiếu ngoại giao")  # not the ordinary passport
-    assert not result.confident and "Ngoại giao" in result.other_ministry
-    # A disabled child's allowance is social protection — once answered, as if sure, with a police
-    # veteran's "trợ cấp hàng tháng"; a disabled person's marriage is ours.
-    result = search("xin trợ cấp hằng tháng cho con bị khuyết tật nặng")
-    assert not result.confident and "Y tế" in result.other_ministry
+    # Still in neither crawl of the portal: its business life-event groups were not crawled.
+    result = search("xin giấy phép kinh doanh rượu bán lẻ")
+    assert not result.confident and "Công Thương" in result.other_ministry
+    result = search("thủ tục ly hôn thuận tình")  # a court case, not a portal procedure
+    assert not result.confident and "Tòa án" in result.other_ministry
     assert not search("đăng ký kết hôn cho người khuyết tật").other_ministry
+
+
+@pytest.mark.parametrize(("question", "code"), [
+    ("mở quầy thuốc cần giấy phép gì", "1.014076"),  # the Department of Health's pharmacy licence
+    ("xin giấy phép lao động cho người nước ngoài", "1.014199"),
+    ("những ai được làm hộ chiếu công vụ, hộ chiếu ngoại giao", "2.002352"),
+    ("xin trợ cấp hằng tháng cho con bị khuyết tật nặng", "1.001776"),
+    ("lãnh trợ cấp thất nghiệp", "1.014748"),
+    ("làm giấy xác nhận khuyết tật cho con", "1.001699"),
+    ("hợp pháp hóa lãnh sự giấy tờ", "1.001308"),
+])
+def test_the_ministries_the_first_crawl_lacked_are_answered(question, code):
+    assert code in [hit.code for hit in search(question).results[:3]]
+
+
+def test_the_national_procedure_comes_before_a_province_s_own_unless_the_province_is_named():
+    national = search("cấp đổi giấy chứng nhận quyền sử dụng đất")
+    assert not load_catalogue()[national.results[0].code].province
+    named = search("cấp đổi giấy chứng nhận quyền sử dụng đất ở Lào Cai")
+    assert any(load_catalogue()[h.code].province == "Lào Cai" for h in named.results[:3])
+
+
+def test_an_embassy_s_procedure_only_for_a_citizen_abroad():
+    at_home = search("chứng thực chữ ký trên giấy ủy quyền")
+    assert not load_catalogue()[at_home.results[0].code].done_abroad
+    abroad = search("tôi đang ở Nhật, làm lại hộ chiếu tại đại sứ quán")
+    assert load_catalogue()[abroad.results[0].code].done_abroad
 
 
 def test_empty_markup_and_huge_questions_are_safe():
@@ -125,13 +150,18 @@ def test_a_folk_term_in_two_places_of_a_question():
     assert search("chiếc xe máy của anh trai tôi muốn sang tên cho tôi").results[0].code == "1.013076"
 
 
+# The portal publishes social and health insurance procedures twice since the 2024 laws: the insurance
+# agency's record and the one the ministry now in charge re-issued (benchmarks/data/reissued.tsv).
+DIRECT_PAYMENT = "1.014140"  # Bộ Y tế's record of 1.001656
+
+
 @pytest.mark.parametrize(("question", "codes"), [
     ("nhận cháu làm con nuôi", {"2.001263"}),  # not "nhận cha, mẹ, con"
     ("đổi tờ tiền bị rách ở đâu", {"2.001077"}),  # was a bank's registration
-    ("nhận tiền tuất cho bố", {"2.000821"}),
+    ("nhận tiền tuất cho bố", {"2.000821", "1.014178", "1.014179"}),
     ("mất giấy đăng ký xe máy", {"1.013080", "1.013082"}),  # was a notary office's registration
     ("đóng mã số thuế cá nhân", {"1.007607"}),
-    ("sổ bảo hiểm xã hội ghi sai tên", {"1.002759"}),
+    ("sổ bảo hiểm xã hội ghi sai tên", {"1.002759", "1.014162"}),
     ("xe máy mới mua về thì đăng ký ở đâu", {"1.012575", "1.013066", "1.013067"}),
     ("muốn đổi họ cho con sang họ mẹ", {"1.004859"}),  # "họ" alone is a pronoun, not a word
     ("nhà tôi muốn khoan giếng lấy nước dùng", {"1.001662"}),  # was a mining-rights transfer
@@ -139,13 +169,13 @@ def test_a_folk_term_in_two_places_of_a_question():
     ("Việt kiều muốn xin lại quốc tịch Việt Nam", {"1.004757", "2.002038"}),
     ("người nhà bên Mỹ gửi quà về, tôi có phải nộp thuế hải quan không", {"1.007642"}),  # was a VAT period change
     ("nhan qua tu nuoc ngoai gui ve co phai dong thue hai quan khong", {"1.007642"}),
-    ("nằm viện tự trả viện phí rồi, bảo hiểm y tế có trả lại tiền không", {"1.001656"}),  # not a new card
+    ("nằm viện tự trả viện phí rồi, bảo hiểm y tế có trả lại tiền không", {"1.001656", DIRECT_PAYMENT}),  # not a new card
     # a visit without the card: paid back later by the fund, not a new card
     ("Hôm qua đưa mẹ đi khám nhưng quên thẻ BHYT ở nhà nên phải trả toàn bộ tiền, giờ muốn được bảo hiểm thanh toán "
-     "lại thì làm sao?", {"1.001656"}),
+     "lại thì làm sao?", {"1.001656", DIRECT_PAYMENT}),
     # a book a closed company never closed, or two books: the book issued again (was a new registration)
-    ("Công ty cũ phá sản rồi mà chưa chốt sổ bảo hiểm xã hội cho tôi thì phải làm sao?", {"1.002759"}),
-    ("Tôi có hai sổ BHXH ở hai công ty, muốn gộp sổ thì làm thế nào?", {"1.002759"}),
+    ("Công ty cũ phá sản rồi mà chưa chốt sổ bảo hiểm xã hội cho tôi thì phải làm sao?", {"1.002759", "1.014162"}),
+    ("Tôi có hai sổ BHXH ở hai công ty, muốn gộp sổ thì làm thế nào?", {"1.002759", "1.014162"}),
 ])
 def test_what_citizens_call_these_procedures(question, codes):
     result = search(question)
@@ -347,9 +377,9 @@ def test_what_citizens_call_a_procedure(question, code):
 def test_paying_the_missing_years_at_once_is_not_drawing_the_one_time_benefit():
     pay = search("Tôi đã đủ tuổi nghỉ hưu nhưng còn thiếu 5 năm đóng bảo hiểm, muốn đóng BHXH tự nguyện một lần cho đủ "
                  "20 năm thì làm ở đâu?")
-    assert pay.results[0].code == "1.002179"  # voluntary contributions, not "hưởng BHXH một lần"
+    assert pay.results[0].code in {"1.002179", "1.014160"}  # voluntary contributions, not "hưởng BHXH một lần"
     draw = search("đã đóng bhxh tự nguyện 6 năm giờ muốn rút bảo hiểm xã hội một lần")
-    assert draw.results[0].code == "1.001613"
+    assert draw.results[0].code in {"1.001613", "1.014173"}
 
 
 def test_further_options_follow_those_offered_and_keep_to_what_fits():
