@@ -217,6 +217,7 @@ def convert(weights: Path | None = None, cache_dir: Path | None = None) -> tuple
     os.close(fd)
     try:
         save_file(arrays, tmp, metadata=meta)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from a service running as another user
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
