@@ -31,6 +31,11 @@ LOGIN_CHANNELS = ("web", "telegram", "zalo")
 # A worker that refused the connection or dropped it without a word is dead (a kept-alive connection to
 # a killed worker fails on read): its neighbour takes the turn. A timeout is not among them — the slow
 # worker may still be running the turn, and running it twice would answer (and record) it twice.
+# Rasa's only input channel (bot/channel.py, registered in bot/credentials.yml): its REST contract,
+# refused (401) without the Rasa token in this header.
+RASA_CHANNEL_PATH = "/webhooks/gateway/webhook"
+RASA_CHANNEL_HEADER = "X-Gateway-Token"
+
 WORKER_GONE = (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
 
@@ -133,13 +138,15 @@ class Core:
 
     async def post_to_rasa(self, conversation: str, body: dict[str, Any]) -> httpx.Response:
         workers = worker_order(conversation, self.settings.rasa_urls)
+        # Rasa's channel (bot/channel.py) answers only requests carrying the secret it shares with us.
+        headers = {RASA_CHANNEL_HEADER: self.settings.rasa_auth_token.get_secret_value()}
         for url in workers[:-1]:
             try:
-                return await self.http.post(f"{url}/webhooks/rest/webhook", json=body,
+                return await self.http.post(f"{url}{RASA_CHANNEL_PATH}", json=body, headers=headers,
                                             timeout=self.settings.core_timeout_s)
             except WORKER_GONE as exc:
                 logger.warning("Rasa worker %s gone (%s), trying the next", url, type(exc).__name__)
-        return await self.http.post(f"{workers[-1]}/webhooks/rest/webhook", json=body,
+        return await self.http.post(f"{workers[-1]}{RASA_CHANNEL_PATH}", json=body, headers=headers,
                                     timeout=self.settings.core_timeout_s)
 
     async def ask_rasa(self, channel: str, conversation: str, text: str) -> tuple[list[Reply], bool]:

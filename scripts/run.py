@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from connectors.core import RASA_CHANNEL_HEADER, RASA_CHANNEL_PATH  # noqa: E402
 from connectors.settings import DEFAULT_PORTS  # noqa: E402
 
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -53,8 +54,8 @@ def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     }
     for key, value in defaults.items():
         env.setdefault(key, value)
-    # Rasa's HTTP API (/model/parse, /conversations…) answers only requests carrying this token: the
-    # gateway's health check does; its channel webhook is reached on the loopback/internal network only.
+    # Rasa's HTTP API (/model/parse, /conversations…) answers only requests carrying this token (the
+    # gateway's health check does), and so does its one channel (bot/channel.py): the gateway's turns.
     env.setdefault("RASA_AUTH_TOKEN", secrets.token_urlsafe(24))
     # The action server answers only Rasa (rasa_sdk_plugins): Rasa sends this with every action call.
     env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(24))
@@ -108,8 +109,8 @@ def rasa_ready(url: str, token: str) -> Callable[[], bool]:
     def ready() -> bool:
         if not up():
             return False
-        request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=json.dumps(WARM_UP).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(f"{url}{RASA_CHANNEL_PATH}", data=json.dumps(WARM_UP).encode(),
+                                         headers={"Content-Type": "application/json", RASA_CHANNEL_HEADER: token})
         with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=60) as response:
             return response.status == 200
         return False

@@ -150,6 +150,10 @@ def test_compose_runs_the_three_processes_behind_one_load_balancer():
     assert set(ports) == {"rasa", "actions", "gateway"} and set(ours) == set(ports)
     published = {name for name, s in services.items() if s.get("ports")}
     assert published == {"lb"}  # Rasa, the action server and the gateways only on the internal network
+    # The load balancer shares a network with the gateways only (compose networks are not directional:
+    # the finer rules are Kubernetes' NetworkPolicies below).
+    networks = {name: set(s["networks"]) for name, s in services.items()}
+    assert all(not networks["lb"] & networks[name] for name in services if name not in {"lb", "gateway"})
     upstream = re.search(r"server (\w+):(\d+)", (DEPLOY / "nginx.conf").read_text())
     assert (upstream.group(1), int(upstream.group(2))) == ("gateway", ports["gateway"])
     for name, service in ours.items():
@@ -218,6 +222,34 @@ def test_each_process_is_a_deployment_with_its_service_and_autoscaler():
     ingress = next(iter(of_kind("Ingress").values()))
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend["name"] == "gateway" and backend["port"]["name"] == "http"
+
+
+# Who may open a connection to each process's pods: Rasa only from the gateways, the action server
+# only from Rasa and the gateways (its health check). The gateway is the public entry point.
+ALLOWED_CALLERS = {"rasa": {"gateway"}, "actions": {"rasa", "gateway"}}
+
+
+def test_only_the_gateway_reaches_rasa_and_only_rasa_and_the_gateway_the_action_server():
+    deployments, policies = of_kind("Deployment"), list(of_kind("NetworkPolicy").values())
+    component = {name: d["spec"]["template"]["metadata"]["labels"] for name, d in deployments.items()}
+
+    def selected(selector: dict) -> set[str]:
+        return {name for name, labels in component.items() if selector["matchLabels"].items() <= labels.items()}
+
+    for target, callers in ALLOWED_CALLERS.items():
+        (container,) = deployments[target]["spec"]["template"]["spec"]["containers"]
+        port = container["ports"][0]["containerPort"]
+        governing = [p for p in policies if target in selected(p["spec"]["podSelector"])]
+        assert governing and all("Ingress" in p["spec"]["policyTypes"] for p in governing), target
+        allowed: set[str] = set()
+        for policy in governing:
+            for rule in policy["spec"].get("ingress", []):
+                peers = rule.get("from")
+                # A rule without peers, or with a namespace or address block, lets anyone in.
+                assert peers and all(set(peer) == {"podSelector"} for peer in peers), target
+                assert [p["port"] for p in rule["ports"]] == [port], target
+                allowed |= {name for peer in peers for name in selected(peer["podSelector"])}
+        assert allowed == callers, target
 
 
 def test_a_rasa_token_beginning_with_a_dash_reaches_rasa_whole():

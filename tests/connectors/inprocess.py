@@ -7,16 +7,19 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from connectors.core import RASA_CHANNEL_HEADER, RASA_CHANNEL_PATH
 from connectors.gateway import create_app
 from connectors.settings import GatewaySettings
 
 RASA = "http://rasa.test"
 TOKEN = "staff-token"
+RASA_TOKEN = "rasa-token"  # the secret Rasa's channel (bot/channel.py) shares with the gateway
 STAFF = {"Authorization": f"Bearer {TOKEN}"}
 
 
 class FakeCore:
-    """Answers like Rasa's REST channel and records what it was sent."""
+    """Answers like Rasa's channel (the REST contract, only with the gateway's token) and records what
+    it was sent."""
 
     def __init__(self, replies=None, down=False):
         self.replies = replies if replies is not None else [{"text": "Chào bạn", "buttons": [{"title": "Lệ phí", "payload": "lệ phí"}]}]
@@ -25,9 +28,11 @@ class FakeCore:
         self.zalo: list[dict] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/webhooks/rest/webhook":
+        if request.url.path == RASA_CHANNEL_PATH:
             if self.down:
                 raise httpx.ConnectError("refused", request=request)
+            if request.headers.get(RASA_CHANNEL_HEADER) != RASA_TOKEN:
+                return httpx.Response(401, json={"detail": "unauthorized"})
             body = json.loads(request.content)
             self.sent.append(body)
             return httpx.Response(200, json=[{"recipient_id": body["sender"], **r} for r in self.replies])
@@ -45,7 +50,8 @@ def gateway(app_db):
     clients = []
 
     def make(core: FakeCore, **settings) -> TestClient:
-        config = GatewaySettings(**{"rasa_url": RASA, "action_server_url": RASA, "officer_token": TOKEN, **settings})
+        config = GatewaySettings(**{"rasa_url": RASA, "action_server_url": RASA, "officer_token": TOKEN,
+                                    "rasa_auth_token": RASA_TOKEN, **settings})
         client = TestClient(create_app(config, transport=httpx.MockTransport(core)))
         clients.append(client.__enter__())
         return client

@@ -5,6 +5,7 @@ import httpx
 import pytest
 
 from connectors import messages as msg
+from connectors.core import RASA_CHANNEL_PATH
 from tests.connectors.inprocess import FakeCore, chat
 
 WORKERS = ["http://rasa-1.test", "http://rasa-2.test"]
@@ -20,9 +21,9 @@ class Workers:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         url = f"{request.url.scheme}://{request.url.host}"
-        if url in self.slow and request.url.path == "/webhooks/rest/webhook":
+        if url in self.slow and request.url.path == RASA_CHANNEL_PATH:
             raise httpx.ReadTimeout("no answer in time", request=request)
-        if url in self.dropping and request.url.path == "/webhooks/rest/webhook":
+        if url in self.dropping and request.url.path == RASA_CHANNEL_PATH:
             raise httpx.ReadError("connection reset by peer", request=request)
         return self.cores[url](request)
 
