@@ -36,6 +36,9 @@ from storage import citizens, identities
 
 logger = logging.getLogger(__name__)
 KIOSK_CHANNEL = "kiosk"
+# Conversations of REST clients that hold no gateway-issued token (connectors/api/rest.py): named by
+# the client, so shared by whoever names the same sender.
+ANONYMOUS_PREFIX = "rest:"
 DELETE_INTENT = "delete_profile"
 ASPECT_INTENT = "ask_aspect"
 MAX_LISTED = 10  # dossiers listed with "thông tin của tôi"
@@ -167,6 +170,12 @@ class ActionStartDossier(Action):
         if form is None:
             dispatcher.utter_message(text=m.DOSSIER_SUPPORTED, buttons=buttons(form_offers()))
             return []
+        if tracker.sender_id.startswith(ANONYMOUS_PREFIX):
+            # Any REST client may name this sender: what it typed into a form (CCCD included) would be
+            # read back by the next one (the summary, the PDF). Forms need a conversation the gateway
+            # issued (the widget, the kiosk) or a verified chat; guidance stays open to all.
+            dispatcher.utter_message(text=m.FORM_NEEDS_CONVERSATION.format(title=form.title))
+            return [SlotSet("current_procedure", code)]
         kiosk = tracker.get_latest_input_channel() == KIOSK_CHANNEL
         citizen = await run_in_threadpool(signed_in, tracker)
         consented = bool(citizen) and await run_in_threadpool(citizens.get_profile, citizen) is not None

@@ -146,6 +146,11 @@ PROFILE_NEEDS_LOGIN = (
     "Chưa đăng nhập thì tôi không lưu gì của bạn ngoài cuộc trò chuyện này."
 )
 DOSSIERS_LIST = "Hồ sơ của bạn:"
+FORM_NEEDS_CONVERSATION = (
+    "Để điền “{title}”, bạn hãy dùng khung trò chuyện trên Cổng dịch vụ công, máy tra cứu tại bộ phận một cửa, "
+    "Telegram hoặc Zalo: cuộc trò chuyện này không có mã riêng, người khác dùng cùng tên có thể xem được thông tin "
+    "bạn khai. Tôi vẫn trả lời mọi câu hỏi về thủ tục tại đây."
+)
 ANONYMOUS_FORM = (
     "Bạn chưa đăng nhập: bạn vẫn khai và tải tờ khai bình thường, nhưng thông tin sẽ không được lưu để tự điền "
     "lần sau. Muốn tự điền, bạn hãy đăng nhập."

@@ -67,3 +67,32 @@ def signed_in_chat(gateway_url: str, username: str):
         return body
 
     return send, f"web:{conversation['sender']}"
+
+
+class IssuedChat:
+    """``chat(sender, text)`` as the widget chats: each sender name gets a conversation the gateway
+    issued (id and token) on first use. Declaration forms need one: a token-less REST sender may be
+    named by any client, so it gets guidance only."""
+
+    def __init__(self, gateway_url: str) -> None:
+        self.gateway_url = gateway_url
+        self.issued: dict[str, dict] = {}
+
+    def _issued(self, sender: str) -> dict:
+        if sender not in self.issued:
+            status, conversation = post_json(f"{self.gateway_url}/webhooks/rest/conversations", {"device": "web"})
+            assert status == 200, conversation
+            self.issued[sender] = conversation
+        return self.issued[sender]
+
+    def conversation(self, sender: str) -> str:
+        """The id the core knows this sender's conversation by."""
+        return f"web:{self._issued(sender)['sender']}"
+
+    def __call__(self, sender: str, text: str) -> list[dict]:
+        conversation = self._issued(sender)
+        status, body = post_json(f"{self.gateway_url}/webhooks/rest/webhook",
+                                 {"sender": conversation["sender"], "message": text},
+                                 headers={"X-Conversation-Token": conversation["token"]})
+        assert status == 200, body
+        return body

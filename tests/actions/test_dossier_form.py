@@ -191,6 +191,19 @@ def test_an_anonymous_citizen_fills_a_one_off_declaration_and_nothing_personal_i
         assert conn.execute(citizens.profiles.select()).first() is None
 
 
+def test_a_rest_sender_without_a_token_gets_no_form_so_no_other_client_of_that_name_reads_it(app_db):
+    """``rest:<name>`` is whatever a token-less client names: a form there would show the next client
+    of that name the summary, CCCD included, and its PDF. Guidance still answers; forms need a
+    gateway-issued conversation (the widget, the kiosk) or a verified chat."""
+    asked = tracker("điền tờ khai đăng ký thường trú", {"current_procedure": "1.004222"}, sender="rest:citizen")
+    events, said = run(ActionStartDossier(), asked)
+    assert "không có mã riêng" in texts(said) and m.DOSSIER_START.split("“")[0] not in texts(said)
+    assert not [e for e in events if e["event"] == "followup" or e.get("name") in {"dossier_form_id", "dossier_step"}]
+    started = run(ActionStartDossier(), tracker("điền tờ khai đăng ký thường trú", {"current_procedure": "1.004222"},
+                                                sender="web:issued"))[0]
+    assert any(e["event"] == "followup" for e in started)  # a gateway-issued conversation fills it
+
+
 def test_login_is_offered_on_request_and_mid_form(app_db):
     said = run(ActionLogin(), tracker("đăng nhập", sender="web:x", intent="login"))[1]
     assert texts(said) == m.LOGIN_OFFER and offers_login(said)

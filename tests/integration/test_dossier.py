@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from actions import messages as m
 from dossiers.forms import FORMS, Form
-from tests.helpers import signed_in_chat, texts
+from tests.helpers import IssuedChat, signed_in_chat, texts
 
 BIRTH = FORMS["to-khai-dang-ky-khai-sinh"]
 MARITAL = FORMS["to-khai-xac-nhan-tinh-trang-hon-nhan"]
@@ -52,6 +52,12 @@ DEATH_ANSWERS = {
     "deceased_residence": "như của tôi", "death_time": "không rõ", "death_date": "10/11/2026",
     "death_place": "Bệnh viện Bạch Mai, Hà Nội", "death_cause": "Tuổi già", "death_notice": "không",
 }
+
+
+@pytest.fixture()
+def chat(stack):
+    """Forms need a gateway-issued conversation: these citizens chat as the widget does (tests/helpers.py)."""
+    return IssuedChat(stack.url("gateway"))
 
 
 def asked_field(form: Form, text: str):

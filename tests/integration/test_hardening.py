@@ -19,13 +19,19 @@ from dossiers.forms import FORMS
 from tests.conftest import CHANNEL_ENV, PORTAL_ORIGIN_PORT
 from tests.connectors.browser import browser_page
 from tests.connectors.fakes import telegram_text_update, wait_until
-from tests.helpers import post_json, texts
+from tests.helpers import IssuedChat, post_json, texts
 
 RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
 
 pytestmark = pytest.mark.integration
 STAFF = {"Authorization": "Bearer test-officer-token"}
 SECRET = {"X-Telegram-Bot-Api-Secret-Token": CHANNEL_ENV["TELEGRAM_SECRET_TOKEN"]}
+
+
+@pytest.fixture()
+def chat(stack):
+    """Forms need a gateway-issued conversation: these citizens chat as the widget does (tests/helpers.py)."""
+    return IssuedChat(stack.url("gateway"))
 
 
 def health(stack) -> dict:
@@ -51,7 +57,7 @@ def test_killed_action_server_is_restarted_and_the_form_goes_on(stack, chat):
 def test_a_killed_rasa_worker_hands_its_conversations_to_the_other_and_comes_back(stack, chat):
     workers = stack.env["RASA_URL"].split(",")
     sender = next(s for s in (f"w-{i}-{time.time_ns()}" for i in range(100))
-                  if worker_order(f"rest:{s}", workers)[0] == stack.url("rasa-2"))
+                  if worker_order(chat.conversation(s), workers)[0] == stack.url("rasa-2"))
     assert RESIDENCE.field("full_name").question in texts(chat(sender, "điền tờ khai đăng ký tạm trú"))
     before = health(stack)["processes"]["rasa-2"]
     os.kill(before["pid"], signal.SIGKILL)
@@ -62,7 +68,7 @@ def test_a_killed_rasa_worker_hands_its_conversations_to_the_other_and_comes_bac
     # Citizens who write at the same moment right after the restart are answered, not apologised to:
     # the supervisor calls a Rasa server ready only once it has warmed up.
     others = [s for s in (f"after-{i}-{time.time_ns()}" for i in range(200))
-              if worker_order(f"rest:{s}", workers)[0] == stack.url("rasa-2")][:8]
+              if worker_order(chat.conversation(s), workers)[0] == stack.url("rasa-2")][:8]
     replies: dict[str, str] = {}
     threads = [threading.Thread(target=lambda s=s: replies.update({s: texts(chat(s, "đăng ký khai sinh ở đâu"))}))
                for s in others]

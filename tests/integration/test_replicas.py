@@ -21,7 +21,7 @@ from connectors.messages import CORE_UNAVAILABLE
 from dossiers.forms import FORMS
 from knowledge.catalogue import get_procedure
 from tests.connectors.fakes import wait_until
-from tests.helpers import post_json
+from tests.helpers import IssuedChat
 
 RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
 
@@ -42,10 +42,13 @@ def replicas():
         shutil.rmtree(var, ignore_errors=True)
 
 
+CHATS: dict[str, IssuedChat] = {}
+
+
 def chat(replicas, sender, text):
-    status, body = post_json(f"{replicas.url('nginx')}/webhooks/rest/webhook", {"sender": sender, "message": text})
-    assert status == 200, body
-    return "\n".join(r.get("text") or "" for r in body)
+    """In a gateway-issued conversation, as the widget chats (forms need one)."""
+    issued = CHATS.setdefault(replicas.url("nginx"), IssuedChat(replicas.url("nginx")))
+    return "\n".join(r.get("text") or "" for r in issued(sender, text))
 
 
 def access_log(replicas):
