@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from common.privacy import mask_logs
 from connectors import messages as msg
@@ -89,4 +90,8 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
     # Portals that embed the widget call the gateway from their own origin.
     app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type", TOKEN_HEADER], max_age=600)
+    # The client's address (the per-address limit) from X-Forwarded-For only when our own proxy sent it.
+    # uvicorn runs with --no-proxy-headers: its own default believes any local peer.
+    if settings.proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxies)
     return app

@@ -29,7 +29,7 @@ class RateLimits:
 
 def limit_client_address(request: Request) -> None:
     """Dependency for public routes: 429 with a polite Vietnamese message past the per-address limit.
-    (Behind a load balancer, run uvicorn with ``--proxy-headers`` so the address is the citizen's.)"""
+    The address is the peer's, or the one ``TRUSTED_PROXIES`` forwarded (never a header a client set)."""
     address = request.client.host if request.client else "unknown"
     if not request.app.state.core.limits.address_allowed(address):
         raise HTTPException(429, msg.RATE_LIMITED, headers={"Retry-After": "60"})

@@ -33,6 +33,9 @@ class GatewaySettings(BaseSettings):
     rate_limit_conversation: str = "30/minute"  # messages of one conversation, any channel
     rate_limit_address: str = "300/minute"  # requests to public routes from one address (offices share one)
     rate_limit_storage: str = "memory://"  # redis://host:6379 to share the counts between replicas
+    # Comma-separated addresses or networks of our own reverse proxies: only their X-Forwarded-For names
+    # the client (its last entry not theirs). Empty: the peer address is the client's, whatever it claims.
+    trusted_proxies: str = ""
     frame_ancestors: str = "'self'"  # CSP frame-ancestors: the portals allowed to frame our pages
 
     # Citizen login (OpenID Connect, authorization code + PKCE); empty issuer: login off, guidance only.
@@ -61,6 +64,10 @@ class GatewaySettings(BaseSettings):
     @property
     def rasa_urls(self) -> list[str]:
         return [url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip()]
+
+    @property
+    def proxies(self) -> list[str]:
+        return [proxy.strip() for proxy in self.trusted_proxies.split(",") if proxy.strip()]
 
     @property
     def origins(self) -> list[str]:

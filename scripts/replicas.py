@@ -169,6 +169,7 @@ def topology(extra_env: dict[str, str] | None = None) -> tuple[dict[str, str], d
         "ACTION_SERVER_URL": f"http://127.0.0.1:{base + 20}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{base + 20}/webhook",
         "GATEWAY_INTERNAL_URL": f"http://127.0.0.1:{base}",
+        "TRUSTED_PROXIES": "127.0.0.1",  # nginx, which sets X-Forwarded-For to the address it saw
         **extra,
     })
     env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{base}")
@@ -187,7 +188,7 @@ def topology(extra_env: dict[str, str] | None = None) -> tuple[dict[str, str], d
     for i in range(1, replicas + 1):
         specs[f"actions-{i}"] = actions_process(str(base + 20 + i))
         specs[f"rasa-{i}"] = rasa_process(env, model, str(base + 10 + i))
-        specs[f"gateway-{i}"] = gateway_process(str(base + i), "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1")
+        specs[f"gateway-{i}"] = gateway_process(str(base + i))
     conf = nginx_conf(var, base, replicas)
     specs["nginx"] = Process([program("nginx"), "-c", str(conf), "-g", "daemon off;"], f"http://127.0.0.1:{base}",
                              listening(base), 30)

@@ -128,8 +128,10 @@ def rasa_process(env: dict[str, str], model: Path, port: str) -> Process:
 
 def gateway_process(port: str, *extra: str) -> Process:
     url = f"http://127.0.0.1:{port}"
+    # --no-proxy-headers: uvicorn would believe X-Forwarded-For from any local peer; the gateway reads it
+    # itself, from TRUSTED_PROXIES only.
     command = python_command("-m", "uvicorn", "--factory", "connectors.gateway:create_app", "--host", "127.0.0.1",
-                             "--port", port, "--log-level", "warning", *extra)
+                             "--port", port, "--log-level", "warning", "--no-proxy-headers", *extra)
     return Process(command, url, http_ready(f"{url}/healthz"), 60)
 
 

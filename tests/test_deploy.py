@@ -118,7 +118,10 @@ def check_command(command: list[str]) -> tuple[str, int]:
     if args[1:3] == ["-m", "rasa_sdk"]:
         assert importlib.util.find_spec(option(args, "--actions"))
         return "actions", int(option(args, "--port"))
-    assert args[1:3] == ["-m", "uvicorn"] and "--factory" in args and "--proxy-headers" in args
+    assert args[1:3] == ["-m", "uvicorn"] and "--factory" in args
+    # uvicorn's own proxy handling would believe any (local, or with "*" every) peer's X-Forwarded-For:
+    # off, the gateway believes only TRUSTED_PROXIES.
+    assert "--no-proxy-headers" in args and "--proxy-headers" not in args and "--forwarded-allow-ips" not in args
     module, factory = next(a for a in args if ":" in a).split(":")
     assert callable(getattr(importlib.import_module(module), factory))
     return "gateway", int(option(args, "--port"))

@@ -166,3 +166,60 @@ def test_pages_carry_a_policy_without_inline_script(gateway):
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "<script>" not in page.text  # nothing inline that the policy would block
     assert "content-security-policy" not in client.get("/widget.js").headers
+
+
+def started_gateway(tmp_path, **env):
+    """The gateway as the supervisor starts it (scripts/run.py's command), on a free loopback port."""
+    import os
+    import socket
+    import subprocess
+    import urllib.request
+
+    from scripts.run import ROOT, gateway_process
+    from tests.connectors.fakes import wait_until
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    process = gateway_process(port)
+    proc = subprocess.Popen(process.command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
+                            "VAR_DIR": str(tmp_path), "APP_DB_URL": f"sqlite:///{tmp_path / 'app.db'}", **env})
+
+    def live() -> bool:
+        try:
+            with urllib.request.urlopen(f"{process.url}/livez", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            assert proc.poll() is None, "the gateway exited"
+            return False
+
+    wait_until(live, timeout=60)
+    return process.url, proc
+
+
+def statuses_claiming_other_addresses(url: str, count: int) -> list[int]:
+    import httpx
+
+    return [httpx.post(f"{url}/webhooks/rest/conversations", headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+            for i in range(count)]
+
+
+def test_a_client_cannot_escape_the_address_limit_by_claiming_another_address(tmp_path):
+    url, proc = started_gateway(tmp_path, RATE_LIMIT_ADDRESS="3/minute")
+    try:
+        assert statuses_claiming_other_addresses(url, 5) == [200, 200, 200, 429, 429]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_only_a_trusted_proxy_says_whose_request_it_is(gateway):
+    client = gateway(FakeCore(), rate_limit_address="2/minute", trusted_proxies="testclient")  # the test client's peer
+    forwarded = [client.post("/webhooks/rest/conversations", headers={"X-Forwarded-For": f"203.0.113.{i % 2}"})
+                 for i in range(4)]
+    assert [r.status_code for r in forwarded] == [200, 200, 200, 200]  # two citizens behind our proxy, two each
+    assert client.post("/webhooks/rest/conversations", headers={"X-Forwarded-For": "203.0.113.0"}).status_code == 429
+    stranger = gateway(FakeCore(), rate_limit_address="2/minute", trusted_proxies="192.0.2.1")
+    claimed = [stranger.post("/webhooks/rest/conversations", headers={"X-Forwarded-For": f"203.0.113.{i}"})
+               for i in range(3)]
+    assert [r.status_code for r in claimed] == [200, 200, 429]  # not our proxy: its claims are ignored
