@@ -16,6 +16,8 @@ from dossiers.pdf import declaration_pdf
 from storage import audit, citizens
 
 router = APIRouter(tags=["dossiers"])
+# A declaration holds a citizen's personal data: no browser, proxy or shared computer keeps a copy.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def owned(code: str, key: str) -> dict[str, Any]:
@@ -31,11 +33,12 @@ async def dossier_pdf(code: str, key: str) -> Response:
     dossier = await run_in_threadpool(owned, code, key)
     pdf = await run_in_threadpool(declaration_pdf, dossier, checklist(dossier["procedure_code"]))
     return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{dossier["code"]}.pdf"'})
+                    headers={"Content-Disposition": f'inline; filename="{dossier["code"]}.pdf"', **NO_STORE})
 
 
 @router.get("/dossiers/{code}.json")
-def dossier_json(code: str, key: str) -> dict[str, Any]:
+def dossier_json(code: str, key: str, response: Response) -> dict[str, Any]:
+    response.headers.update(NO_STORE)
     return draft_json(owned(code, key))
 
 

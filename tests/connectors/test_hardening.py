@@ -223,3 +223,13 @@ def test_only_a_trusted_proxy_says_whose_request_it_is(gateway):
     claimed = [stranger.post("/webhooks/rest/conversations", headers={"X-Forwarded-For": f"203.0.113.{i}"})
                for i in range(3)]
     assert [r.status_code for r in claimed] == [200, 200, 429]  # not our proxy: its claims are ignored
+
+
+def test_a_declaration_downloaded_is_kept_by_no_browser_or_proxy_cache(gateway):
+    from storage import citizens
+
+    client = gateway(FakeCore())
+    dossier = citizens.create_dossier("web:c", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {"purpose": "Kết hôn"})
+    for suffix in ("pdf", "json"):
+        response = client.get(f"/dossiers/{dossier['code']}.{suffix}", params={"key": dossier["access_key"]})
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", suffix
