@@ -82,7 +82,9 @@ def parse_event(body: bytes) -> dict[str, Any]:
     sender's id; else ``MalformedEvent``."""
     try:
         event = json.loads(body)
-        int(event["timestamp"])
+        timestamp = event["timestamp"]  # milliseconds, an integer (a number or its digits), never 1.7e12
+        if not (type(timestamp) is int or (isinstance(timestamp, str) and timestamp.isascii() and timestamp.isdigit())):
+            raise ValueError("timestamp")
         if event.get("event_name") == USER_TEXT:
             str(event["sender"]["id"])
             event["message"].get("text")

@@ -93,6 +93,9 @@ def signed_zalo(body: dict) -> tuple[bytes, dict]:
     {"app_id": "42", "event_name": "user_send_text", "timestamp": "abc", "sender": {"id": "z"}, "message": {"text": "a"}},
     {"app_id": "42", "event_name": "user_send_text", "timestamp": 1, "sender": "z", "message": {"text": "a"}},
     {"app_id": "42", "event_name": "user_send_text", "sender": {"id": "z"}, "message": {"text": "a"}},
+    {"app_id": "42", "event_name": "user_send_text", "timestamp": time.time() * 1000, "sender": {"id": "z"},
+     "message": {"text": "a"}},  # milliseconds, but a float: signed and fresh, still no Zalo timestamp
+    {"app_id": "42", "event_name": "user_send_text", "timestamp": True, "sender": {"id": "z"}, "message": {"text": "a"}},
 ])
 def test_malformed_zalo_events_are_400_not_500(gateway, body):
     raw, headers = signed_zalo(body)
