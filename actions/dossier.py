@@ -24,7 +24,7 @@ from actions import messages as m
 from actions.answers import aspect_answer
 from actions.aspects import aspect_in
 from actions.procedures import ActionAnswerProcedure, buttons, find, reply_to_named_procedure, reply_to_story
-from bot.vietnamese import canonical, fold, phrase_list, without_phrases
+from bot.vietnamese import canonical, expand_abbreviations, fold, phrase_list, without_phrases
 from common.privacy import mask_pii
 from common.status import DossierStatus
 from dossiers.answers import Meaning, folded, means
@@ -43,8 +43,9 @@ DELETE_INTENT = "delete_profile"
 ASPECT_INTENT = "ask_aspect"
 MAX_LISTED = 10  # dossiers listed with "thông tin của tôi"
 SURE_INTENT = 0.7  # the NLU's confidence above which a message mid-form is taken for what it asks
-# The national portal's / one-stop systems' dossier numbers: "000.00.12.H29-250101-0001".
-PORTAL_CODE_RE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}\b")
+# The national portal's / one-stop systems' dossier numbers: "000.00.12.H29-250101-0001",
+# "H99.12-240101-0001" (agency, yymmdd, number); never ours (HS-2026-000123): looked up on the portal.
+PORTAL_CODE_RE = re.compile(r"(?<![\w.])(?:\d{3}\.\d{2}\.\w{2}\.)?[A-Za-z]\d{2}(?:\.\d{1,2})?-\d{6}-\d{4}\b")
 
 
 class Step(StrEnum):
@@ -398,9 +399,35 @@ def ask_to_confirm_deletion(dispatcher: CollectingDispatcher) -> list[dict[str, 
     return [SlotSet("delete_pending", True)]
 
 
+def deletion_reply(tracker: Tracker) -> bool | None:
+    """A typed yes ("có", "đồng ý", "ok", "xóa hết đi") or no ("không", "Không xóa") to the deletion
+    confirmation the assistant has just asked for; None for anything else, or when it asked nothing
+    (a "có" to a later question never deletes)."""
+    bots = [e for e in tracker.events if e.get("event") == "bot" and e.get("text")]
+    if not tracker.get_slot("delete_pending") or not bots or bots[-1]["text"] != m.DELETE_CONFIRM:
+        return None
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):  # a button: "Không xóa" sends /deny ("Xóa hết" carries its entity)
+        return False if (tracker.latest_message.get("intent") or {}).get("name") == "deny" else None
+    said = folded(expand_abbreviations(text))
+    words = [w for w in said.split() if w not in CONFIRM_COURTESY]
+    if words == ["xoa"]:  # "xóa hết đi", "xóa luôn"
+        return True
+    for answer in (said, " ".join(w for w in words if w != "xoa")):  # "dạ", "có ạ", "không xóa"
+        if means(answer, Meaning.YES) or means(answer, Meaning.NO):
+            return means(answer, Meaning.YES)
+    return None
+
+
+CONFIRM_COURTESY = frozenset({"a", "da", "vang", "nhe", "nha", "di", "luon", "het", "tat", "ca", "roi", "vay"})
+
+
 def deletion_confirmed(tracker: Tracker) -> bool:
-    """The "Xóa hết" button, or asking to delete again right after being asked to confirm."""
+    """The "Xóa hết" button, a typed yes to the confirmation, or asking to delete again right after
+    being asked to confirm."""
     if any(e.get("entity") == "confirm" and e.get("value") == "yes" for e in tracker.latest_message.get("entities", [])):
+        return True
+    if deletion_reply(tracker):
         return True
     users = [e for e in tracker.events if e.get("event") == "user"]
     previous = (users[-2].get("parse_data") or {}).get("intent", {}).get("name") if len(users) > 1 else None
@@ -414,6 +441,9 @@ class ActionDeleteProfile(Action):
         return "action_delete_profile"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if deletion_reply(tracker) is False:  # "không" / "Không xóa": nothing deleted, nothing left pending
+            dispatcher.utter_message(text=m.DELETE_KEPT)
+            return [SlotSet("delete_pending", None)]
         if not deletion_confirmed(tracker):
             named = await reply_to_named_procedure(dispatcher, tracker)  # "muốn xóa hộ khẩu của anh tôi"
             return named if named is not None else ask_to_confirm_deletion(dispatcher)

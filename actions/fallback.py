@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
+from actions.complaints import reply_to_complaint
 from actions.procedures import buttons, reply_to_named_procedure, reply_to_pending
 
 
@@ -19,6 +20,8 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         replied = await reply_to_pending(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
+        if replied is None:
+            replied = reply_to_complaint(dispatcher, tracker)  # "bức xúc quá, 3 tháng chưa xong"
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # never a dead end
         if replied is not None:
@@ -44,6 +47,8 @@ class ActionSmallTalk(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         replied = await reply_to_pending(dispatcher, tracker)
+        if replied is None:
+            replied = reply_to_complaint(dispatcher, tracker)
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, small_talk=True)
         if replied is not None:

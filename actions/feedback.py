@@ -14,28 +14,40 @@ from actions.procedures import buttons, reply_to_named_procedure, reply_to_pendi
 from bot.vietnamese import canonical
 from storage import analytics
 
-RATING_WORDS = 3  # "cho 5 điểm", "4 sao nhé": a rating is said in a few words
-POSITIVE = ("huu ich", "hai long", "tot", "hay", "tuyet", "chinh xac", "dung roi")
-NEGATIVE = ("sai", "khong dung", "khong huu ich", "khong hai long", "te", "do", "chua dung", "dai dong")
+JUDGING = ("huu ich", "hai long", "tot", "tuyet", "chinh xac", "dung roi", "sai", "khong dung", "chua dung",
+           "dai dong", "danh gia")
+# Typed right after "Bạn thấy câu trả lời vừa rồi thế nào?" or an answer: "4", "5 sao". Anything else typed is no
+# rating ("so 1 hay so 2 a" once was five stars for its "hay"): ratings come from the buttons' payloads.
+TYPED_RATING = re.compile(r"([1-5])(?: (?:sao|diem))?")
+
+
+def judges_answer(tracker: Tracker) -> bool:
+    """Whether a typed message speaks of the answer ("rất hữu ích", "3 sao", "trả lời sai"): then the
+    rating buttons are offered for it to be recorded."""
+    folded = f" {canonical(tracker.latest_message.get('text') or '').lower()} "
+    return bool(re.search(r" [1-5] ?(sao|diem) ", folded)) or any(f" {w} " in folded for w in JUDGING)
+
+
+def rating_prompted(tracker: Tracker) -> bool:
+    """Whether the assistant's last message asked for a rating: the question, or an answer under its
+    rating buttons (not the list of other procedures after it, where "2" picks one)."""
+    said = [e for e in tracker.events if e.get("event") == "bot" and e.get("text")]
+    rating_payloads = {payload for _, payload in m.RATING_BUTTONS}
+    return bool(said) and (said[-1]["text"] == m.FEEDBACK_ASK or any(
+        b.get("payload") in rating_payloads for b in (said[-1].get("data") or {}).get("buttons") or []))
 
 
 def rating_from(tracker: Tracker) -> int | None:
-    """1..5 from the button's entity, "N sao", or positive/negative words."""
+    """1..5 from a rating button's payload ("Hữu ích", "Chưa đúng"), or a bare digit typed right after
+    the assistant asked for a rating (or answered under the rating buttons); None for anything else."""
     text = tracker.latest_message.get("text") or ""
-    # A number the NLU read in a typed sentence ("làm vneid mức 2") is no rating; a button's or "5" is.
-    said_in_a_sentence = not text.startswith("/") and len(text.split()) > RATING_WORDS
-    for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == "rating" and str(entity.get("value")).isdigit() and not said_in_a_sentence:
-            return max(1, min(5, int(entity["value"])))
-    folded = f" {canonical(text).lower()} "
-    stars = re.search(r"\b([1-5])\s*(sao|diem|\*)", folded)
-    if stars:
-        return int(stars.group(1))
-    if any(f" {w} " in folded for w in NEGATIVE):
-        return 1
-    if any(f" {w} " in folded for w in POSITIVE):
-        return 5
-    return None
+    if text.startswith("/"):
+        for entity in tracker.latest_message.get("entities", []):
+            if entity.get("entity") == "rating" and str(entity.get("value")).isdigit():
+                return max(1, min(5, int(entity["value"])))
+        return None
+    typed = TYPED_RATING.fullmatch(canonical(text).lower().strip())
+    return int(typed.group(1)) if typed and rating_prompted(tracker) else None
 
 
 def last_question(tracker: Tracker) -> str | None:
@@ -55,13 +67,14 @@ class ActionRecordFeedback(Action):
             return replied
         rating = rating_from(tracker)
         if rating is None:
+            if tracker.get_slot("current_procedure") and judges_answer(tracker):  # "3 sao", "rất hữu ích": which?
+                dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=buttons(m.RATING_BUTTONS))
+                return []
             replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # "tạm nghỉ bán hàng 3 tháng"
             if replied is not None:
                 return replied
-            if not tracker.get_slot("current_procedure"):  # nothing answered yet to rate: "lam vneid muc 2"
-                dispatcher.utter_message(text=m.FALLBACK_REPHRASE, buttons=buttons(m.FALLBACK_EXAMPLES))
-                return []
-            dispatcher.utter_message(text=m.FEEDBACK_ASK, buttons=buttons(m.RATING_BUTTONS))
+            # nothing answered yet to rate ("lam vneid muc 2"), or no word on the answer ("so 1 hay so 2 a")
+            dispatcher.utter_message(text=m.FALLBACK_REPHRASE, buttons=buttons(m.FALLBACK_EXAMPLES))
             return []
         await run_in_threadpool(analytics.record_feedback, tracker.sender_id, rating,
                                 tracker.get_slot("current_procedure"), last_question(tracker))

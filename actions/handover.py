@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
+from actions.complaints import reply_to_complaint
 from actions.procedures import OFFICER_WORDS, reply_to_named_procedure, reply_to_pending, reply_to_story
 from storage import handover
 
@@ -31,6 +32,9 @@ class ActionHandover(Action):
         return "action_handover"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        complaint = reply_to_complaint(dispatcher, tracker)  # "cán bộ gây khó dễ": the complaints channel first
+        if complaint is not None:
+            return complaint
         if not OFFICER_WORDS.search(tracker.latest_message.get("text") or ""):  # "không, cho tôi gặp cán bộ" is
             # a call for an officer even while a yes/no question is pending; without officer words it may be
             # a reply ("không, đều là người Việt") or a procedure question ("thẻ tạm trú cho chồng tôi người Nhật")

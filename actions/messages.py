@@ -57,7 +57,13 @@ NOT_CONFIDENT = (
     "Xin lỗi, tôi chưa chắc bạn hỏi thủ tục nào. Bạn có thể nói rõ hơn (ví dụ: “đăng ký khai sinh cho con”), "
     "hoặc tìm trên Cổng Dịch vụ công quốc gia: {url}. Nếu cần, tôi có thể chuyển bạn tới cán bộ."
 )
-SUGGESTIONS_INTRO = "Có phải bạn muốn hỏi một trong các thủ tục sau? (Không có thủ tục bạn cần thì nhắn “không phải”.)"
+# Unsure, with options: one message, the options numbered in it and as buttons.
+NOT_CONFIDENT_OPTIONS = "Xin lỗi, tôi chưa chắc bạn hỏi thủ tục nào. Có phải bạn muốn hỏi một trong các thủ tục sau?"
+NOT_CONFIDENT_OUTRO = (
+    "Không có thủ tục bạn cần thì nhắn “không phải”, nói rõ hơn (ví dụ: “đăng ký khai sinh cho con”), "
+    "hoặc tìm trên Cổng Dịch vụ công quốc gia: {url}"
+)
+ONE_OPTION_NOTE = "(Nếu không đúng thủ tục bạn cần, nhắn “không phải”.)"
 MORE_OPTIONS = "Xin lỗi vì chưa đúng. Thủ tục bạn cần có thể là một trong các thủ tục sau (ít khớp hơn với câu hỏi):"
 STILL_NOT_FOUND = "Vẫn chưa đúng? Bạn mô tả thêm việc cần làm, hoặc gặp cán bộ để được hỗ trợ."
 NO_MORE_OPTIONS = (
@@ -96,6 +102,15 @@ FALLBACK_EXAMPLES = [
 ]
 FALLBACK_HUMAN = "Tôi vẫn chưa hiểu được yêu cầu của bạn. Bạn có muốn gặp cán bộ hỗ trợ không?"
 FALLBACK_HUMAN_BUTTONS = [("Gặp cán bộ", "cho tôi gặp cán bộ"), ("Hỏi lại", "tôi muốn hỏi thủ tục khác")]
+
+COMPLAINT_URL = "https://dichvucong.gov.vn/p/phananhkiennghi/pakn-gui-pakn.html"
+COMPLAINT = (
+    "Rất tiếc vì bạn gặp phiền hà. Phản ánh, kiến nghị về thủ tục hành chính hoặc về thái độ, hành vi của cán bộ, "
+    "bạn gửi tại mục “Phản ánh, kiến nghị” của Cổng Dịch vụ công quốc gia: {url} (cơ quan có thẩm quyền tiếp nhận, "
+    "trả lời và bạn theo dõi được kết quả). Khiếu nại một quyết định hay hành vi hành chính thì gửi đơn tới chính "
+    "cơ quan, người đã ra quyết định hoặc có hành vi đó. Bạn cũng có thể gặp cán bộ hỗ trợ ngay tại đây."
+)
+COMPLAINT_BUTTONS = [("Gặp cán bộ", "cho tôi gặp cán bộ")]
 
 HANDOVER_QUEUED = (
     "Tôi đã chuyển cuộc trò chuyện tới cán bộ hỗ trợ. Cán bộ sẽ trả lời bạn ngay tại đây khi tiếp nhận; "
@@ -166,6 +181,7 @@ DELETE_CONFIRM = (
     "Việc này không hoàn tác được."
 )
 DELETE_CONFIRM_BUTTONS = [("Xóa hết", '/delete_profile{"confirm": "yes"}'), ("Không xóa", "/deny")]
+DELETE_KEPT = "Vâng, tôi không xóa gì. Thông tin của bạn vẫn được giữ như cũ."
 PROFILE_DELETED = "Đã xóa toàn bộ thông tin cá nhân, hồ sơ nháp ({count} mục) và lịch sử trò chuyện của bạn. Tôi sẽ không dùng lại các thông tin này."
 STATUS_ASK_CODE = "Bạn cho tôi mã hồ sơ, dạng HS-2026-000123."
 STATUS_NOT_FOUND = "Không tìm thấy hồ sơ {code} của bạn. Bạn kiểm tra lại mã hồ sơ."

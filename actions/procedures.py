@@ -13,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from actions import answers
 from actions import messages as m
 from actions.aspects import Aspect, detect_aspect, pending_aspect, without_aspect_phrases
+from actions.complaints import reply_to_complaint
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list, without_phrases
-from dossiers.answers import Meaning, folded, holds, means, phrases_meaning
+from dossiers.answers import Meaning, asks_yes_no, folded, holds, means, phrases_meaning
 from knowledge.catalogue import get_procedure
 from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
 from knowledge.search import STORY_WORDS, SearchResult, asking_sentence, base_name, folk_wordings, search
@@ -54,12 +55,25 @@ def numbered_procedure_buttons(names: list[str], codes: list[str]) -> list[dict[
     return [{"title": title, "payload": procedure_payload(code)} for title, code in zip(numbered_titles(names), codes)]
 
 
-def offer_procedures(dispatcher: CollectingDispatcher, intro: str, codes: list[str]) -> None:
+def offer_procedures(dispatcher: CollectingDispatcher, intro: str, codes: list[str], outro: str = "") -> None:
     """A choice between procedures: the full names numbered in the text, short numbered buttons."""
-    procedures = [p for p in (get_procedure(code) for code in codes) if p]
+    procedures = [p for p in (get_procedure(code) for code in dict.fromkeys(codes)) if p]
     names = [p.name for p in procedures]
-    dispatcher.utter_message(text=f"{intro}\n{numbered_list(names)}",
+    dispatcher.utter_message(text="\n".join([intro, numbered_list(names), *[outro] * bool(outro)]),
                              buttons=numbered_procedure_buttons(names, [p.code for p in procedures]))
+
+
+def offer_choice(dispatcher: CollectingDispatcher, intro: str, codes: list[str], question: str,
+                 aspect: Aspect | None = None, outro: str = "") -> list[dict[str, Any]]:
+    """Procedures offered for the citizen's choice, kept pending ("2" picks the second, "không phải"
+    asks for the next ones of ``question``'s search). A list of one is no choice: that procedure is
+    answered outright, with a line saying "không phải" still asks for others."""
+    codes = list(dict.fromkeys(codes))
+    if len(codes) == 1:
+        events = answer(dispatcher, codes[0], aspect, note=m.ONE_OPTION_NOTE)
+        return [*events, SlotSet("clarify_options", codes), SlotSet("options_question", question)]
+    offer_procedures(dispatcher, intro, codes, outro)
+    return [SlotSet("clarify_options", codes or None), SlotSet("options_question", question if codes else None)]
 
 
 def ask_situation(dispatcher: CollectingDispatcher, question: SituationQuestion, codes: list[str]) -> None:
@@ -84,8 +98,9 @@ def situation_choice(tracker: Tracker) -> str | None:
     text = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     first = (text.split() or [""])[0]
-    yes = intent == "affirm" or means(text, Meaning.YES) or means(first, Meaning.YES)
-    no = intent == "deny" or means(text, Meaning.NO) or means(first, Meaning.NO)
+    question = asks_yes_no(text)  # "có cần giấy khai sinh ko": neither a yes nor a no
+    yes = not question and (intent == "affirm" or means(text, Meaning.YES) or means(first, Meaning.YES))
+    no = not question and (intent == "deny" or means(text, Meaning.NO) or means(first, Meaning.NO))
     index = typed_answer(pending[0], text, pending[1], yes=yes and not no, no=no and not yes)
     return pending[1][index] if index is not None else None
 
@@ -132,9 +147,11 @@ def names_beside_answer(said: str) -> bool:
 
 def rejects_options(tracker: Tracker) -> bool:
     """Whether the message says none of the procedures offered is right ("không phải", "sai hết rồi",
-    "không có cái nào đúng"), naming nothing else — whichever intent the NLU gave it."""
+    "không có cái nào đúng"), naming nothing else — whichever intent the NLU gave it. A question closed
+    by "ko" ("nộp online dc ko", "làm ở xã được không ạ") rejects nothing."""
     said = expand_abbreviations(tracker.latest_message.get("text") or "")
-    return options_pending(tracker) and holds(said, Meaning.NO) and not names_beside_answer(said)
+    return options_pending(tracker) and holds(said, Meaning.NO) and not names_beside_answer(said) \
+        and not asks_yes_no(said)
 
 
 async def reply_to_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -181,7 +198,7 @@ async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tr
         if small_talk or (suggest_if_named and (shares_top_name(result, words, text)
                                                 or folk_term_names_top(result, text))):
             await record(tracker, text, result)
-            return reply_not_confident(dispatcher, result)
+            return reply_not_confident(dispatcher, result, aspect)
         return None
     await record(tracker, text, result)
     return answer_found(dispatcher, result, aspect)
@@ -203,13 +220,15 @@ def chosen_procedure(tracker: Tracker) -> str | None:
                  if e.get("entity") == "procedure_code" and get_procedure(str(e.get("value")))), None)
 
 
-def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None) -> list[dict[str, Any]]:
-    """Reply about one procedure (an aspect or the overview) and remember it; any pending choice is over."""
+def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, note: str = "") -> list[dict[str, Any]]:
+    """Reply about one procedure (an aspect or the overview; ``note`` its last line) and remember it;
+    any pending choice is over."""
     procedure = get_procedure(code)
     if procedure is None:
         dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
         return []
     text, rest = answers.aspect_screens(procedure, aspect) if aspect else (answers.overview(procedure), [])
+    text = f"{text}\n{note}" if note else text
     more = [(m.MORE_BUTTON, m.MORE_PAYLOAD.format(aspect=aspect.value))] if rest else []
     dispatcher.utter_message(text=text, buttons=buttons(more + m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0), *clarification_over()]
@@ -220,17 +239,20 @@ def clarification_over() -> list[dict[str, Any]]:
             SlotSet("options_question", None)]
 
 
-def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult) -> list[dict[str, Any]]:
-    """Say honestly we are unsure and offer the best options (kept pending: "2" picks the second)."""
+def reply_not_confident(dispatcher: CollectingDispatcher, result: SearchResult,
+                        aspect: Aspect | None = None) -> list[dict[str, Any]]:
+    """Say honestly we are unsure and offer the best options, in one message (kept pending: "2" picks
+    the second); one option alone is answered, "không phải" still asks for others."""
     if result.other_ministry:
         dispatcher.utter_message(text=m.OTHER_MINISTRY.format(ministry=result.other_ministry, url=m.PORTAL_SEARCH_URL))
         return [SlotSet("current_procedure", None), *clarification_over()]
-    dispatcher.utter_message(text=m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
     offered = [h.code for h in result.options]
-    if offered:
-        offer_procedures(dispatcher, m.SUGGESTIONS_INTRO, offered)
-    return [SlotSet("current_procedure", None), *clarification_over(), SlotSet("clarify_options", offered or None),
-            SlotSet("options_question", result.question if offered else None)]
+    if not offered:
+        dispatcher.utter_message(text=m.NOT_CONFIDENT.format(url=m.PORTAL_SEARCH_URL))
+        return [SlotSet("current_procedure", None), *clarification_over()]
+    over = [SlotSet("current_procedure", None), *clarification_over()] if len(set(offered)) > 1 else []
+    return [*over, *offer_choice(dispatcher, m.NOT_CONFIDENT_OPTIONS, offered, result.question, aspect,
+                                 m.NOT_CONFIDENT_OUTRO.format(url=m.PORTAL_SEARCH_URL))]
 
 
 async def reply_more_options(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -238,15 +260,17 @@ async def reply_more_options(dispatcher: CollectingDispatcher, tracker: Tracker)
     (``SearchResult.further_options``) and the officer; none left, say so honestly and offer the
     officer. A letter's right procedure is often just below the options (benchmarks/dialogue.py,
     "within three")."""
-    result = await run_in_threadpool(find, tracker.get_slot("options_question"), MORE_SEARCHED)
+    question = tracker.get_slot("options_question")
+    result = await run_in_threadpool(find, question, MORE_SEARCHED)
     more = [h.code for h in result.further_options(tracker.get_slot("clarify_options") or [])]
     officer = buttons(m.FALLBACK_HUMAN_BUTTONS[:1])
     if not more:
         dispatcher.utter_message(text=m.NO_MORE_OPTIONS, buttons=officer)
         return clarification_over()
-    offer_procedures(dispatcher, m.MORE_OPTIONS, more)
-    dispatcher.utter_message(text=m.STILL_NOT_FOUND, buttons=officer)
-    return [SlotSet("clarify_options", more)]
+    events = offer_choice(dispatcher, m.MORE_OPTIONS, more, question, pending_aspect(tracker))
+    if len(more) > 1:
+        dispatcher.utter_message(text=m.STILL_NOT_FOUND, buttons=officer)
+    return events
 
 
 # A follow-up names another procedure when, its aspect words taken out, at least this many of its
@@ -391,6 +415,9 @@ class ActionAnswerProcedure(Action):
             return answer(dispatcher, chosen, pending_aspect(tracker))
         if rejects_options(tracker):  # "không có cái nào đúng", searched as a question of its own otherwise
             return await reply_more_options(dispatcher, tracker)
+        complaint = reply_to_complaint(dispatcher, tracker)  # "tôi muốn khiếu nại": no procedure to search
+        if complaint is not None:
+            return complaint
         question = tracker.latest_message.get("text") or ""
         aspect, current = detect_aspect(tracker), tracker.get_slot("current_procedure")
         words = content_words(question)
@@ -405,7 +432,7 @@ class ActionAnswerProcedure(Action):
         await record(tracker, question, result)
         if not result.confident:
             # The citizen asked about something else: no later follow-up may go to the previous procedure.
-            return [SlotSet("fallback_count", 0.0), *reply_not_confident(dispatcher, result)]
+            return [SlotSet("fallback_count", 0.0), *reply_not_confident(dispatcher, result, aspect)]
         return answer_found(dispatcher, result, aspect)
 
 
@@ -425,9 +452,11 @@ class ActionAnswerAspect(Action):
         options = tracker.get_slot("clarify_options")
         words = content_words(text)
         replied = await reply_to_pending(dispatcher, tracker) if options else None  # "bị mất rồi, làm mất bao lâu"
+        if replied is None:
+            replied = reply_to_complaint(dispatcher, tracker)  # "khiếu nại ở đâu"
         if replied is not None:
             return replied
-        if options and len(words) < NAMING_WORDS:  # a choice is pending, nothing new asked: keep it open
+        if options and len(options) > 1 and len(words) < NAMING_WORDS:  # a choice pending, nothing new asked: keep it open
             asked = aspect or pending_aspect(tracker)
             situation = pending_situation(tracker)
             if situation:
@@ -450,7 +479,7 @@ class ActionAnswerAspect(Action):
             return answer_found(dispatcher, result, aspect)
         if not current:
             if result.results:  # content words but no confident match: the best options, never a dead end
-                return reply_not_confident(dispatcher, result)
+                return reply_not_confident(dispatcher, result, aspect)
             dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
             return clarification_over()
         return answer(dispatcher, current, aspect)
@@ -486,14 +515,22 @@ class ActionYesNo(Action):
         return "action_yes_no"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        if tracker.get_slot("delete_pending"):
+            from actions.dossier import ActionDeleteProfile, deletion_reply  # it imports this module
+
+            if deletion_reply(tracker) is not None:  # "có" / "không" to "xóa toàn bộ thông tin?"
+                return await ActionDeleteProfile().run(dispatcher, tracker, domain)
         replied = await reply_to_pending(dispatcher, tracker)
         if replied is not None:
             return replied
+        text = tracker.latest_message.get("text") or ""
+        if asks_yes_no(text):  # "nop online dc ko" read as "no": a question, answered as one
+            asked = detect_aspect(tracker) or tracker.get_slot("clarify_options") or tracker.get_slot("current_procedure")
+            return await (ActionAnswerAspect() if asked else ActionAnswerProcedure()).run(dispatcher, tracker, domain)
         situation = pending_situation(tracker)
         if situation:  # "ok" to "mất hay hỏng?": the question again
             ask_situation(dispatcher, *situation)
             return []
-        text = tracker.latest_message.get("text") or ""
         said = expand_abbreviations(text)  # "okie" is "ok"
         # "không phải, ý tôi là kết hôn" to the options offered is a new question
         if names_beside_answer(said) and (options_pending(tracker) or not holds(said, Meaning.YES, Meaning.NO)):

@@ -50,15 +50,18 @@ class Reply:
 
 def from_rasa(messages: list[dict[str, Any]]) -> list[Reply]:
     """Rasa REST-channel messages -> replies. Rasa sends an action's ``json_message`` as a message of
-    its own after the text: a bare mark (a login offer) is folded into the reply it belongs to."""
+    its own after the text: a bare mark (a login offer, the erasure of the conversation) is folded into
+    the reply it belongs to — never a reply of its own, which would show as an empty message."""
     replies: list[Reply] = []
     for message in messages:
         custom = message.get("custom") or {}
         document = custom.get("document")
         offers_login = bool(custom.get(LOGIN_MARK))
-        if replies and offers_login and not (message.get("text") or message.get("buttons") or document):
-            replies[-1] = replace(replies[-1], offers_login=True)
-            continue
+        if not (message.get("text") or message.get("buttons") or document):
+            if replies and offers_login:
+                replies[-1] = replace(replies[-1], offers_login=True)
+            if replies or not offers_login:  # a lone login offer still gets its link
+                continue
         replies.append(Reply(
             text=message.get("text") or "",
             buttons=[Button(b["title"], b["payload"]) for b in message.get("buttons") or []],

@@ -48,3 +48,18 @@ def holds(text: str, *meanings: Meaning) -> bool:
     holds no)."""
     padded = f" {folded(text)} "
     return any(said & set(meanings) and f" {word} " in padded for word, said in _table().items())
+
+
+# Sentence-final "không / ko / k / hok / chưa" (and the courtesy after it: "ạ", "nhỉ", "vậy") after other
+# words asks a question — "nộp online dc ko", "làm ở xã được không ạ", "xong chưa" — and says no "no".
+QUESTION_END = re.compile(r"(?:^| )(?:khong|ko|k|kg|khg|hok|hong|hem|chua)(?: (?:a|ah|nhi|nha|nhe|vay|v|z|the|ha|ta))*$")
+# What may stand before a bare no without making it a question: "dạ không", "ạ không ạ", "thôi không".
+COURTESY = frozenset({"da", "a", "vang", "thua", "u", "uh", "o", "oi", "thoi", "khong", "ko", "k"})
+
+
+def asks_yes_no(text: str) -> bool:
+    """Whether ``text`` is a question closed by a question particle ("có cần giấy khai sinh ko",
+    "dc ko"): then its "không" is no answer. A bare "không", "không ạ", "dạ không" is an answer."""
+    said = folded(text)
+    end = QUESTION_END.search(said)
+    return bool(end) and any(word not in COURTESY for word in said[:end.start()].split())

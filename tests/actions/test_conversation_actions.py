@@ -36,15 +36,35 @@ def test_rating_is_stored_with_the_procedure(app_db):
     from storage.db import now
 
     slots = {"current_procedure": "1.001193"}
-    assert texts(run(ActionRecordFeedback(), tracker("3 sao", slots))[1]) == m.FEEDBACK_SORRY
-    assert texts(run(ActionRecordFeedback(), tracker("rất hữu ích", slots))[1]) == m.FEEDBACK_THANKS
-    assert m.FEEDBACK_ASK in texts(run(ActionRecordFeedback(), tracker("ừm", slots))[1])
+    up = [{"entity": "rating", "value": "5"}]
+    assert texts(run(ActionRecordFeedback(), tracker('/give_feedback{"rating": "5"}', slots, entities=up))[1]) \
+        == m.FEEDBACK_THANKS  # the "Hữu ích" button
+    # Typed words about the answer are no rating: the buttons are offered for it.
+    for typed in ["3 sao", "rất hữu ích", "trả lời sai"]:
+        said = run(ActionRecordFeedback(), tracker(typed, slots))[1]
+        assert said[0]["text"] == m.FEEDBACK_ASK and said[0]["buttons"][0]["title"] == "Hữu ích", typed
+    # A bare digit right after that question is one.
+    asked = [{"event": "bot", "text": m.FEEDBACK_ASK}, {"event": "user", "text": "2", "parse_data": {}}]
+    assert texts(run(ActionRecordFeedback(), tracker("2", slots, events=asked))[1]) == m.FEEDBACK_SORRY
+    assert m.FEEDBACK_ASK not in texts(run(ActionRecordFeedback(), tracker("ừm", slots))[1])
     # Nothing answered yet: no rating is asked for, the citizen is asked to say what they need.
     assert texts(run(ActionRecordFeedback(), tracker("để xem đã", {}))[1]) == m.FALLBACK_REPHRASE
     # ... and one that names a procedure, read as feedback by the NLU, is answered
     assert "(mã 3.000228)" in texts(run(ActionRecordFeedback(), tracker("lam vneid muc 2", {}))[1])
     report = analytics.analytics(now().replace(year=2000), now())
     assert report["ratings"] == 2 and report["satisfaction_rate"] == 0.5
+
+
+@pytest.mark.parametrize("text", ["so 1 hay so 2 a", "số 1 hay số 2 ạ", "5", "cho 5 điểm nhé"])
+def test_a_typed_message_is_no_rating_unless_a_digit_answers_the_rating_question(app_db, text):
+    """"so 1 hay so 2 a" (a question, its "hay" read as "great") was stored as five stars; a digit
+    counts only as the answer to "Bạn thấy câu trả lời vừa rồi thế nào?"."""
+    from storage import analytics
+    from storage.db import now
+
+    said = texts(run(ActionRecordFeedback(), tracker(text, {"current_procedure": "1.004194"}, intent="give_feedback"))[1])
+    assert m.FEEDBACK_THANKS not in said and m.FEEDBACK_SORRY not in said
+    assert analytics.analytics(now().replace(year=2000), now())["ratings"] == 0
 
 
 def test_handover_is_queued_with_its_channel_and_a_masked_history(app_db):

@@ -164,7 +164,12 @@ def test_ratings_and_analytics(stack, chat):
     answer = chat(sender, "dang ky tam tru")
     up = next(b["payload"] for b in answer[0]["buttons"] if b["title"] == "Hữu ích")
     assert texts(chat(sender, up)) == m.FEEDBACK_THANKS
-    assert texts(chat(sender, "1 sao, tra loi chua dung")) == m.FEEDBACK_SORRY
+    asked = chat(sender, "1 sao, tra loi chua dung")  # typed: no rating, the buttons are offered for it
+    assert texts(asked) == m.FEEDBACK_ASK
+    down = next(b["payload"] for b in asked[0]["buttons"] if b["title"] == "Chưa đúng")
+    assert texts(chat(sender, down)) == m.FEEDBACK_SORRY
+    asked = texts(chat(sender, "so 1 hay so 2 a"))  # a question, its "hay" no "great": never a rating
+    assert m.FEEDBACK_THANKS not in asked and m.FEEDBACK_SORRY not in asked
     chat(new_sender(), "thủ tục cấp phép bay drone cho đám cưới")
     status, report = staff(stack, "GET", "/analytics")
     assert status == 200
@@ -232,3 +237,23 @@ def test_close_variants_are_told_apart_by_a_question_about_the_situation(chat, r
     assert texts(asked) == question.question and [b["title"] for b in asked[0]["buttons"]] == [a.title for a in question.answers]
     said = texts(chat(sender, asked[0]["buttons"][1]["payload"] if reply == "CLICK" else reply))
     assert "(mã 1.014062)" in said and get_procedure("1.014062").name in said  # thẻ căn cước cho người dưới 14 tuổi
+
+
+def test_wrong_turns_citizens_met(chat):
+    """"ko" closing a question is no rejection; the unsure reply is one message; a portal dossier code
+    gets the portal's look-up; a complaint its channel and the officer; a typed "có" confirms a deletion
+    in one non-empty message."""
+    sender = new_sender()
+    story = ("Hồi nhỏ bố mẹ khai sinh cho tôi tên là Nguyễn Văn Tí, bây giờ đi làm rất ngại, tôi muốn đổi tên khác "
+             "có được không, làm ở đâu?")
+    unsure = chat(sender, story)
+    assert len(unsure) == 1 and unsure[0]["text"].startswith(m.NOT_CONFIDENT_OPTIONS) and unsure[0]["buttons"]
+    for question in ("nop online dc ko", "làm ở xã được không ạ"):
+        assert not texts(chat(sender, question)).startswith(m.MORE_OPTIONS), question
+    assert "Tra cứu hồ sơ" in texts(chat(sender, "H99.12-240101-0001"))
+    complaint = chat(sender, "cán bộ gây khó dễ không nhận hồ sơ")
+    assert complaint[0]["text"] == m.COMPLAINT.format(url=m.COMPLAINT_URL)
+    assert [b["title"] for b in complaint[0]["buttons"]] == ["Gặp cán bộ"]
+    assert texts(chat(sender, "xóa dữ liệu của tôi")) == m.DELETE_CONFIRM
+    deleted = chat(sender, "có")
+    assert len(deleted) == 1 and deleted[0]["text"].startswith("Đã xóa toàn bộ thông tin cá nhân")

@@ -1,0 +1,182 @@
+"""Wrong turns citizens met: "ko" at the end of a question read as "no", a typed "có" that did not
+confirm a deletion, one-option choice lists, the unsure reply in two messages, a question stored as a
+rating, a portal dossier code refused, a complaint searched as a procedure."""
+
+import pytest
+
+from actions import messages as m
+from actions.handover import ActionHandover
+from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
+from knowledge.situations import situation_questions
+from tests.actions.conversation import run, texts, tracker
+
+STORY = ("Hồi nhỏ bố mẹ khai sinh cho tôi tên là Nguyễn Văn Tí, bây giờ đi làm rất ngại, tôi muốn đổi tên khác "
+         "có được không, làm ở đâu?")
+
+
+def slots_of(events: list[dict]) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture
+def offered(app_db) -> dict:
+    """The options offered for a story the search is unsure of, pending."""
+    slots = slots_of(run(ActionAnswerProcedure(), tracker(STORY))[0])
+    assert len(slots["clarify_options"]) > 1 and slots["options_question"] == STORY
+    return slots
+
+
+@pytest.mark.parametrize("question", ["nop online dc ko", "co can giay khai sinh ko", "làm ở xã được không ạ",
+                                      "lệ phí bao nhiêu hok", "mất bao lâu k", "dc ko", "nộp rồi thì bao giờ xong chưa"])
+@pytest.mark.parametrize(("action", "intent"), [(ActionYesNo, "deny"), (ActionAnswerAspect, "ask_aspect")])
+def test_a_question_closed_by_ko_rejects_no_option(offered, question, action, intent):
+    """Sentence-final "ko / k / hok / không / chưa" asks; it says no "no" to the options on screen."""
+    said = run(action(), tracker(question, offered, intent=intent))[1]
+    assert said and not texts(said).startswith(m.MORE_OPTIONS), texts(said)
+    assert said[0].get("response") != "utter_deny_ack"
+
+
+@pytest.mark.parametrize("reply", ["không", "ko", "không phải", "không ạ", "dạ không", "sai hết rồi"])
+def test_a_bare_no_still_rejects_the_options(offered, reply):
+    said = run(ActionYesNo(), tracker(reply, offered, intent="deny"))[1]
+    assert said[0]["text"].startswith(m.MORE_OPTIONS)
+
+
+def test_a_question_ending_in_ko_is_no_answer_to_the_situation_question(app_db):
+    """"Có ai là người nước ngoài không?" and the citizen asks "có làm ở xã được không": neither the
+    yes of its "có" nor the no of its "không" picks a variant; the question is asked again."""
+    slots = {"clarify_options": ["2.000806", "1.000894"], "clarify_question": "foreign"}
+    for intent in ("deny", "affirm"):
+        events, said = run(ActionYesNo(), tracker("có làm ở xã được không", slots, intent=intent))
+        assert slots_of(events).get("current_procedure") is None
+        assert texts(said) == situation_questions()["foreign"].question
+
+
+def confirm_asked(text: str, intent: str) -> list[dict]:
+    return [{"event": "user", "text": "xóa dữ liệu của tôi", "parse_data": {"intent": {"name": "delete_profile"}}},
+            {"event": "bot", "text": m.DELETE_CONFIRM},
+            {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "entities": []}}]
+
+
+@pytest.mark.parametrize(("reply", "intent"), [("có", "affirm"), ("đồng ý", "affirm"), ("ok", "affirm"),
+                                               ("có, xóa hết đi", "affirm"), ("Đồng ý ạ", "affirm")])
+def test_a_typed_yes_confirms_the_deletion_like_the_button(app_db, reply, intent):
+    from storage import citizens, identities
+
+    identities.link("web:d1", "citizen-d1")
+    citizens.save_profile("citizen-d1", {"full_name": "Nguyễn Văn An"})
+    asked = tracker(reply, {"delete_pending": True}, sender="web:d1", intent=intent, events=confirm_asked(reply, intent))
+    events, said = run(ActionYesNo(), asked)
+    assert said[0]["text"].startswith("Đã xóa toàn bộ thông tin cá nhân") and said[0]["custom"]
+    assert citizens.get_profile("citizen-d1") is None
+    assert slots_of(events)["delete_pending"] is None
+
+
+@pytest.mark.parametrize(("reply", "intent"), [("không", "deny"), ("/deny", "deny"), ("không xóa", "deny")])
+def test_a_typed_no_keeps_everything_and_says_so(app_db, reply, intent):
+    from storage import citizens, identities
+
+    identities.link("web:d2", "citizen-d2")
+    citizens.save_profile("citizen-d2", {"full_name": "Trần Thị Bình"})
+    asked = tracker(reply, {"delete_pending": True}, sender="web:d2", intent=intent, events=confirm_asked(reply, intent))
+    events, said = run(ActionYesNo(), asked)
+    assert texts(said) == m.DELETE_KEPT and citizens.get_profile("citizen-d2")
+    assert slots_of(events)["delete_pending"] is None
+
+
+def test_a_yes_to_something_else_deletes_nothing(app_db):
+    """The confirmation was not the last thing asked: a later "có" is no consent to delete."""
+    from storage import citizens, identities
+
+    identities.link("web:d3", "citizen-d3")
+    citizens.save_profile("citizen-d3", {"full_name": "Lê Văn Cường"})
+    events = [*confirm_asked("đăng ký khai sinh", "ask_procedure"), {"event": "bot", "text": "Đăng ký khai sinh (mã 1.001193)"},
+              {"event": "user", "text": "có", "parse_data": {"intent": {"name": "affirm"}}}]
+    said = run(ActionYesNo(), tracker("có", {"delete_pending": True}, sender="web:d3", intent="affirm", events=events))[1]
+    assert "Đã xóa" not in texts(said) and citizens.get_profile("citizen-d3")
+
+
+def test_the_deletion_reaches_the_citizen_as_one_message_never_an_empty_one():
+    """Rasa sends the erase mark as a message of its own after the text: it showed as an empty bubble."""
+    from connectors.turn import from_rasa, to_rest
+    from dossiers.retention import ERASE_MARK
+
+    rasa = [{"recipient_id": "web:x", "text": m.PROFILE_DELETED.format(count=0)},
+            {"recipient_id": "web:x", "custom": {ERASE_MARK: True}}]
+    replies = from_rasa(rasa)
+    assert [r.text for r in replies] == [m.PROFILE_DELETED.format(count=0)]
+    assert all(message.get("text") for message in to_rest("web:x", replies))
+
+
+@pytest.mark.parametrize("question", ["karaoke mới", "mộ ở đâu"])
+def test_a_single_candidate_is_answered_never_offered_as_a_choice_of_one(app_db, question):
+    """Unsure with one candidate: its answer with the line saying how to reject it; a follow-up is
+    answered about it (the one-option list was sent again at each follow-up), "không phải" gets others."""
+    events, said = run(ActionAnswerProcedure(), tracker(question))
+    slots = slots_of(events)
+    code = slots["current_procedure"]
+    assert code and len(said) == 1 and said[0]["text"].endswith(m.ONE_OPTION_NOTE)
+    assert f"(mã {code})" in said[0]["text"] and m.CLARIFY not in texts(said)
+    events, said = run(ActionAnswerAspect(), tracker("lệ phí bao nhiêu", slots, intent="ask_aspect"))
+    assert f"(mã {code})" in said[0]["text"].split("\n", 1)[0]
+    assert not said[0]["text"].startswith((m.CLARIFY, m.CLARIFY_FIRST.split("{")[0]))
+    events, said = run(ActionYesNo(), tracker("không phải", slots, intent="deny"))
+    assert said[0]["text"].startswith(m.MORE_OPTIONS) and code not in slots_of(events)["clarify_options"]
+
+
+def test_no_choice_list_has_a_single_option(app_db):
+    """Whatever offers procedures to choose from answers outright when only one is left."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.procedures import offer_choice
+
+    dispatcher = CollectingDispatcher()
+    events = offer_choice(dispatcher, m.MORE_OPTIONS, ["1.001193", "1.001193"], "làm giấy khai sinh")
+    assert len(dispatcher.messages) == 1 and dispatcher.messages[0]["text"].startswith("Đăng ký khai sinh (mã 1.001193)")
+    assert dispatcher.messages[0]["text"].endswith(m.ONE_OPTION_NOTE)
+    assert slots_of(events)["clarify_options"] == ["1.001193"] and slots_of(events)["current_procedure"] == "1.001193"
+
+
+def test_unsure_with_options_is_one_message_with_the_options_as_buttons(offered, app_db):
+    said = run(ActionAnswerProcedure(), tracker(STORY))[1]
+    assert len(said) == 1
+    text = said[0]["text"]
+    assert text.startswith(m.NOT_CONFIDENT_OPTIONS) and m.PORTAL_SEARCH_URL in text and "“không phải”" in text
+    assert len(said[0]["buttons"]) == len(offered["clarify_options"])
+    assert all(f'"procedure_code": "{code}"' in b["payload"] for b, code in zip(said[0]["buttons"], offered["clarify_options"]))
+
+
+@pytest.mark.parametrize("text", ["H99.12-240101-0001", "tra cứu hồ sơ H99.12-240101-0001",
+                                  "hồ sơ 000.00.12.H29-250101-0001 đến đâu rồi", "ho so 000.00.05.H56-240315-0123"])
+def test_a_portal_dossier_code_gets_the_portals_own_look_up(app_db, text):
+    from actions.dossier import ActionCheckDossierStatus
+
+    said = texts(run(ActionCheckDossierStatus(), tracker(text, intent="check_dossier_status"))[1])
+    assert "Tra cứu hồ sơ" in said and "dichvucong.gov.vn" in said and said != m.STATUS_ASK_CODE
+
+
+@pytest.mark.parametrize(("action", "intent", "text"), [
+    ("procedure", "ask_procedure", "tôi muốn khiếu nại"),
+    ("handover", "request_human", "cán bộ gây khó dễ không nhận hồ sơ"),
+    ("handover", "request_human", "tôi muốn phản ánh cán bộ xã"),
+    ("fallback", "nlu_fallback", "bức xúc quá, nộp hồ sơ 3 tháng chưa xong"),
+    ("aspect", "ask_aspect", "khieu nai o dau"),
+])
+def test_a_complaint_gets_the_complaints_channel_and_the_officer(app_db, action, intent, text):
+    from actions.fallback import ActionFallback
+    from actions.handover import ActionHandover
+    from storage import handover
+
+    actions = {"procedure": ActionAnswerProcedure, "handover": ActionHandover, "fallback": ActionFallback,
+               "aspect": ActionAnswerAspect}
+    said = run(actions[action](), tracker(text, intent=intent))[1]
+    assert len(said) == 1 and said[0]["text"] == m.COMPLAINT.format(url=m.COMPLAINT_URL)
+    assert "https://dichvucong.gov.vn/p/phananhkiennghi/pakn-gui-pakn.html" in said[0]["text"]
+    assert [b["title"] for b in said[0]["buttons"]] == ["Gặp cán bộ"]
+    assert handover.list_handovers("waiting") == []  # offered, not forced
+
+
+def test_the_complaint_procedures_themselves_are_still_answered(app_db):
+    said = texts(run(ActionAnswerProcedure(), tracker("thủ tục giải quyết khiếu nại lần đầu"))[1])
+    assert m.COMPLAINT.format(url=m.COMPLAINT_URL) not in said and "Giải quyết khiếu nại lần đầu" in said
+    assert texts(run(ActionHandover(), tracker("cho tôi gặp cán bộ", intent="request_human"))[1]) == m.HANDOVER_QUEUED
