@@ -85,6 +85,12 @@ class Procedure:
         return ("cơ quan đại diện" in self.name.lower()
                 or (self.ministry == "Bộ Ngoại giao" and self.levels == ["Cơ quan khác"]))
 
+    @property
+    def for_diplomats(self) -> bool:
+        """The Ministry of Foreign Affairs' own procedures for foreigners (residence cards, visas for those
+        of diplomatic status); the Ministry of Public Security's serve everybody else."""
+        return self.ministry == "Bộ Ngoại giao" and "người nước ngoài" in self.name.lower()
+
     def papers(self) -> list[Document]:
         """Papers to bring (notes left out): the ones everybody needs first, then particular cases."""
         return sorted((d for d in self.documents if d.quantity > 0), key=lambda d: d.special_case)

@@ -47,6 +47,11 @@ LEXICAL_WEIGHT = 0.55
 # not mention them means the ordinary one, so variants carrying them rank lower.
 VARIANT_MARKERS = [
     "nha dau tu quan trong",
+    "giay chung nhan can cuoc",
+    "tam dung huong",
+    "tiep tuc huong",
+    "cham dut huong",
+    "chuyen noi huong",
     "khu vuc bao ve di tich",
     "luu dong",
     "co yeu to nuoc ngoai",
@@ -120,6 +125,10 @@ CENTRAL_PENALTY = 0.06
 PROVINCIAL_PENALTY = 0.5
 DENSE_MIN_SPAN = 0.05
 ABROAD_PENALTY = 0.3
+ABROAD_BONUS = 0.15
+# The Ministry of Foreign Affairs' procedures for foreigners serve those of diplomatic status
+# (Procedure.for_diplomats): behind the ordinary ones unless the question speaks of diplomacy. Asked
+# from abroad, the embassy's procedure comes first ("mất hộ chiếu ở nước ngoài").
 # Variants scoring within this of the top hit are too close to call: the citizen is asked which.
 CLOSE_VARIANT = 0.05
 # Unsure, the bot offers every distinct procedure scoring within OPTION_MARGIN of the best, at most
@@ -450,7 +459,8 @@ def _abroad_phrases() -> tuple[str, ...]:
     from knowledge.situations import situation_questions
 
     typed = next(a.typed for a in situation_questions()["abroad"].answers if a.name_has)
-    return tuple(phrase for phrase in typed if phrase != canonical("nước ngoài"))
+    # "lãnh sự" alone names a procedure ("hợp pháp hóa lãnh sự"), not where the citizen is
+    return tuple(p for p in typed if p not in {canonical("nước ngoài"), canonical("lãnh sự")})
 
 
 def speaks_of_abroad(question: str) -> bool:
@@ -635,8 +645,10 @@ class Searcher:
         if DENSE_MIN_SPAN and dense_span < DENSE_MIN_SPAN:
             dense_floor, dense_span = max(dense_values, default=1.0) - DENSE_MIN_SPAN, DENSE_MIN_SPAN
         dense_scores = dict(found.dense_scores)
-        extra = sorted(also - found.candidates)
-        if extra and found.vector is not None:  # their similarity, below this question's floor or not
+        # Every candidate gets its similarity, below this question's floor or not: the lexical side's own
+        # finds too, which a crowd of near-duplicates (a province's copies) can push out of the dense top.
+        extra = sorted((also | found.candidates) - dense_scores.keys())
+        if extra and found.vector is not None:
             passages = np.vstack([self._dense_index().reconstruct(i) for i in extra])
             dense_scores.update(zip(extra, (passages @ found.vector[0]).tolist()))
         candidates = found.candidates | also
@@ -650,6 +662,7 @@ class Searcher:
             asked_markers.add(EXCHANGE)
         age = stated_age(question)
         abroad_asked = speaks_of_abroad(question)
+        diplomacy_asked = abroad_asked or " ngoai giao " in f" {folded_question} "
         hits = []
         for doc_id in candidates:
             procedure = self.procedures[doc_id]
@@ -671,8 +684,10 @@ class Searcher:
                 score -= CENTRAL_PENALTY
             if procedure.province and fold(procedure.province.lower()) not in folded_question:
                 score -= PROVINCIAL_PENALTY
-            if procedure.done_abroad and not abroad_asked:
+            if (procedure.done_abroad and not abroad_asked) or (procedure.for_diplomats and not diplomacy_asked):
                 score -= ABROAD_PENALTY
+            elif procedure.done_abroad:  # "mất hộ chiếu ở nước ngoài": the embassy's, not the commune's
+                score += ABROAD_BONUS
             fits = age_fits(procedure.name, age)
             if fits is not None:  # "con tôi 10 tuổi": the "dưới 14 tuổi" procedure, not "từ đủ 14 tuổi"
                 score += CUED_VARIANT_BONUS if fits else -CUED_VARIANT_BONUS

@@ -43,18 +43,27 @@ def test_no_question_for_variants_it_does_not_separate():
 
 @pytest.mark.slow  # the built search index (make models)
 def test_the_citizen_is_asked_about_the_situation_and_a_typed_answer_picks_the_variant(app_db):
-    events, said = run(ActionAnswerProcedure(), tracker("nhận con nuôi mất bao lâu"))
+    events, said = run(ActionAnswerProcedure(), tracker("làm thẻ căn cước cho con mất bao lâu"))
     slots = slots_of(events)
-    assert said[0]["text"] == situation_questions()["abroad"].question
-    assert [b["title"] for b in said[0]["buttons"]] == ["Ở Việt Nam", "Ở nước ngoài"]
-    assert slots["clarify_options"] == [ADOPTION, ADOPTION_ABROAD] and slots["pending_aspect"] == Aspect.TIME
+    assert said[0]["text"] == situation_questions()["age_14"].question
+    assert slots["clarify_options"] == [ID_FROM_14, ID_UNDER_14] and slots["pending_aspect"] == Aspect.TIME
     # A question about something else before answering: the question again, the aspect kept.
     events, said = run(ActionAnswerAspect(), tracker("lệ phí bao nhiêu", slots, intent="ask_aspect"))
     slots |= slots_of(events)
-    assert texts(said) == situation_questions()["abroad"].question and slots["pending_aspect"] == Aspect.FEE
-    events, said = run(ActionAnswerProcedure(), tracker("tôi đang ở Nhật, làm ở lãnh sự quán", slots))
-    assert texts(said) == answers.aspect_answer(get_procedure(ADOPTION_ABROAD), Aspect.FEE)
-    assert slots_of(events)["current_procedure"] == ADOPTION_ABROAD and slots_of(events)["clarify_question"] is None
+    assert texts(said) == situation_questions()["age_14"].question and slots["pending_aspect"] == Aspect.FEE
+    events, said = run(ActionAnswerProcedure(), tracker("cháu mới 10 tuổi", slots))
+    assert texts(said).startswith(answers.aspect_screens(get_procedure(ID_UNDER_14), Aspect.FEE)[0])
+    assert slots_of(events)["current_procedure"] == ID_UNDER_14 and slots_of(events)["clarify_question"] is None
+
+
+@pytest.mark.slow
+def test_an_adoption_is_answered_at_home_unless_the_citizen_is_abroad(app_db):
+    """The embassy's variant comes after the one done in Việt Nam unless the citizen speaks of being abroad."""
+    events, _ = run(ActionAnswerProcedure(), tracker("nhận nuôi con nuôi bao lâu thì xong"))
+    assert slots_of(events)["current_procedure"] == ADOPTION
+    events, _ = run(ActionAnswerProcedure(), tracker("tôi đang ở Nhật, muốn nhận con nuôi tại lãnh sự quán"))
+    slots = slots_of(events)
+    assert ADOPTION_ABROAD in [slots.get("current_procedure"), *(slots.get("clarify_options") or [])[:1]]
 
 
 @pytest.mark.slow
