@@ -42,12 +42,17 @@ def sign_in_with_link(link: str, username: str, browser=None) -> str:
     ``browser`` (an httpx.Client) is the one that asked for a widget's link: its cookie binds the link."""
     import httpx
 
-    with browser or httpx.Client(follow_redirects=True, timeout=30) as browser:
+    own = browser is None  # a browser passed in is the caller's, already open: not closed here
+    browser = browser or httpx.Client(follow_redirects=True, timeout=30)
+    try:
         form = browser.get(link)
         assert form.status_code == 200 and 'name="username"' in form.text, form.text
         done = browser.post(str(form.url).split("?")[0], data={**dict(form.url.params), "username": username})
         assert done.status_code == 200, done.text
         return done.text
+    finally:
+        if own:
+            browser.close()
 
 
 def signed_in_chat(gateway_url: str, username: str):
