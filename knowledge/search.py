@@ -682,15 +682,16 @@ class Searcher:
             if not central_asked and (any(level in name and not _listed(name, level) for level in CENTRAL_LEVEL)
                                       or procedure.levels == ["Cấp bộ"]):
                 score -= CENTRAL_PENALTY
-            if procedure.province and fold(procedure.province.lower()) not in folded_question:
+            elsewhere = bool(procedure.province) and fold(procedure.province.lower()) not in folded_question
+            if elsewhere:
                 score -= PROVINCIAL_PENALTY
             if (procedure.done_abroad and not abroad_asked) or (procedure.for_diplomats and not diplomacy_asked):
                 score -= ABROAD_PENALTY
             elif procedure.done_abroad:  # "mất hộ chiếu ở nước ngoài": the embassy's, not the commune's
                 score += ABROAD_BONUS
             fits = age_fits(procedure.name, age)
-            if fits is not None:  # "con tôi 10 tuổi": the "dưới 14 tuổi" procedure, not "từ đủ 14 tuổi"
-                score += CUED_VARIANT_BONUS if fits else -CUED_VARIANT_BONUS
+            if fits is not None and not (fits and elsewhere):  # "con tôi 10 tuổi": "dưới 14 tuổi", not "từ đủ 14 tuổi"
+                score += CUED_VARIANT_BONUS if fits else -CUED_VARIANT_BONUS  # (another province's age rule: no bonus)
             hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0)))
         hits = cued_over_siblings(hits, cued)
         hits.sort(key=lambda h: h.score, reverse=True)

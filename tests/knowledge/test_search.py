@@ -91,6 +91,12 @@ def test_the_national_procedure_comes_before_a_province_s_own_unless_the_provinc
     assert any(load_catalogue()[h.code].province == "Lào Cai" for h in named.results[:3])
 
 
+def test_another_province_s_age_rule_does_not_win_the_national_allowance():
+    # Đà Nẵng's own allowance "từ đủ 75 tuổi đến 80 tuổi" fits the age, but applies in Đà Nẵng only.
+    assert search("bố tôi 80 tuổi, xin trợ cấp hằng tháng ở đâu").results[0].code == "1.001776"
+    assert search("bố tôi 80 tuổi ở Đà Nẵng, xin trợ cấp hằng tháng ở đâu").results[0].code == "1.012822"
+
+
 def test_an_embassy_s_procedure_only_for_a_citizen_abroad():
     at_home = search("chứng thực chữ ký trên giấy ủy quyền")
     assert not load_catalogue()[at_home.results[0].code].done_abroad
