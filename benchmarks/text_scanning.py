@@ -8,10 +8,14 @@ Both must grow linearly; the tag pattern they replaced is timed beside them for 
 from __future__ import annotations
 
 import re
+import sys
 import time
+from pathlib import Path
 
-from bot.vietnamese import clean_text
-from common.privacy import mask_pii
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.vietnamese import clean_text  # noqa: E402
+from common.privacy import mask_pii  # noqa: E402
 
 SIZES = (10_000, 100_000, 200_000)
 # Each repeated to the size: markup, digit groups with every separator (one run of 100,000 groups), a
