@@ -77,7 +77,6 @@ FREE = "Miễn phí"
 
 # The portal writes amounts "1,500,000 Việt Nam Đồng" / "50,000 VNĐ"; Vietnamese reads "1.500.000 đồng".
 _PORTAL_AMOUNT = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)\s*(?:Việt Nam Đồng|VNĐ|VND|đồng|Đồng)\b")
-
 # A fee note the portal wrapped in a unit with no amount: "Đồng (Mức lệ phí … quyết định.)".
 _BARE_UNIT = re.compile(r"^\s*(?:Việt Nam Đồng|Đồng|VNĐ)\s*\((.*)\)\s*$", re.DOTALL)
 

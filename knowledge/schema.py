@@ -16,6 +16,7 @@ class SubmissionWay:
     description: str = ""
 
 
+FOREIGN_AFFAIRS = "Bộ Ngoại giao"
 # Words of a paper needed only in some situations: a representative, an authorisation, "if any".
 _PARTICULAR_CUES = ("ủy quyền", "người đại diện", "mất năng lực", "khó khăn trong nhận thức", "trong trường hợp",
                     "(nếu có)", "đối với trường hợp")
@@ -83,13 +84,13 @@ class Procedure:
         """Done at a Vietnamese embassy or consulate, not at home (the portal's "other agency" level of
         the Ministry of Foreign Affairs, or said in the name)."""
         return ("cơ quan đại diện" in self.name.lower()
-                or (self.ministry == "Bộ Ngoại giao" and self.levels == ["Cơ quan khác"]))
+                or (self.ministry == FOREIGN_AFFAIRS and self.levels == ["Cơ quan khác"]))
 
     @property
     def for_diplomats(self) -> bool:
         """The Ministry of Foreign Affairs' own procedures for foreigners (residence cards, visas for those
         of diplomatic status); the Ministry of Public Security's serve everybody else."""
-        return self.ministry == "Bộ Ngoại giao" and "người nước ngoài" in self.name.lower()
+        return self.ministry == FOREIGN_AFFAIRS and "người nước ngoài" in self.name.lower()
 
     def papers(self) -> list[Document]:
         """Papers to bring (notes left out): the ones everybody needs first, then particular cases."""

@@ -120,15 +120,16 @@ LEVEL_LIST = (", cap trung uong", ", cap tinh", ", cap huyen", ", cap xa", " hoa
 CENTRAL_ASKED = ("trung uong", " cuc ")
 CENTRAL_PENALTY = 0.06
 # A provincial procedure applies in its province only: the national one comes first unless the question
-# names the province; a procedure done at an embassy comes after the one done at home unless the
-# question speaks of being abroad (the portal's structured crawl holds both kinds beside the national ones).
+# names the province (the portal's structured crawl holds a province's copies beside the national ones).
 PROVINCIAL_PENALTY = 0.5
-DENSE_MIN_SPAN = 0.05
+# A procedure done at an embassy comes after the one done at home unless the question speaks of being
+# abroad, and so do the Foreign Affairs ministry's procedures for foreigners (Procedure.for_diplomats)
+# unless it speaks of diplomacy; asked from abroad, the embassy's comes first ("mất hộ chiếu ở nước ngoài").
 ABROAD_PENALTY = 0.3
 ABROAD_BONUS = 0.15
-# The Ministry of Foreign Affairs' procedures for foreigners serve those of diplomatic status
-# (Procedure.for_diplomats): behind the ordinary ones unless the question speaks of diplomacy. Asked
-# from abroad, the embassy's procedure comes first ("mất hộ chiếu ở nước ngoài").
+# Dense scores are normalised over at least this span: among near-duplicates the candidates' similarities
+# differ by a hundredth, and min-max scaling blew that up into the whole weight of the dense side.
+DENSE_MIN_SPAN = 0.05
 # Variants scoring within this of the top hit are too close to call: the citizen is asked which.
 CLOSE_VARIANT = 0.05
 # Unsure, the bot offers every distinct procedure scoring within OPTION_MARGIN of the best, at most
@@ -642,7 +643,7 @@ class Searcher:
         dense_values = list(found.dense_scores.values())
         dense_floor = min(dense_values, default=0.0)
         dense_span = (max(dense_values, default=1.0) - dense_floor) or 1.0
-        if DENSE_MIN_SPAN and dense_span < DENSE_MIN_SPAN:
+        if dense_span < DENSE_MIN_SPAN:
             dense_floor, dense_span = max(dense_values, default=1.0) - DENSE_MIN_SPAN, DENSE_MIN_SPAN
         dense_scores = dict(found.dense_scores)
         # Every candidate gets its similarity, below this question's floor or not: the lexical side's own
