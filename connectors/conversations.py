@@ -1,8 +1,9 @@
 """Conversation identities the gateway issues to browser clients (widget, kiosk).
 
-A client asks for a conversation and gets an unguessable id with a token (the id signed with the
-gateway's key, HMAC-SHA256). Every later request carries the token; the gateway, not the client,
-decides which conversation a request belongs to. Clients that send no token still chat (Rasa's
+A client asks for a conversation and gets an unguessable id with a token (the id and the time it was
+issued, signed with the gateway's key, HMAC-SHA256). Every later request carries the token; the
+gateway, not the client, decides which conversation a request belongs to. A token is good for
+``CONVERSATION_TOKEN_DAYS`` after it was issued; then the client starts a new conversation. Clients that send no token still chat (Rasa's
 REST contract), in an anonymous namespace of their own (``rest:<sender>``) that no token-bound,
 Telegram or Zalo conversation can be reached from.
 """
@@ -14,6 +15,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
 from functools import cache
 from pathlib import Path
 
@@ -51,8 +53,8 @@ def _stored_key(path: str) -> bytes:
     return key_file.read_text().strip().encode()
 
 
-def _signature(key: bytes, conversation_id: str) -> str:
-    digest = hmac.new(key, conversation_id.encode(), hashlib.sha256).digest()
+def _signature(key: bytes, signed: str) -> str:
+    digest = hmac.new(key, signed.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
@@ -63,16 +65,25 @@ def new_conversation(key: bytes, kiosk: bool = False) -> tuple[str, str]:
     """(conversation id, token) for a new browser conversation; a kiosk's ids say so (a shared
     screen: nothing personal is ever offered to be kept there)."""
     conversation_id = (KIOSK_PREFIX if kiosk else "") + secrets.token_urlsafe(18)
-    return conversation_id, f"{conversation_id}.{_signature(key, conversation_id)}"
+    signed = f"{conversation_id}.{int(time.time())}"
+    return conversation_id, f"{signed}.{_signature(key, signed)}"
 
 
 def channel_of(conversation_id: str) -> str:
     return "kiosk" if conversation_id.startswith(KIOSK_PREFIX) else "web"
 
 
-def verified_id(key: bytes, token: str | None) -> str | None:
-    """The conversation id a token was issued for, or None if it is not ours."""
-    conversation_id, _, signature = (token or "").rpartition(".")
-    if conversation_id and hmac.compare_digest(signature, _signature(key, conversation_id)):
-        return conversation_id
-    return None
+def verified_id(key: bytes, token: str | None, max_age_s: float) -> str | None:
+    """The conversation id a token was issued for, or None if it is not ours or older than ``max_age_s``
+    (tokens of the old form, without their time of issue, included)."""
+    signed, _, signature = (token or "").rpartition(".")
+    conversation_id, _, issued = signed.rpartition(".")
+    expected = _signature(key, signed).encode()
+    if not (conversation_id and issued.isdigit() and hmac.compare_digest(signature.encode(), expected)):
+        return None
+    return conversation_id if time.time() - int(issued) < max_age_s else None
+
+
+def conversation_of(settings: GatewaySettings, token: str | None) -> str | None:
+    """``verified_id`` with the gateway's key and token lifetime."""
+    return verified_id(signing_key(settings), token, settings.conversation_token_days * 86400)

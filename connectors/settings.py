@@ -27,6 +27,7 @@ class GatewaySettings(BaseSettings):
     max_message_chars: int = 2000
     officer_token: SecretStr = SecretStr("")  # empty: staff API off
     conversation_secret: SecretStr = SecretStr("")  # signs browser conversation tokens; empty: a key in VAR_DIR
+    conversation_token_days: float = 30  # a browser conversation's token is refused (401) this long after issue
     allowed_origins: str = ""  # comma-separated origins of the portals that embed the widget
     max_body_bytes: int = 256 * 1024  # larger request bodies are refused before they are read
     max_audio_bytes: int = 10 * 1024 * 1024  # the kiosk's recordings (~5 min of 16 kHz mono WAV)

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.vietnamese import clean_text
 from connectors import messages as msg
-from connectors.conversations import KIOSK_PREFIX, signing_key, verified_id
+from connectors.conversations import KIOSK_PREFIX, conversation_of
 from connectors.ratelimit import limit_client_address
 from connectors.settings import GatewaySettings, get_settings
 from connectors.speech import decode_wav, speech_to_text, text_to_speech
@@ -42,7 +42,7 @@ async def tts(
 ) -> Response:
     """A reply spoken as WAV, for a kiosk's own conversation only (its token): speech costs CPU and
     is nobody else's to ask for."""
-    conversation_id = verified_id(signing_key(settings), x_conversation_token)
+    conversation_id = conversation_of(settings, x_conversation_token)
     if conversation_id is None or not conversation_id.startswith(KIOSK_PREFIX):
         raise HTTPException(401, msg.CONVERSATION_EXPIRED)
     text = clean_text(body.text)  # control characters (a NUL) and markup are not spoken

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from connectors import messages as msg
-from connectors.conversations import channel_of, new_conversation, signing_key, verified_id
+from connectors.conversations import channel_of, conversation_of, new_conversation, signing_key
 from connectors.core import Core, get_core, officer_replies
 from connectors.ratelimit import limit_client_address
 from connectors.turn import Inbound, to_rest
@@ -44,10 +44,11 @@ class NewConversation(BaseModel):
 
 
 def bound_conversation(core: Core, token: str | None) -> str | None:
-    """The conversation a token belongs to (None without a token); 401 for a token that is not ours."""
+    """The conversation a token belongs to (None without a token); 401 for a token that is not ours or
+    has expired."""
     if token is None:
         return None
-    conversation_id = verified_id(signing_key(core.settings), token)
+    conversation_id = conversation_of(core.settings, token)
     if conversation_id is None:
         raise HTTPException(401, msg.CONVERSATION_EXPIRED)
     return conversation_id

@@ -236,3 +236,44 @@ def test_a_declaration_downloaded_is_kept_by_no_browser_or_proxy_cache(gateway):
     for suffix in ("pdf", "json"):
         response = client.get(f"/dossiers/{dossier['code']}.{suffix}", params={"key": dossier["access_key"]})
         assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", suffix
+
+
+def test_a_conversation_token_expires_and_the_client_starts_a_new_one(gateway, monkeypatch):
+    core = FakeCore()
+    client = gateway(core, conversation_token_days=30)
+    sender, token = conversation(client)
+    _, kiosk = client.post("/webhooks/rest/conversations", json={"device": "kiosk"}).json().values()
+    kiosk = {"X-Conversation-Token": kiosk}
+    assert client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "xin chào"},
+                       headers=token).status_code == 200
+    issued_at = time.time()
+    monkeypatch.setattr(time, "time", lambda: issued_at + 29 * 86400)
+    assert client.get("/webhooks/rest/outbox", headers=token).status_code == 200
+    monkeypatch.setattr(time, "time", lambda: issued_at + 31 * 86400)
+    for expired in (client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "xin chào"}, headers=token),
+                    client.get("/webhooks/rest/outbox", headers=token),
+                    client.get("/auth/me", headers=token),
+                    client.post("/kiosk/tts", json={"text": "xin chào"}, headers=kiosk)):
+        assert expired.status_code == 401 and expired.json()["detail"] == msg.CONVERSATION_EXPIRED, expired.url
+    # What the widget does on a 401: a new conversation, which works.
+    sender, token = conversation(client)
+    assert client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "xin chào"},
+                       headers=token).status_code == 200
+    assert core.sent[-1]["sender"] == f"web:{sender}"
+
+
+def test_a_token_without_its_time_of_issue_is_refused(gateway):
+    """Tokens issued before expiry existed (the id and its signature only) never expired: refused now."""
+    import base64
+    import hashlib
+    import hmac
+
+    from connectors.conversations import signing_key
+
+    client = gateway(FakeCore())
+    sender, _ = conversation(client)
+    signature = base64.urlsafe_b64encode(hmac.new(signing_key(client.app.state.settings), sender.encode(),
+                                                  hashlib.sha256).digest()).decode().rstrip("=")
+    old = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "x"},
+                      headers={"X-Conversation-Token": f"{sender}.{signature}"})
+    assert old.status_code == 401 and old.json()["detail"] == msg.CONVERSATION_EXPIRED
