@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
+
+
+def staff_request(url: str) -> urllib.request.Request:
+    """A GET as staff (the officer token the stack runs with): e.g. /healthz with the supervisor's pids."""
+    return urllib.request.Request(url, headers={"Authorization": f"Bearer {os.environ['OFFICER_TOKEN']}"})
 
 
 def texts(replies: list[dict]) -> str:

@@ -33,3 +33,14 @@ async def require_staff(
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid or missing credentials",
                             headers={"WWW-Authenticate": "Bearer"})
     return "officer"
+
+
+async def staff_or_none(
+    request: Request, authorization: str | None = Header(default=None),
+    settings: GatewaySettings = Depends(get_settings),
+) -> str | None:
+    """``require_staff`` for routes anyone may call that tell staff more: None for everyone else."""
+    try:
+        return await require_staff(request, authorization, settings)
+    except HTTPException:
+        return None

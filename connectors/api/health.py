@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from fastapi import APIRouter, Depends, Response
 
+from connectors.api.auth import staff_or_none
 from connectors.core import Core, get_core
 from storage.settings import storage_settings
 
@@ -34,7 +35,11 @@ async def livez() -> dict[str, str]:
 
 
 @router.get("/healthz")
-async def healthz(response: Response, core: Core = Depends(get_core)) -> dict[str, object]:
+async def healthz(
+    response: Response, core: Core = Depends(get_core), staff: str | None = Depends(staff_or_none)
+) -> dict[str, object]:
+    """Each dependency's state; the supervisor's processes (pids, restarts) only to staff (the officer
+    token or a console session): they tell an attacker what to aim at."""
     token = {"token": core.settings.rasa_auth_token.get_secret_value()}
     workers = [await _probe(core.http, f"{url}/status", token) for url in core.settings.rasa_urls]
     checks = {
@@ -47,5 +52,6 @@ async def healthz(response: Response, core: Core = Depends(get_core)) -> dict[st
     report: dict[str, object] = {"status": "ok" if healthy else "degraded", "dependencies": checks}
     status_file = Path(storage_settings().var_dir) / SUPERVISOR_STATUS
     with contextlib.suppress(OSError, ValueError):
-        report["processes"] = json.loads(status_file.read_text())
+        if staff:
+            report["processes"] = json.loads(status_file.read_text())
     return report

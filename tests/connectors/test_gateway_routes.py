@@ -46,6 +46,20 @@ def test_health_reports_each_dependency(gateway):
     assert gateway(FakeCore(down=True)).get("/livez").status_code == 200
 
 
+def test_health_shows_the_supervisor_s_pids_to_staff_only(gateway, tmp_path, monkeypatch):
+    from connectors.api import health
+    from storage.settings import StorageSettings
+
+    (tmp_path / "run").mkdir()
+    (tmp_path / health.SUPERVISOR_STATUS).write_text(json.dumps({"rasa": {"pid": 4242, "restarts": 0}}))
+    monkeypatch.setattr(health, "storage_settings", lambda: StorageSettings(var_dir=tmp_path))
+    client = gateway(FakeCore())
+    for stranger in ({}, {"Authorization": "Bearer wrong"}):
+        public = client.get("/healthz", headers=stranger)
+        assert public.status_code == 200 and "processes" not in public.json() and "4242" not in public.text
+    assert client.get("/healthz", headers=STAFF).json()["processes"] == {"rasa": {"pid": 4242, "restarts": 0}}
+
+
 def test_staff_api_needs_the_configured_token(gateway):
     assert gateway(FakeCore(), officer_token="").get("/officer/conversations").status_code == 503
     client = gateway(FakeCore())

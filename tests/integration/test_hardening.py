@@ -19,7 +19,7 @@ from dossiers.forms import FORMS
 from tests.conftest import CHANNEL_ENV, PORTAL_ORIGIN_PORT
 from tests.connectors.browser import browser_page
 from tests.connectors.fakes import telegram_text_update, wait_until
-from tests.helpers import IssuedChat, post_json, texts
+from tests.helpers import IssuedChat, post_json, staff_request, texts
 
 RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
 
@@ -36,7 +36,7 @@ def chat(stack):
 
 def health(stack) -> dict:
     try:
-        with urllib.request.urlopen(f"{stack.url('gateway')}/healthz", timeout=10) as response:
+        with urllib.request.urlopen(staff_request(f"{stack.url('gateway')}/healthz"), timeout=10) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as err:
         return json.loads(err.read())

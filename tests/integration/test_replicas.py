@@ -21,7 +21,7 @@ from connectors.messages import CORE_UNAVAILABLE
 from dossiers.forms import FORMS
 from knowledge.catalogue import get_procedure
 from tests.connectors.fakes import wait_until
-from tests.helpers import IssuedChat
+from tests.helpers import IssuedChat, staff_request
 
 RESIDENCE = FORMS["ct01-to-khai-thay-doi-thong-tin-cu-tru"]
 
@@ -62,7 +62,7 @@ def upstreams(lines, port):
 
 def health(replicas):
     try:
-        with urllib.request.urlopen(f"{replicas.url('nginx')}/healthz", timeout=10) as response:
+        with urllib.request.urlopen(staff_request(f"{replicas.url('nginx')}/healthz"), timeout=10) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as err:  # 503 while a dependency is down
         return json.loads(err.read())
