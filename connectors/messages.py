@@ -32,3 +32,5 @@ LOGIN_CODE_WRONG = "Mã xác nhận không đúng. Bạn hãy gõ lại đúng m
 STAFF_LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
 STAFF_LOGIN_THROTTLED = "Đăng nhập sai quá nhiều lần. Bạn vui lòng đợi ít phút rồi thử lại."
 STAFF_WEAK_PASSWORD = "Mật khẩu cần ít nhất {length} ký tự và không được chỉ gồm khoảng trắng."
+HANDOVER_CLOSED = ("Cán bộ đã kết thúc cuộc trò chuyện. Trợ lý ảo sẽ tiếp tục hỗ trợ bạn: bạn cứ nhắn câu hỏi, "
+                   "hoặc gõ «gặp cán bộ» nếu cần cán bộ giúp thêm.")

@@ -1,23 +1,32 @@
-"""Officers: list waiting conversations with transcripts, reply, close (hands back to the bot); teach
-the search a citizen's wording for a procedure (learned aliases)."""
+"""Officers: list waiting conversations with transcripts, reply, close (hands back to the bot, telling
+the citizen); teach the search a citizen's wording for a procedure (learned aliases), finding the
+procedure by name or code."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+import httpx
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from bot.vietnamese import canonical, clean_text
 from common.status import DossierStatus
+from connectors import messages as msg
 from connectors.api.auth import require_staff
-from connectors.core import Core, get_core
+from connectors.core import Core, get_core, worker_order
 from connectors.delivery import push_officer_replies
-from knowledge.catalogue import get_procedure, phrase_key
+from knowledge.catalogue import get_procedure, load_catalogue, phrase_key
 from storage import aliases, audit, citizens, identities
 from storage import handover as queue
 
@@ -25,6 +34,7 @@ from storage import handover as queue
 HandoverId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 router = APIRouter(prefix="/officer", tags=["officer"], dependencies=[Depends(require_staff)])
 QUEUE_POLL_SECONDS = 1.0
+logger = logging.getLogger(__name__)
 
 
 class OfficerReply(BaseModel):
@@ -65,21 +75,98 @@ def me(actor: str = Depends(require_staff)) -> dict[str, str]:
     return {"name": actor}
 
 
-def queue_snapshot() -> list[dict[str, Any]]:
-    """Waiting and active conversations (oldest waiting first), with their masked transcripts."""
-    rows = queue.list_handovers("waiting")[::-1] + queue.list_handovers("active")
+# A call for an officer, not a question: officer words and nothing but the words such a call is made of
+# (folded: "cho tôi gặp cán bộ", "gap nhan vien", "bot không hiểu, cho tôi gặp người").
+OFFICER_CALL = re.compile(r"\b(can bo|nhan vien|nguoi that|tu van vien|tong dai vien|ho tro vien|gap nguoi|"
+                          r"nguoi ho tro|ai truc)\b")
+OFFICER_CALL_WORDS = set(
+    "cho toi gap can bo nhan vien nguoi that muon noi chuyen voi may giup duoc truc tiep co ai khong dau mot cua "
+    "giai dap a em minh xin vui long ket goi di nhe bot hieu oi hay ban day lam on nao tu van tong dai ho tro "
+    "sao the gi anh chi ad admin ah vay".split())
+CITED_CODE = re.compile(r"\bmã (\d\.\d{6})\b")  # how the assistant's answers cite a procedure
+TRACKER_TIMEOUT_S = 2.0
+_procedures_seen: dict[tuple[str, int], str | None] = {}  # (conversation, transcript length) -> procedure code
+
+
+def officer_call(text: str) -> bool:
+    """Whether a citizen's message only asks for an officer (nothing the officer needs to read)."""
+    folded = canonical(clean_text(text)).lower()
+    words = re.findall(r"\w+", folded)
+    return bool(words) and bool(OFFICER_CALL.search(folded)) and set(words) <= OFFICER_CALL_WORDS
+
+
+def preview(transcript: list[dict[str, Any]]) -> str:
+    """The citizen's question for the queue: the last message that is not a call for an officer
+    (masked, as stored), else the last message."""
+    said = [line["text"] for line in transcript if line["author"] == "citizen"]
+    return next((text for text in reversed(said) if not officer_call(text)), said[-1] if said else "")
+
+
+def cited_procedure(transcript: list[dict[str, Any]]) -> str | None:
+    """The procedure the assistant's last answer citing one was about."""
+    for line in reversed(transcript):
+        found = CITED_CODE.findall(line["text"]) if line["author"] == "bot" else []
+        if found:
+            return found[-1]
+    return None
+
+
+async def tracked_procedure(core: Core, conversation: str) -> str | None:
+    """The conversation's current procedure as the dialogue tracks it (Rasa's ``current_procedure``
+    slot), or None when Rasa does not say."""
+    url = worker_order(conversation, core.settings.rasa_urls)[0]
+    try:
+        response = await core.http.get(
+            f"{url}/conversations/{quote(conversation, safe='')}/tracker",
+            params={"include_events": "NONE", "token": core.settings.rasa_auth_token.get_secret_value()},
+            timeout=TRACKER_TIMEOUT_S)
+        response.raise_for_status()
+        code = (response.json().get("slots") or {}).get("current_procedure")
+    except (httpx.HTTPError, ValueError, AttributeError) as exc:
+        logger.info("no tracked procedure for the queue (%s)", type(exc).__name__)
+        return None
+    return code if isinstance(code, str) else None
+
+
+async def procedure_of(core: Core, row: dict[str, Any]) -> dict[str, str] | None:
+    """Code and name of the procedure the conversation is about: the tracker's, else the last one the
+    assistant cited; asked again only when the transcript grows."""
+    seen = (row["sender_id"], len(row["transcript"]))
+    if seen not in _procedures_seen:
+        if len(_procedures_seen) > 1000:
+            _procedures_seen.clear()
+        _procedures_seen[seen] = await tracked_procedure(core, row["sender_id"]) or cited_procedure(row["transcript"])
+    procedure = get_procedure(_procedures_seen[seen] or "")
+    return {"code": procedure.code, "name": procedure.name} if procedure else None
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive times, stored in UTC: say so, or a browser reads them as local time."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+async def queue_snapshot(core: Core) -> list[dict[str, Any]]:
+    """Waiting and active conversations (oldest waiting first), with their masked transcripts, the
+    citizen's question (``preview``) and the procedure discussed (``procedure``, or None)."""
+    rows = await run_in_threadpool(lambda: queue.list_handovers("waiting")[::-1] + queue.list_handovers("active"))
+    for row in rows:
+        row["created_at"] = utc(row["created_at"])
+        for line in row["transcript"]:
+            line["at"] = utc(line["at"])
+        row["preview"] = preview(row["transcript"])
+        row["procedure"] = await procedure_of(core, row)
     return jsonable_encoder(rows)
 
 
 @router.get("/events")
-async def events(request: Request) -> StreamingResponse:
+async def events(request: Request, core: Core = Depends(get_core)) -> StreamingResponse:
     """Server-sent events: the queue (``event: queue``) whenever it changes, a comment line to keep
     the connection alive otherwise. Any replica serves it: the queue is read from the shared store."""
 
     async def stream():
         last, quiet = None, 0
         while not await request.is_disconnected():
-            snapshot = json.dumps(await run_in_threadpool(queue_snapshot), ensure_ascii=False)
+            snapshot = json.dumps(await queue_snapshot(core), ensure_ascii=False)
             if snapshot != last:
                 last, quiet = snapshot, 0
                 yield f"event: queue\ndata: {snapshot}\n\n"
@@ -126,12 +213,49 @@ def conversation_dossiers(handover_id: HandoverId) -> list[dict[str, Any]]:
 
 
 @router.post("/conversations/{handover_id}/close")
-def close(handover_id: HandoverId, actor: str = Depends(require_staff)) -> dict[str, str]:
-    """Hand the conversation back to the bot."""
-    existing(handover_id)
-    queue.close_handover(handover_id)
-    audit.record(actor, "close", str(handover_id))
+async def close(handover_id: HandoverId, request: Request, core: Core = Depends(get_core),
+                actor: str = Depends(require_staff)) -> dict[str, str]:
+    """Hand the conversation back to the bot; the citizen is told (pushed at once to Telegram and Zalo
+    users, with the next poll or reply to the others)."""
+    handover = await run_in_threadpool(existing, handover_id)
+    if handover["status"] == "closed":
+        return {"status": "closed"}
+    await run_in_threadpool(queue.add_transcript, handover_id, "officer", msg.HANDOVER_CLOSED)
+    await run_in_threadpool(queue.requeue_outbox, handover["sender_id"], [msg.HANDOVER_CLOSED])
+    await run_in_threadpool(queue.close_handover, handover_id)
+    await run_in_threadpool(audit.record, actor, "close", str(handover_id))
+    application = getattr(request.app.state, "telegram", None)
+    await push_officer_replies(core, handover, application.bot if application else None)
     return {"status": "closed"}
+
+
+@lru_cache(maxsize=1)
+def procedure_names() -> list[tuple[str, str, str]]:
+    """(code, name, its name and colloquial names folded) for every procedure."""
+    return [(code, p.name, " | ".join(canonical(clean_text(n)).lower() for n in [p.name, *p.aliases]))
+            for code, p in load_catalogue().items()]
+
+
+@router.get("/procedures", include_in_schema=False)
+def find_procedures(q: Annotated[str, Query(max_length=100)] = "",
+                    limit: Annotated[int, Query(ge=1, le=20)] = 8) -> list[dict[str, str]]:
+    """Procedures whose code starts with ``q``, or whose name (or a colloquial name) has every word
+    of it, the last one as a prefix (as the officer types); those saying it as a phrase first, then the
+    shortest names: for choosing the procedure an alias points to."""
+    query = q.strip()
+    if re.fullmatch(r"[\d.]+", query):
+        hits = [(code, name) for code, name, _ in procedure_names() if code.startswith(query)]
+        return [{"code": code, "name": name} for code, name in sorted(hits)[:limit]]
+    words = canonical(clean_text(query)).lower().split()
+    if not words:
+        return []
+    *whole, last = words
+    ranked = []
+    for code, name, names in procedure_names():
+        known = set(re.findall(r"\w+", names))
+        if all(w in known for w in whole) and any(k.startswith(last) for k in known):
+            ranked.append((" ".join(words) not in names, len(name), code, name))
+    return [{"code": code, "name": name} for _, _, code, name in sorted(ranked)[:limit]]
 
 
 class LearnedAliasIn(BaseModel):

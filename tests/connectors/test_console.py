@@ -162,3 +162,86 @@ def test_an_alias_id_is_never_given_again(gateway):
     # the audit's "#id" names one alias only: the removed one keeps its phrase
     removed = next(e for e in audit.entries() if e["action"] == "alias_removed")
     assert removed["detail"] == f"#{first['id']} giấy độc thân"
+
+
+@pytest.mark.parametrize("text", ["cho tôi gặp cán bộ", "gap nhan vien", "bot không hiểu, cho tôi gặp người",
+                                  "Cho em gặp cán bộ ạ", "tôi muốn được cán bộ tư vấn trực tiếp", "có ai trực không"])
+def test_a_call_for_an_officer_is_not_the_citizens_question(text):
+    from connectors.api.officer import officer_call, preview
+
+    assert officer_call(text)
+    transcript = [{"author": "citizen", "text": "đăng ký tạm trú cho con ở đâu"}, {"author": "bot", "text": "Tại công an xã."},
+                  {"author": "citizen", "text": text}]
+    assert preview(transcript) == "đăng ký tạm trú cho con ở đâu"
+    assert preview(transcript[-1:]) == text  # nothing else said: the call itself
+
+
+@pytest.mark.parametrize("text", ["cán bộ gây khó dễ", "nhân viên xã bắt tôi nộp thêm tiền",
+                                  "thẻ tạm trú cho chồng tôi người Nhật, cho tôi gặp cán bộ"])
+def test_a_question_that_names_an_officer_is_still_a_question(text):
+    from connectors.api.officer import officer_call
+
+    assert not officer_call(text)
+
+
+class TrackingCore(FakeCore):
+    """Rasa's tracker API too: the conversation's ``current_procedure`` slot."""
+
+    def __init__(self, procedures):
+        super().__init__()
+        self.procedures, self.asked = procedures, []
+
+    def __call__(self, request):
+        import httpx
+
+        if request.url.path.endswith("/tracker"):
+            self.asked.append((request.url.path, request.url.params.get("token")))
+            conversation = request.url.path.split("/")[2]
+            return httpx.Response(200, json={"slots": {"current_procedure": self.procedures.get(conversation)}})
+        return super().__call__(request)
+
+
+def test_the_queue_says_what_each_citizen_asks_about_and_since_when(gateway):
+    import asyncio
+
+    from connectors.api.officer import queue_snapshot
+
+    core = TrackingCore({"web:q1": "1.004194"})
+    client = gateway(core)
+    tracked = handover.open_handover("web", "web:q1", [("citizen", "con tôi 5 tuổi, số 0912345678, ở nhờ nhà bà"),
+                                                        ("citizen", "cho tôi gặp cán bộ")])
+    cited = handover.open_handover("zalo", "zalo:q2", [("citizen", "giấy độc thân làm ở đâu"),
+                                                        ("bot", "Cấp Giấy xác nhận tình trạng hôn nhân (mã 1.004873): ..."),
+                                                        ("citizen", "gặp nhân viên")])
+    rows = {r["id"]: r for r in asyncio.run(queue_snapshot(client.app.state.core))}
+    assert rows[tracked]["procedure"] == {"code": "1.004194", "name": "Đăng ký tạm trú"}
+    assert rows[tracked]["preview"] == "con tôi 5 tuổi, số 091****678, ở nhờ nhà bà"  # masked as stored
+    assert rows[cited]["procedure"]["code"] == "1.004873"  # the tracker does not say: the answer's citation
+    assert rows[tracked]["created_at"].endswith("+00:00") and rows[tracked]["transcript"][0]["at"].endswith("+00:00")
+    assert ("/conversations/web:q1/tracker", "rasa-token") in core.asked
+
+
+def test_closing_tells_the_citizen_the_assistant_takes_over_again(gateway):
+    from storage import audit
+
+    client = gateway(FakeCore())
+    waiting = handover.open_handover("web", "web:c5", [("citizen", "cho tôi gặp cán bộ")])
+    assert client.post(f"/officer/conversations/{waiting}/close", headers=STAFF).json() == {"status": "closed"}
+    assert handover.take_outbox("web:c5") == [msg.HANDOVER_CLOSED]
+    assert "trợ lý ảo" in msg.HANDOVER_CLOSED.lower() and "kết thúc" in msg.HANDOVER_CLOSED
+    assert client.post(f"/officer/conversations/{waiting}/close", headers=STAFF).json() == {"status": "closed"}
+    assert handover.take_outbox("web:c5") == []  # told once
+    assert [e["action"] for e in audit.entries()] == ["close"]
+
+
+def test_procedures_are_found_by_name_or_code_by_staff_only(gateway, lan):
+    client = gateway(FakeCore())
+    found = client.get("/officer/procedures", params={"q": "giấy độc thân"}, headers=STAFF).json()
+    assert found[0] == {"code": "1.004873", "name": "Cấp Giấy xác nhận tình trạng hôn nhân"}
+    assert client.get("/officer/procedures", params={"q": "khai s"}, headers=STAFF).json()[0]["code"] == "1.001193"
+    by_code = client.get("/officer/procedures", params={"q": "1.00487"}, headers=STAFF).json()
+    assert "1.004873" in [p["code"] for p in by_code] and all(p["code"].startswith("1.00487") for p in by_code)
+    assert client.get("/officer/procedures", params={"q": "khai sinh"}).status_code == 401
+    assert "/officer/procedures" not in client.get("/openapi.json").json()["paths"]
+    client.post("/officer/login", json={"username": "lan", "password": "mat-khau-rat-dai"})
+    assert client.get("/officer/procedures", params={"q": "tạm trú"}).json()[0]["name"].endswith("tạm trú")

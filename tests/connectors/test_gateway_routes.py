@@ -81,7 +81,8 @@ def test_officer_serves_a_conversation_while_the_bot_stays_silent(gateway):
         {"recipient_id": "u5", "text": "Chào bạn, tôi là cán bộ", "custom": {"author": "officer"}}]
     assert core.sent == []  # the bot was not asked
     client.post(f"/officer/conversations/{queued}/close", headers=STAFF)
-    assert chat(client, "u5", "cảm ơn")[0]["text"] == "Chào bạn" and len(core.sent) == 1
+    # the citizen is told the officer has gone, and the bot answers again
+    assert [r["text"] for r in chat(client, "u5", "cảm ơn")] == [msg.HANDOVER_CLOSED, "Chào bạn"] and len(core.sent) == 1
 
 
 def test_dossier_status_by_code_or_vietnamese_label(gateway):
