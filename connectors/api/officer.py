@@ -83,6 +83,9 @@ OFFICER_CALL_WORDS = set(
     "cho toi gap can bo nhan vien nguoi that muon noi chuyen voi may giup duoc truc tiep co ai khong dau mot cua "
     "giai dap a em minh xin vui long ket goi di nhe bot hieu oi hay ban day lam on nao tu van tong dai ho tro "
     "sao the gi anh chi ad admin ah vay".split())
+# A short acknowledgement while reading the answers ("vâng", "còn gì nữa không"): not the question either.
+ACKNOWLEDGEMENT_WORDS = set("vang da ok oke okay u uh um co khong cam on roi con gi nua the thoi a vay nhe duoc hieu "
+                            "biet xong tiep di sao nao em toi minh nhieu lam".split())
 CITED_CODE = re.compile(r"\bmã (\d\.\d{6})\b")  # how the assistant's answers cite a procedure
 TRACKER_TIMEOUT_S = 2.0
 _procedures_seen: dict[tuple[str, int], str | None] = {}  # (conversation, transcript length) -> procedure code
@@ -95,11 +98,17 @@ def officer_call(text: str) -> bool:
     return bool(words) and bool(OFFICER_CALL.search(folded)) and set(words) <= OFFICER_CALL_WORDS
 
 
+def acknowledgement(text: str) -> bool:
+    words = re.findall(r"\w+", canonical(clean_text(text)).lower())
+    return len(words) <= 5 and set(words) <= ACKNOWLEDGEMENT_WORDS
+
+
 def preview(transcript: list[dict[str, Any]]) -> str:
-    """The citizen's question for the queue: the last message that is not a call for an officer
-    (masked, as stored), else the last message."""
+    """The citizen's question for the queue: the last message that is neither a call for an officer
+    nor a mere acknowledgement (masked, as stored), else the last that is no call, else the last."""
     said = [line["text"] for line in transcript if line["author"] == "citizen"]
-    return next((text for text in reversed(said) if not officer_call(text)), said[-1] if said else "")
+    asked = [text for text in said if not officer_call(text)]
+    return next((text for text in reversed(asked) if not acknowledgement(text)), (asked or said or [""])[-1])
 
 
 def cited_procedure(transcript: list[dict[str, Any]]) -> str | None:

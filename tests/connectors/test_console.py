@@ -174,6 +174,9 @@ def test_a_call_for_an_officer_is_not_the_citizens_question(text):
                   {"author": "citizen", "text": text}]
     assert preview(transcript) == "đăng ký tạm trú cho con ở đâu"
     assert preview(transcript[-1:]) == text  # nothing else said: the call itself
+    # what the citizen said while reading the answers is not the question either
+    assert preview([*transcript[:2], {"author": "citizen", "text": "vâng"}, {"author": "citizen", "text": "còn gì nữa không"},
+                    transcript[2]]) == "đăng ký tạm trú cho con ở đâu"
 
 
 @pytest.mark.parametrize("text", ["cán bộ gây khó dễ", "nhân viên xã bắt tôi nộp thêm tiền",
