@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    func,
     select,
     update,
 )
@@ -74,6 +75,13 @@ def active_handover(sender_id: str) -> dict[str, Any] | None:
     """The open handover of a citizen (waiting or active), if any."""
     with engine().connect() as conn:
         return first(conn, select(handovers).where(handovers.c.sender_id == sender_id, handovers.c.status != "closed"))
+
+
+def waiting_ahead(handover_id: int) -> int:
+    """How many conversations have been waiting for an officer longer than this one."""
+    with engine().connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(handovers).where(
+            handovers.c.status == "waiting", handovers.c.id < handover_id)).scalar() or 0)
 
 
 def add_transcript(handover_id: int, author: str, text: str) -> None:

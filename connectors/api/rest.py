@@ -17,6 +17,7 @@ from connectors.conversations import channel_of, conversation_of, new_conversati
 from connectors.core import Core, get_core, officer_replies
 from connectors.ratelimit import limit_client_address
 from connectors.turn import Inbound, to_rest
+from storage import handover as queue
 
 router = APIRouter(tags=["rest"], dependencies=[Depends(limit_client_address)])
 
@@ -92,3 +93,23 @@ async def rest_outbox(
     conversation = browser_conversation(core, x_conversation_token)
     replies = await run_in_threadpool(officer_replies, conversation)
     return to_rest(conversation.partition(":")[2], replies)
+
+
+class HandoverState(BaseModel):
+    status: Literal["none", "waiting", "active"]
+    ahead: int = Field(default=0, description="conversations waiting longer than this one (while waiting)")
+
+
+@router.get("/webhooks/rest/handover", response_model=HandoverState)
+async def rest_handover(
+    core: Core = Depends(get_core), x_conversation_token: str | None = Header(default=None)
+) -> dict[str, Any]:
+    """Whether the token's conversation waits for an officer (and behind how many) or is served by one,
+    for the widget to show; an officer's replies come through the outbox."""
+    conversation = browser_conversation(core, x_conversation_token)
+    handover = await run_in_threadpool(queue.active_handover, conversation)
+    if handover is None:
+        return {"status": "none"}
+    if handover["status"] != "waiting":
+        return {"status": "active"}
+    return {"status": "waiting", "ahead": await run_in_threadpool(queue.waiting_ahead, handover["id"])}
