@@ -131,6 +131,8 @@ class Core:
         if not any(r.offers_login for r in replies):
             return replies
         note = self.why_no_login(channel)
+        if note == msg.LOGIN_OFF:  # no sign-in anywhere here: say so plainly, not "the button below"
+            return [replace(r, text=msg.LOGIN_UNAVAILABLE) if r.offers_login else r for r in replies]
         if note:
             return [replace(r, text=f"{r.text}\n{note}") if r.offers_login else r for r in replies]
         button = Button(msg.LOGIN_BUTTON, url=await self.login_url(conversation))

@@ -15,6 +15,9 @@ RATE_LIMITED = "Bạn gửi nhanh quá. Bạn vui lòng đợi khoảng một ph
 BODY_TOO_LARGE = "Nội dung gửi lên quá lớn. Bạn vui lòng gửi tin nhắn ngắn hơn."
 LOGIN_BUTTON = "Đăng nhập để tự điền"
 LOGIN_OFF = "(Đăng nhập chưa được bật trên hệ thống này, nên thông tin của bạn sẽ không được lưu lại.)"
+# What a reply offering a login says instead while no identity provider is configured.
+LOGIN_UNAVAILABLE = ("Hệ thống này chưa có đăng nhập, nên bạn không đăng nhập được ở đây. Bạn vẫn hỏi, khai và "
+                     "tải tờ khai bình thường; chỉ là thông tin bạn khai sẽ không được lưu để tự điền lần sau.")
 LOGIN_NOT_HERE = ("(Tại ki-ốt hoặc ứng dụng này không đăng nhập được. Bạn hãy dùng khung trò chuyện trên Cổng "
                   "Dịch vụ công, Zalo hoặc Telegram để đăng nhập và tự điền.)")
 LOGIN_LINK_USED = ("Liên kết đăng nhập đã hết hạn hoặc đã được dùng. Bạn hãy quay lại cuộc trò chuyện và "
