@@ -61,6 +61,7 @@ class GatewaySettings(BaseSettings):
 
     stt_engine: str = "auto"  # auto | viet-asr | sherpa:/path/to/model
     tts_piper_voice: str = ""  # an operator's vi_VN piper voice (.onnx); else espeak-ng
+    kiosk_office_name: str = "Bộ phận Một cửa"  # printed at the top of a kiosk's printout
 
     @property
     def rasa_urls(self) -> list[str]:

@@ -16,6 +16,12 @@ from connectors.speech import decode_wav, speech_to_text, text_to_speech
 router = APIRouter(prefix="/kiosk", tags=["kiosk"], dependencies=[Depends(limit_client_address)])
 
 
+@router.get("/settings")
+def kiosk_settings(settings: GatewaySettings = Depends(get_settings)) -> dict[str, str]:
+    """What the kiosk page prints on its printout: the office's name (``KIOSK_OFFICE_NAME``)."""
+    return {"office_name": settings.kiosk_office_name}
+
+
 @router.post("/speech")
 async def speech(request: Request, settings: GatewaySettings = Depends(get_settings)) -> dict[str, str]:
     """WAV audio in the body -> ``{"text": ...}``, or ``{"message": ...}`` explaining why not."""

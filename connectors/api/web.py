@@ -32,3 +32,9 @@ def kiosk() -> FileResponse:
 @router.get("/kiosk.js", include_in_schema=False)
 def kiosk_script() -> FileResponse:
     return FileResponse(STATIC / "kiosk.js", media_type="text/javascript; charset=utf-8", headers=NO_CACHE)
+
+
+@router.get("/kiosk/qrcode.js", include_in_schema=False)
+def qr_library() -> FileResponse:
+    """qrcode-generator (MIT, vendored): the kiosk shows a source link as a QR code, not a new tab."""
+    return FileResponse(STATIC / "vendor" / "qrcode.js", media_type="text/javascript; charset=utf-8")
