@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.middleware.sessions import SessionMiddleware
@@ -20,6 +21,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from common.privacy import mask_logs
 from connectors import messages as msg
 from connectors.api import analytics, console, dossiers, health, kiosk, login, officer, rest, telegram, web, zalo
+from connectors.api.auth import require_staff
 from connectors.conversations import TOKEN_HEADER, signing_key
 from connectors.core import Core
 from connectors.limits import BodyLimit, Limit
@@ -68,6 +70,31 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> JSON
     return JSONResponse(status_code=422, content=body.model_dump())
 
 
+# Citizens' and channels' routes: the public OpenAPI schema (/openapi.json).
+PUBLIC_ROUTERS = (rest.router, login.router, health.router, dossiers.router, web.router, kiosk.router,
+                  telegram.router, zalo.router)
+# Staff routes (console, officer API, analytics, dossier statuses): served alike, but described only to
+# staff, in the schema at /officer/openapi.json (with the public routes: the whole API).
+STAFF_ROUTERS = (console.router, officer.router, analytics.router, dossiers.staff_router)
+ROUTER_RESPONSES = {422: {"model": InvalidRequest}}
+
+
+def staff_schema_route(app: FastAPI) -> APIRouter:
+    """``GET /officer/openapi.json``: the whole API's schema, for staff (made on first request)."""
+    described = APIRouter()
+    for module_router in (*PUBLIC_ROUTERS, *STAFF_ROUTERS):
+        described.include_router(module_router, responses=ROUTER_RESPONSES)
+    router = APIRouter()
+
+    @router.get("/officer/openapi.json", include_in_schema=False, dependencies=[Depends(require_staff)])
+    def whole_schema() -> dict[str, object]:
+        if getattr(app.state, "staff_schema", None) is None:
+            app.state.staff_schema = get_openapi(title=app.title, version=app.version, routes=described.routes)
+        return app.state.staff_schema
+
+    return router
+
+
 def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     """The gateway app; ``transport`` replaces the network under its HTTP client (tests)."""
     mask_logs()
@@ -77,8 +104,11 @@ def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBa
     app.state.core = Core(app.state.settings, httpx.AsyncClient(transport=transport))
     app.state.telegram = None
     app.state.relying_party = login.relying_party(app.state.settings)
-    for module in (rest, login, health, console, officer, analytics, dossiers, web, kiosk, telegram, zalo):
-        app.include_router(module.router, responses={422: {"model": InvalidRequest}})
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router, responses=ROUTER_RESPONSES)
+    for router in STAFF_ROUTERS:
+        app.include_router(router, responses=ROUTER_RESPONSES, include_in_schema=False)
+    app.include_router(staff_schema_route(app))
     app.add_exception_handler(RequestValidationError, invalid_request)
     settings = app.state.settings
     app.add_middleware(BodyLimit, default=Limit(settings.max_body_bytes, msg.BODY_TOO_LARGE),

@@ -16,6 +16,7 @@ from dossiers.pdf import declaration_pdf
 from storage import audit, citizens
 
 router = APIRouter(tags=["dossiers"])
+staff_router = APIRouter(tags=["dossiers"])  # in the staff schema only (connectors/gateway.py)
 # A declaration holds a citizen's personal data: no browser, proxy or shared computer keeps a copy.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -50,7 +51,7 @@ class StatusUpdate(BaseModel):
     note: str | None = Field(default=None, max_length=2000, description="e.g. which paper is missing")
 
 
-@router.patch("/officer/dossiers/{code}")
+@staff_router.patch("/officer/dossiers/{code}")
 def update_status(code: str, body: StatusUpdate, actor: str = Depends(require_staff)) -> dict[str, Any]:
     """For the one-stop system or an officer: set the status and a note the citizen will see."""
     if citizens.get_dossier(code) is None:

@@ -1,5 +1,5 @@
-"""Every route of the gateway's OpenAPI, fuzzed by schemathesis: no 5xx, no response that breaks
-its own schema — whatever a client sends."""
+"""Every route of the gateway's OpenAPI (the whole schema, staff routes included, as staff get it), fuzzed
+by schemathesis: no 5xx, no response that breaks its own schema — whatever a client sends."""
 
 import tempfile
 
@@ -12,10 +12,13 @@ from connectors.gateway import create_app
 from connectors.settings import GatewaySettings
 from tests.connectors.inprocess import RASA, STAFF, TOKEN, FakeCore
 
+# Minutes on 2 cores (one of its cases took 230 s): out of the fast suite, still run by `make test`.
+pytestmark = pytest.mark.slow
+
 APP = create_app(GatewaySettings(rasa_url=RASA, action_server_url=RASA, officer_token=TOKEN,
                                  rate_limit_address="100000/minute", rate_limit_conversation="100000/minute"),
                  transport=httpx.MockTransport(FakeCore()))
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+schema = schemathesis.openapi.from_asgi("/officer/openapi.json", APP, headers=STAFF)
 
 
 @pytest.fixture(scope="module", autouse=True)

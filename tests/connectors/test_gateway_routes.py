@@ -60,6 +60,19 @@ def test_health_shows_the_supervisor_s_pids_to_staff_only(gateway, tmp_path, mon
     assert client.get("/healthz", headers=STAFF).json()["processes"] == {"rasa": {"pid": 4242, "restarts": 0}}
 
 
+def test_the_public_api_schema_describes_no_staff_route(gateway):
+    client = gateway(FakeCore())
+    public = client.get("/openapi.json").json()
+    assert "/webhooks/rest/webhook" in public["paths"] and "/healthz" in public["paths"]
+    assert not [path for path in public["paths"] if path.startswith(("/officer", "/analytics"))]
+    assert not {"Credentials", "StatusUpdate"} & set(public["components"]["schemas"])
+    # Staff (the one-stop system's developers) get the whole API's schema, nobody else.
+    assert client.get("/officer/openapi.json").status_code == 401
+    whole = client.get("/officer/openapi.json", headers=STAFF).json()
+    assert {"/officer/conversations", "/officer/dossiers/{code}", "/analytics"} <= set(whole["paths"])
+    assert set(public["paths"]) <= set(whole["paths"])
+
+
 def test_staff_api_needs_the_configured_token(gateway):
     assert gateway(FakeCore(), officer_token="").get("/officer/conversations").status_code == 503
     client = gateway(FakeCore())
