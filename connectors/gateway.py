@@ -98,7 +98,9 @@ def staff_schema_route(app: FastAPI) -> APIRouter:
 def create_app(settings: GatewaySettings | None = None, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     """The gateway app; ``transport`` replaces the network under its HTTP client (tests)."""
     mask_logs()
-    app = FastAPI(title="Trợ lý ảo Dịch vụ công — gateway", lifespan=lifespan)
+    # No Swagger UI or ReDoc pages: FastAPI's load their scripts from a CDN, inline, which our policy refuses
+    # (and citizens need no API page). Any OpenAPI viewer reads /openapi.json (staff: /officer/openapi.json).
+    app = FastAPI(title="Trợ lý ảo Dịch vụ công — gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings or GatewaySettings()
     app.state.transport = transport
     app.state.core = Core(app.state.settings, httpx.AsyncClient(transport=transport))

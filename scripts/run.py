@@ -349,7 +349,7 @@ def serve_until_interrupted(starting: str, stack: contextlib.AbstractContextMana
 def main() -> int:
     return serve_until_interrupted(
         "Starting Rasa, the action server and the gateway… (first start takes ~30 s)", services(),
-        lambda running: f"Ready: {running.url('gateway')}/  (API docs at /docs). Ctrl-C stops everything.")
+        lambda running: f"Ready: {running.url('gateway')}/  (API schema at /openapi.json). Ctrl-C stops everything.")
 
 
 if __name__ == "__main__":

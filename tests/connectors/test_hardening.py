@@ -171,6 +171,14 @@ def test_pages_carry_a_policy_without_inline_script(gateway):
     assert "content-security-policy" not in client.get("/widget.js").headers
 
 
+def test_no_api_page_that_our_policy_would_break_or_that_loads_a_cdn(gateway):
+    client = gateway(FakeCore())
+    for page in ("/docs", "/docs/oauth2-redirect", "/redoc"):
+        assert client.get(page).status_code == 404, page
+    schema = client.get("/openapi.json")
+    assert schema.status_code == 200 and schema.json()["paths"]  # what an OpenAPI viewer reads
+
+
 def started_gateway(tmp_path, **env):
     """The gateway as the supervisor starts it (scripts/run.py's command), on a free loopback port."""
     import os

@@ -127,7 +127,7 @@ def test_dead_core_gets_an_apology_within_5_seconds(stack, tmp_path):
     try:
         for _ in range(60):
             try:
-                urllib.request.urlopen("http://127.0.0.1:28001/docs", timeout=1)
+                urllib.request.urlopen("http://127.0.0.1:28001/livez", timeout=1)
                 break
             except OSError:
                 time.sleep(0.5)
