@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from connectors.core import RASA_CHANNEL_HEADER, RASA_CHANNEL_PATH  # noqa: E402
 from connectors.settings import DEFAULT_PORTS  # noqa: E402
 
-RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 # Rasa handles one turn at a time per process (its NLU and tracker store block its event loop):
 # one worker per core uses the node. Each worker holds its own model (~1.2 GB).
@@ -120,9 +120,10 @@ def rasa_ready(url: str, token: str) -> Callable[[], bool]:
 
 def rasa_process(env: dict[str, str], model: Path, port: str) -> Process:
     url = f"http://127.0.0.1:{port}"
-    command = [str(RASA_BIN), "run", "--model", str(model), "--endpoints", env.get("RASA_ENDPOINTS", "bot/endpoints.yml"),
-               "--credentials", "bot/credentials.yml", "--port", port, "-i", "127.0.0.1",
-               "--enable-api", f"--auth-token={env['RASA_AUTH_TOKEN']}"]  # "=": a token may begin with "-"
+    # `rasa run` through bot.serve: the API token from RASA_AUTH_TOKEN, never on a command line `ps` shows.
+    command = [str(RASA_PYTHON), "-m", "bot.serve", "run", "--model", str(model),
+               "--endpoints", env.get("RASA_ENDPOINTS", "bot/endpoints.yml"), "--credentials", "bot/credentials.yml",
+               "--port", port, "-i", "127.0.0.1", "--enable-api"]
     return Process(command, url, rasa_ready(url, env["RASA_AUTH_TOKEN"]), 240)
 
 

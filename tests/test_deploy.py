@@ -108,11 +108,12 @@ def check_command(command: list[str]) -> tuple[str, int]:
     """What a container runs ("rasa", "actions" or "gateway") and its port, after checking that what
     it names exists."""
     args = argv(command)
-    if args[0] == ".venv-rasa/bin/rasa":
-        assert args[1] == "run" and option(args, "--model") == RASA_MODEL
+    if args[0] == ".venv-rasa/bin/python":
+        # bot.serve runs `rasa run` with the API token from RASA_AUTH_TOKEN: none on the command line (ps)
+        assert args[1:4] == ["-m", "bot.serve", "run"] and option(args, "--model") == RASA_MODEL
         assert (ROOT / option(args, "--endpoints")).name == "endpoints.production.yml"
-        # "--auth-token=…" in one word: a token beginning with "-" would read as an option otherwise
-        assert (ROOT / option(args, "--credentials")).exists() and any(a.startswith("--auth-token=") for a in args)
+        assert (ROOT / option(args, "--credentials")).exists() and "--enable-api" in args
+        assert not [a for a in args if "auth-token" in a or "RASA_AUTH_TOKEN" in a]
         return "rasa", int(option(args, "--port"))
     assert args[0] == ".venv/bin/python"
     if args[1:3] == ["-m", "rasa_sdk"]:
@@ -219,7 +220,7 @@ def test_each_process_is_a_deployment_with_its_service_and_autoscaler():
         check_variables(given)
         if process == "rasa":
             assert given >= ENDPOINT_VARIABLES
-            assert "--auth-token=$(RASA_AUTH_TOKEN)" in container["command"] and "RASA_AUTH_TOKEN" in given
+            assert "RASA_AUTH_TOKEN" in given  # bot.serve hands it to Rasa
     assert set(deployments) == {"rasa", "actions", "gateway"}
     check_urls(config, ports)
     ingress = next(iter(of_kind("Ingress").values()))
@@ -255,16 +256,34 @@ def test_only_the_gateway_reaches_rasa_and_only_rasa_and_the_gateway_the_action_
         assert allowed == callers, target
 
 
-def test_a_rasa_token_beginning_with_a_dash_reaches_rasa_whole():
-    """The supervisor draws a random token per start; one drawn as "-…" made `rasa run` stop with
-    "argument -t/--auth-token: expected one argument" (seen when a benchmark's second worker died)."""
-    import argparse
-    from pathlib import Path
+def test_the_rasa_token_is_on_no_command_line_and_reaches_rasa_whole():
+    """``ps`` shows every local user a process's command line: the supervisor's Rasa command names no
+    token; bot.serve adds RASA_AUTH_TOKEN to Rasa's own arguments in-process. A token drawn as "-…" once
+    made `rasa run` stop with "argument -t/--auth-token: expected one argument": it reaches Rasa whole."""
+    import subprocess
 
-    from scripts.run import rasa_process
+    from scripts.run import RASA_PYTHON, rasa_process
 
-    command = rasa_process({"RASA_AUTH_TOKEN": "-Xy_z1"}, Path("models/rasa/m.tar.gz"), "5005").command
-    parser = argparse.ArgumentParser()  # argparse as Rasa's CLI uses it: an option taking one argument
-    parser.add_argument("-t", "--auth-token")
-    known, _ = parser.parse_known_args(command[2:])
-    assert known.auth_token == "-Xy_z1"
+    token = "-Xy_z1"
+    command = rasa_process({"RASA_AUTH_TOKEN": token}, Path("models/rasa/m.tar.gz"), "5005").command
+    assert command[1:3] == ["-m", "bot.serve"] and not [a for a in command if token in a or "auth-token" in a]
+    # Rasa's own parser, in its environment, reads the arguments bot.serve makes of that command.
+    parsed = subprocess.run(
+        [str(RASA_PYTHON), "-c", "import os, sys; from bot.serve import rasa_argv; "
+         "from rasa.__main__ import create_argument_parser; "
+         "args = create_argument_parser().parse_args(rasa_argv(sys.argv[1:], os.environ)); "
+         "print(args.auth_token, args.enable_api)", *command[3:]],
+        cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "RASA_AUTH_TOKEN": token},
+        capture_output=True, text=True, timeout=120)
+    assert parsed.stdout.split() == [token, "True"], parsed.stderr[-2000:]
+
+
+def test_rasa_s_api_is_not_opened_without_a_token_nor_given_one_on_the_command_line():
+    from bot.serve import rasa_argv
+
+    assert rasa_argv(["run", "--enable-api"], {"RASA_AUTH_TOKEN": "t"}) == ["run", "--enable-api", "--auth-token=t"]
+    assert rasa_argv(["run"], {}) == ["run"]  # no HTTP API: nothing to protect
+    for args, environ in ((["run", "--enable-api"], {}), (["run", "--auth-token=x"], {"RASA_AUTH_TOKEN": "t"}),
+                          (["run", "-t", "x"], {})):
+        with pytest.raises(SystemExit):
+            rasa_argv(args, environ)

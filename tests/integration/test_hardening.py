@@ -136,3 +136,12 @@ def test_the_action_server_answers_only_rasa(stack):
     assert post_json(url, call, headers={"X-Action-Token": "guess"})[0] == 401
     status, body = post_json(url, call, headers={"X-Action-Token": stack.env["ACTION_SERVER_TOKEN"]})
     assert status == 200 and body["responses"], body  # Rasa's own calls go through (the whole suite relies on it)
+
+
+def test_no_process_shows_the_rasa_token_on_its_command_line(stack):
+    """Every local user reads command lines (ps); Rasa gets its token from the environment (bot.serve)."""
+    token = stack.env["RASA_AUTH_TOKEN"].encode()
+    assert {"rasa", "gateway", "actions"} <= set(stack.processes)
+    for name, process in stack.processes.items():
+        with open(f"/proc/{process.pid}/cmdline", "rb") as cmdline:
+            assert token not in cmdline.read(), name
