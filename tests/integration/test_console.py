@@ -69,7 +69,9 @@ def test_an_officer_takes_a_conversation_from_the_widget_replies_and_closes_it(s
         assert "cán bộ bộ phận một cửa" in citizen.inner_text(".dvc-msg.dvc-officer")
 
         desk.click("#close")
+        desk.click("#confirm-close-yes")  # asked first
         desk.wait_for_selector("#conversation", state="hidden", timeout=15_000)
+        citizen.wait_for_selector(".dvc-msg.dvc-officer:has-text('Trợ lý ảo sẽ tiếp tục')", timeout=30_000)
         hosts = {urlparse(u).hostname for u in requests if u.startswith("http")}
         assert hosts <= {"127.0.0.1"}, hosts  # the chart library included: nothing from outside
 
@@ -85,9 +87,10 @@ def test_the_analytics_charts_render_and_an_unanswered_wording_is_taught_from_th
                                ".every(id => window.Chart.getChart(document.getElementById(id)))", timeout=15_000)
         row = desk.locator("#unanswered tbody tr", has_text=question).first
         row.locator("input[aria-label='Cụm từ của công dân']").fill("giấy chưa vợ")
-        row.locator("input[aria-label='Mã thủ tục']").fill("1.004873")
+        row.locator("input[aria-label='Tìm thủ tục theo tên hoặc mã']").fill("1.004873")
+        row.locator(".results button", has_text="1.004873").click()
         row.locator("button", has_text="Dạy trợ lý").click()
-        desk.wait_for_selector("#taught:has-text('1.004873')")
+        row.locator(".taught:has-text('1.004873')").wait_for()
     try:
         answer = "\n".join(r.get("text") or "" for r in chat("console-2", question))
         assert "(mã 1.004873)" in answer
