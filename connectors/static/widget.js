@@ -47,7 +47,7 @@
     ".dvc-root{position:fixed;right:20px;bottom:20px;z-index:2147483000;font-family:system-ui,'Noto Sans',Arial,sans-serif;font-size:16px;color:#1d2433}",
     ".dvc-root.kiosk{inset:0;right:0;bottom:0;font-size:24px}",
     ".dvc-toggle{background:#b3261e;color:#fff;border:0;border-radius:28px;padding:14px 20px;font-size:16px;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3);min-height:48px}",
-    ".dvc-panel{display:none;flex-direction:column;width:380px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 100px);background:#fff;border:1px solid #d0d4dc;border-radius:12px;box-shadow:0 4px 18px rgba(0,0,0,.25);overflow:hidden}",
+    ".dvc-panel{display:none;box-sizing:border-box;flex-direction:column;width:380px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 100px);background:#fff;border:1px solid #d0d4dc;border-radius:12px;box-shadow:0 4px 18px rgba(0,0,0,.25);overflow:hidden}",
     ".dvc-root.open .dvc-panel{display:flex}.dvc-root.open .dvc-toggle{display:none}",
     ".kiosk .dvc-panel{width:100%;max-width:none;height:100%;max-height:none;border-radius:0}",
     "@media (max-width:600px){.dvc-root.open{inset:0;right:0;bottom:0}",
