@@ -20,12 +20,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Column, Float, MetaData, String, Table, create_engine, delete, func, inspect, select, update
+from sqlalchemy import Column, Float, MetaData, String, Table, delete, func, inspect, select, update
 from sqlalchemy.engine import URL, Engine
 
 from common.privacy import mask_pii
 from dossiers.settings import dossier_settings
 from storage import analytics, citizens, handover, identities
+from storage.db import checkpoint, open_engine
 from storage.db import engine as app_engine
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ tracker_events = Table(
 
 @lru_cache(maxsize=4)
 def _tracker_engine(url: str) -> Engine:
-    return create_engine(url, pool_pre_ping=True)
+    return open_engine(url)
 
 
 def tracker_engine() -> Engine:
@@ -70,6 +71,9 @@ def erase_conversation(conversation_id: str) -> int:
     if _has_events_table(engine):
         with engine.begin() as conn:
             removed += conn.execute(delete(tracker_events).where(tracker_events.c.sender_id == conversation_id)).rowcount
+    # Nothing of it left in a SQLite write-ahead log either (Rasa's tracker store runs in WAL mode).
+    checkpoint(app_engine())
+    checkpoint(engine)
     logger.info("erased %d rows of one conversation", removed)
     return removed
 
@@ -89,6 +93,8 @@ def purge(older_than: timedelta) -> dict[str, int]:
     counts["sign_ins"] = identities.forget_before(cutoff)
     counts["feedback"] = analytics.forget_feedback_text_before(cutoff)
     counts["questions_masked"] = remask_questions()
+    checkpoint(app_engine())
+    checkpoint(engine)
     return counts
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Executable, MetaData, create_engine
+from sqlalchemy import Connection, Executable, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 
 from storage.settings import storage_settings
 
+logger = logging.getLogger(__name__)
 metadata = MetaData()
 
 _engines: dict[str, Engine] = {}
@@ -36,12 +38,38 @@ def engine() -> Engine:
         if url not in _engines:
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            created = create_engine(url, pool_pre_ping=True)
+            created = open_engine(url)
             from storage.migrate import upgrade  # local: migrations import every table module
 
             upgrade(created)
             _engines[url] = created
     return _engines[url]
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on ``url``; on SQLite, what is deleted is overwritten with zeros (``secure_delete``, which
+    not every SQLite build turns on by default) rather than left in the file's free pages."""
+    created = create_engine(url, pool_pre_ping=True)
+    if created.dialect.name == "sqlite":
+        event.listen(created, "connect", _overwrite_deleted)
+    return created
+
+
+def _overwrite_deleted(connection: Any, _record: Any) -> None:
+    connection.execute("PRAGMA secure_delete=ON")
+
+
+def checkpoint(engine: Engine) -> None:
+    """After personal data was deleted: on SQLite in WAL mode (Rasa's tracker store), the log still holds
+    the pages as they were before; they are copied into the database and the log emptied. A reader in
+    the middle of a transaction can hold part of the log back: then the next erasure or the daily
+    retention run finishes it. PostgreSQL: nothing to do here."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        logger.warning("write-ahead log of %s not emptied: a reader holds it", engine.url.database)
 
 
 def first(conn: Connection, query: Executable) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@
 import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,30 @@ def test_purge_keeps_only_what_is_younger_than_the_retention_period(trackers):
     assert events_of(trackers, "web:old") == [] and events_of(trackers, "web:recent")
     report = analytics.analytics(datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC))
     assert report["unanswered_questions"][0]["question"] == "sđt 091* *** 678"
+
+
+def test_nothing_erased_lingers_in_a_write_ahead_log_or_free_pages(trackers):
+    """Rasa keeps its SQLite tracker store in WAL mode (bot/rasa_speedups.py) and holds it open: the log
+    kept the erased events (a CCCD) until some later checkpoint."""
+    from storage import citizens, identities
+    from storage.db import engine
+
+    with sqlite3.connect(trackers) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+    rasa = sqlite3.connect(trackers)  # Rasa's own connection, open the whole time
+    rasa.execute("SELECT count(*) FROM events").fetchall()
+    cccd = "079192012345"
+    me = "web:me"
+    add_events(trackers, me, 0, [f"số CCCD của tôi {cccd}", "xóa thông tin của tôi"])
+    add_events(trackers, "web:other", 0, ["đăng ký khai sinh"])
+    identities.link(me, "citizen-me")
+    citizens.save_profile("citizen-me", {"id_number": cccd})
+    citizens.create_dossier(me, "1.004873", "f", {"id_number": cccd})
+    wal = trackers.with_name("trackers.db-wal")
+    assert cccd.encode() in wal.read_bytes()  # where it was left before
+    retention.erase_conversation(me)
+    app_db = engine().url.database
+    for path in (wal, trackers, *(p for p in (Path(app_db), Path(f"{app_db}-wal")) if p.exists())):
+        assert cccd.encode() not in path.read_bytes(), path
+    assert rasa.execute("SELECT count(*) FROM events").fetchone() == (1,)  # the other conversation's
+    rasa.close()
