@@ -9,6 +9,7 @@ from datetime import date
 from actions import messages as m
 from actions.aspects import Aspect
 from knowledge import fees
+from knowledge.grounding import Grounding
 from knowledge.places import receiving_office
 from knowledge.schema import Document, Procedure, SubmissionWay
 
@@ -308,3 +309,15 @@ def overview(p: Procedure) -> str:
         f"• Nộp trực tuyến: {online_text}",
     ]
     return first_screen(lines[0], "\n".join(lines[1:]), m.SOURCE_LINE.format(url=p.source_url))
+
+
+def from_record(p: Procedure, grounding: Grounding) -> str:
+    """A question no aspect covers, answered from the record: the yes or no it states, then the
+    sentences it says it in, quoted with their field; or plainly that it does not say."""
+    verdict = {"Có": m.RECORD_AGE_YES, "Không": m.RECORD_AGE_NO}.get(grounding.verdict or "")
+    lines = [header(p), *([verdict.format(name=grounding.reason)] if verdict else [])]
+    if grounding.passages:
+        lines += [m.RECORD_SAYS, *(m.RECORD_QUOTE.format(field=q.field, text=q.text) for q in grounding.passages)]
+    elif not verdict:
+        lines.append(m.RECORD_SILENT)
+    return "\n".join([*lines, m.SOURCE_LINE.format(url=p.source_url)])

@@ -5,6 +5,7 @@ The phrases come from ``nlu_data/lexicon/aspects.tsv`` (shared with the NLU syno
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 
@@ -54,12 +55,27 @@ def aspect_in(text: str) -> Aspect | None:
     return next((aspect for phrase, aspect in detection_phrases() if f" {phrase} " in padded), None)
 
 
+# Where one question ends and the next begins: "hết bao nhiêu tiền và mất mấy ngày", "cần gì, nộp ở đâu".
+CLAUSE_BREAK = re.compile(r"[,;?.!\n]+|\s(?:và|va|với|voi|còn|rồi|roi|thêm|them|với cả|voi ca)\s", re.IGNORECASE)
+
+
+def aspects_in(text: str) -> list[Aspect]:
+    """Every aspect the text asks, one a clause, in the order asked ("hết bao nhiêu tiền và mất mấy
+    ngày": fee, then time). Within a clause the lexicon decides: "bao lâu thì có kết quả" asks the time."""
+    return list(dict.fromkeys(a for a in map(aspect_in, CLAUSE_BREAK.split(text or "")) if a))
+
+
 def detect_aspect(tracker: Tracker) -> Aspect | None:
-    """The aspect asked: the NLU entity if any, else a phrase in the message."""
+    """The aspect asked: the first a phrase of the message asks, else the NLU's entity (whose synonyms
+    include words too loose to decide alone: "bao lâu thì có tiền" asks the time, not the fee)."""
+    text = tracker.latest_message.get("text") or ""
+    asked = None if text.startswith("/") else aspect_in(text)  # a button's payload names its aspect
+    if asked:
+        return asked
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") == "aspect" and entity.get("value") in Aspect._value2member_map_:
             return Aspect(entity["value"])
-    return aspect_in(tracker.latest_message.get("text") or "")
+    return None
 
 
 def pending_aspect(tracker: Tracker) -> Aspect | None:

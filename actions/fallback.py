@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
 from actions.complaints import reply_to_complaint
-from actions.procedures import buttons, reply_to_named_procedure, reply_to_pending
+from actions.procedures import buttons, reply_about_current, reply_to_named_procedure, reply_to_pending
 
 
 class ActionFallback(Action):
@@ -22,6 +22,8 @@ class ActionFallback(Action):
         replied = await reply_to_pending(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
         if replied is None:
             replied = reply_to_complaint(dispatcher, tracker)  # "bức xúc quá, 3 tháng chưa xong"
+        if replied is None:
+            replied = await reply_about_current(dispatcher, tracker)  # "có cần bố đồng ý không"
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # never a dead end
         if replied is not None:
@@ -46,13 +48,15 @@ class ActionSmallTalk(Action):
         return "action_small_talk"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
         replied = await reply_to_pending(dispatcher, tracker)
         if replied is None:
             replied = reply_to_complaint(dispatcher, tracker)
+        if replied is None and intent != "bot_challenge":  # "có phải về quê làm không", taken for off-topic
+            replied = await reply_about_current(dispatcher, tracker)
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, small_talk=True)
         if replied is not None:
             return replied
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         dispatcher.utter_message(response=self.RESPONSES.get(intent, "utter_out_of_scope"))
         return []

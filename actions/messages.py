@@ -47,7 +47,7 @@ FEE_PERIOD_LAPSED = "(Mức miễn, giảm ghi kèm chỉ áp dụng đến hế
 FEE_NO_CURRENT_AMOUNT = ("Mức phí ghi trên Cổng Dịch vụ công chỉ áp dụng đến hết ngày {date}, nay đã hết hạn; Cổng chưa "
                          "cập nhật mức hiện hành. Bạn vui lòng hỏi lại nơi nộp hồ sơ.")
 ONLINE_YES = "Có thể nộp trực tuyến trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc ứng dụng VNeID."
-ONLINE_NO = "Thủ tục này chưa nộp trực tuyến được; bạn nộp trực tiếp hoặc qua bưu chính."
+ONLINE_NO = "Không. Thủ tục này chưa nộp trực tuyến được; bạn nộp trực tiếp hoặc qua bưu chính."
 MORE_DOCUMENTS = "… và {count} giấy tờ/trường hợp khác (xem chi tiết ở trang nguồn)."
 MORE_STEPS = "… (xem đủ các bước ở trang nguồn)."
 MORE_ON_SOURCE = "… (xem đầy đủ ở trang nguồn bên dưới)."
@@ -63,6 +63,13 @@ NOT_CONFIDENT_OUTRO = (
     "Không có thủ tục bạn cần thì nhắn “không phải”, nói rõ hơn (ví dụ: “đăng ký khai sinh cho con”), "
     "hoặc tìm trên Cổng Dịch vụ công quốc gia: {url}"
 )
+# A question about the current procedure answered from its record (knowledge/grounding.py).
+RECORD_SAYS = "Hồ sơ thủ tục ghi:"
+RECORD_QUOTE = "• {field}: “{text}”"
+RECORD_AGE_YES = "Có. Thủ tục này dành cho trường hợp: {name}."
+RECORD_AGE_NO = "Không. Thủ tục này chỉ dành cho trường hợp: {name}; bạn hỏi lại kèm tuổi để tôi tìm đúng thủ tục."
+RECORD_SILENT = ("Hồ sơ thủ tục trên Cổng Dịch vụ công không nêu rõ điều bạn hỏi. Bạn xem toàn văn ở trang nguồn, "
+                 "hoặc bấm “Gặp cán bộ” để hỏi cán bộ.")
 ONE_OPTION_NOTE = "(Nếu không đúng thủ tục bạn cần, nhắn “không phải”.)"
 MORE_OPTIONS = "Xin lỗi vì chưa đúng. Thủ tục bạn cần có thể là một trong các thủ tục sau (ít khớp hơn với câu hỏi):"
 STILL_NOT_FOUND = "Vẫn chưa đúng? Bạn mô tả thêm việc cần làm, hoặc gặp cán bộ để được hỗ trợ."

@@ -12,12 +12,13 @@ from starlette.concurrency import run_in_threadpool
 
 from actions import answers
 from actions import messages as m
-from actions.aspects import Aspect, detect_aspect, pending_aspect, without_aspect_phrases
+from actions.aspects import Aspect, aspects_in, detect_aspect, pending_aspect, without_aspect_phrases
 from actions.complaints import reply_to_complaint
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list, without_phrases
-from dossiers.answers import Meaning, asks_yes_no, folded, holds, means, phrases_meaning
+from dossiers.answers import Meaning, asks_question, asks_yes_no, folded, holds, means, phrases_meaning
 from knowledge.catalogue import get_procedure
+from knowledge.grounding import ground
 from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
 from knowledge.search import STORY_WORDS, SearchResult, asking_sentence, base_name, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
@@ -220,18 +221,53 @@ def chosen_procedure(tracker: Tracker) -> str | None:
                  if e.get("entity") == "procedure_code" and get_procedure(str(e.get("value")))), None)
 
 
-def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, note: str = "") -> list[dict[str, Any]]:
+def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, note: str = "",
+           also: list[Aspect] | tuple[Aspect, ...] = ()) -> list[dict[str, Any]]:
     """Reply about one procedure (an aspect or the overview; ``note`` its last line) and remember it;
-    any pending choice is over."""
+    any pending choice is over. ``also``: the other aspects the same message asked ("hết bao nhiêu
+    tiền và mất mấy ngày"), each its own message; the buttons come with the last."""
     procedure = get_procedure(code)
     if procedure is None:
         dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
         return []
     text, rest = answers.aspect_screens(procedure, aspect) if aspect else (answers.overview(procedure), [])
-    text = f"{text}\n{note}" if note else text
-    more = [(m.MORE_BUTTON, m.MORE_PAYLOAD.format(aspect=aspect.value))] if rest else []
-    dispatcher.utter_message(text=text, buttons=buttons(more + m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
+    more = [answers.aspect_answer(procedure, a) for a in also if a != aspect] if aspect else []
+    texts = [text, *more]
+    texts[-1] = f"{texts[-1]}\n{note}" if note else texts[-1]
+    for earlier in texts[:-1]:
+        dispatcher.utter_message(text=earlier)
+    show_more = [(m.MORE_BUTTON, m.MORE_PAYLOAD.format(aspect=aspect.value))] if rest and not more else []
+    dispatcher.utter_message(text=texts[-1], buttons=buttons(show_more + m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0), *clarification_over()]
+
+
+async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A question about the procedure under discussion that no aspect answer covers ("bé có phải đi
+    cùng ko", "có cần bố đồng ý không", "không có giấy chứng sinh thì sao"), answered from its record
+    (the sentences that say it, quoted; or plainly that it does not say). None when no procedure is
+    under discussion, a choice is pending, the message asks nothing or asks an aspect the aspect
+    answer covers, or it names another procedure: a new question."""
+    procedure = get_procedure(tracker.get_slot("current_procedure") or "")
+    text = tracker.latest_message.get("text") or ""
+    if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options") or not asks_question(text):
+        return None
+    asked = aspects_in(text)
+    if asked and not asks_yes_no(text):
+        return None  # "lệ phí bao nhiêu": the aspect's answer
+    grounding = await run_in_threadpool(ground, procedure, text)
+    if not grounding.strong:
+        words = content_words(text)
+        result = await run_in_threadpool(find, text)
+        if names_top(result, words, text) and result.results[0].code != procedure.code:
+            return None  # "thế làm hộ chiếu thì sao": a new question
+        if life_event_in(text) and not grounding.passages:
+            return None  # "bố tôi mới mất thì sao": a new story
+    if asked and not grounding.passages and not grounding.verdict:
+        return None  # "nộp online dc ko": the aspect's own yes or no
+    buttons_shown = m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS if grounding.passages or grounding.verdict \
+        else m.FALLBACK_HUMAN_BUTTONS[:1] + m.NEXT_STEP_BUTTONS
+    dispatcher.utter_message(text=answers.from_record(procedure, grounding), buttons=buttons(buttons_shown))
+    return [SlotSet("fallback_count", 0.0)]
 
 
 def clarification_over() -> list[dict[str, Any]]:
@@ -381,9 +417,11 @@ def show_checklist(dispatcher: CollectingDispatcher, event: LifeEvent, question:
             SlotSet("clarify_options", [step.code for step in event.steps]), SlotSet("options_question", question)]
 
 
-def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect: Aspect | None) -> list[dict[str, Any]]:
+def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect: Aspect | None,
+                 also: list[Aspect] | tuple[Aspect, ...] = ()) -> list[dict[str, Any]]:
     """A confident search: ask which of close variants (by a question about the situation when one
-    tells them apart), or answer the best and offer its other variants."""
+    tells them apart), or answer the best (and ``also`` the other aspects asked) and offer its other
+    variants."""
     top = result.results[0]
     close = result.close_variants
     if close:
@@ -397,7 +435,7 @@ def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect:
         return [SlotSet("clarify_options", options), SlotSet("clarify_question", situation[0].id if situation else None),
                 SlotSet("pending_aspect", aspect), SlotSet("current_procedure", None),
                 SlotSet("options_question", result.question)]
-    events = answer(dispatcher, top.code, aspect)
+    events = answer(dispatcher, top.code, aspect, also=also)
     if result.variants:
         offer_procedures(dispatcher, m.OTHER_VARIANTS, [h.code for h in result.variants[:3]])
     return events
@@ -415,25 +453,28 @@ class ActionAnswerProcedure(Action):
             return answer(dispatcher, chosen, pending_aspect(tracker))
         if rejects_options(tracker):  # "không có cái nào đúng", searched as a question of its own otherwise
             return await reply_more_options(dispatcher, tracker)
-        complaint = reply_to_complaint(dispatcher, tracker)  # "tôi muốn khiếu nại": no procedure to search
-        if complaint is not None:
-            return complaint
+        replied = reply_to_complaint(dispatcher, tracker)  # "tôi muốn khiếu nại": no procedure to search
+        if replied is None:
+            replied = await reply_about_current(dispatcher, tracker)  # "bé có phải đi cùng ko"
+        if replied is not None:
+            return replied
         question = tracker.latest_message.get("text") or ""
         aspect, current = detect_aspect(tracker), tracker.get_slot("current_procedure")
+        also = aspects_in(question)
         words = content_words(question)
         if aspect and current and len(words) < NAMING_WORDS:
-            return answer(dispatcher, current, aspect)  # a follow-up the NLU took for a new question
+            return answer(dispatcher, current, aspect, also=also)  # a follow-up the NLU took for a new question
         result = await run_in_threadpool(find, question)
         checklist = reply_life_event(dispatcher, question, result, words, aspect)
         if checklist is not None:
             return checklist
         if aspect and current and not names_top(result, words, question):
-            return answer(dispatcher, current, aspect)
+            return answer(dispatcher, current, aspect, also=also)
         await record(tracker, question, result)
         if not result.confident:
             # The citizen asked about something else: no later follow-up may go to the previous procedure.
             return [SlotSet("fallback_count", 0.0), *reply_not_confident(dispatcher, result, aspect)]
-        return answer_found(dispatcher, result, aspect)
+        return answer_found(dispatcher, result, aspect, also)
 
 
 class ActionAnswerAspect(Action):
@@ -454,8 +495,11 @@ class ActionAnswerAspect(Action):
         replied = await reply_to_pending(dispatcher, tracker) if options else None  # "bị mất rồi, làm mất bao lâu"
         if replied is None:
             replied = reply_to_complaint(dispatcher, tracker)  # "khiếu nại ở đâu"
+        if replied is None:
+            replied = await reply_about_current(dispatcher, tracker)  # "có phải mang bản chính ko"
         if replied is not None:
             return replied
+        also = aspects_in(text)
         if options and len(options) > 1 and len(words) < NAMING_WORDS:  # a choice pending, nothing new asked: keep it open
             asked = aspect or pending_aspect(tracker)
             situation = pending_situation(tracker)
@@ -467,7 +511,7 @@ class ActionAnswerAspect(Action):
             return [SlotSet("pending_aspect", asked)]
         current = tracker.get_slot("current_procedure")
         if current and len(words) < NAMING_WORDS:  # "mất bao lâu": nothing to search for
-            return answer(dispatcher, current, aspect)
+            return answer(dispatcher, current, aspect, also=also)
         result = await run_in_threadpool(find, text)
         checklist = reply_life_event(dispatcher, text, result, words, aspect)
         if checklist is not None:
@@ -476,13 +520,13 @@ class ActionAnswerAspect(Action):
         if named or not current:  # a question of its own (not a follow-up): the analytics count it
             await record(tracker, text, result)
         if named:  # "cap the can cuoc" read as a follow-up: variants are asked about as for any question
-            return answer_found(dispatcher, result, aspect)
+            return answer_found(dispatcher, result, aspect, also)
         if not current:
             if result.results:  # content words but no confident match: the best options, never a dead end
                 return reply_not_confident(dispatcher, result, aspect)
             dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
             return clarification_over()
-        return answer(dispatcher, current, aspect)
+        return answer(dispatcher, current, aspect, also=also)
 
 
 class ActionShowMore(Action):
@@ -524,6 +568,9 @@ class ActionYesNo(Action):
         if replied is not None:
             return replied
         text = tracker.latest_message.get("text") or ""
+        replied = await reply_about_current(dispatcher, tracker)  # "có phải đưa bé đi cùng ko" read as "no"
+        if replied is not None:
+            return replied
         if asks_yes_no(text):  # "nop online dc ko" read as "no": a question, answered as one
             asked = detect_aspect(tracker) or tracker.get_slot("clarify_options") or tracker.get_slot("current_procedure")
             return await (ActionAnswerAspect() if asked else ActionAnswerProcedure()).run(dispatcher, tracker, domain)

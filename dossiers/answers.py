@@ -57,6 +57,17 @@ QUESTION_END = re.compile(r"(?:^| )(?:khong|ko|k|kg|khg|hok|hong|hem|chua)(?: (?
 COURTESY = frozenset({"da", "a", "vang", "thua", "u", "uh", "o", "oi", "thoi", "khong", "ko", "k"})
 
 
+# Words that make a message a question even without "?" or a closing "ko": "cần những gì", "ai được
+# làm", "có phải …", "… được không". Folded, whole words.
+QUESTION_CUE = re.compile(r"\b(gi|j|sao|nao|dau|ai|bao gio|bao nhieu|bao lau|may ngay|co phai|co can|co duoc|"
+                          r"co bat buoc|the nao|nhu the nao|ra sao|duoc khong|dc khong|phai khong|hay khong)\b")
+
+
+def asks_question(text: str) -> bool:
+    """Whether ``text`` asks something: a "?", a closing question particle, or a question word."""
+    return "?" in (text or "") or asks_yes_no(text) or bool(QUESTION_CUE.search(folded(text)))
+
+
 def asks_yes_no(text: str) -> bool:
     """Whether ``text`` is a question closed by a question particle ("có cần giấy khai sinh ko",
     "dc ko"): then its "không" is no answer. A bare "không", "không ạ", "dạ không" is an answer."""

@@ -3,7 +3,7 @@
 import pytest
 
 from actions import messages as m
-from actions.aspects import Aspect, aspect_in, detect_aspect
+from actions.aspects import Aspect, aspect_in, aspects_in, detect_aspect
 from actions.feedback import ActionRecordFeedback
 from actions.handover import ActionHandover
 from tests.actions.conversation import run, texts, tracker
@@ -25,10 +25,22 @@ def test_the_aspect_asked_is_read_from_the_shared_lexicon(text, aspect):
     assert aspect_in(text) == aspect
 
 
-def test_the_nlu_entity_wins_over_phrases():
-    entities = [{"entity": "aspect", "value": "nơi nộp"}]
-    assert detect_aspect(tracker("lệ phí thế nào", entities=entities)) == Aspect.PLACE
+def test_a_phrase_of_the_message_wins_over_the_nlu_entity():
+    # The NLU's synonyms include words too loose to decide alone ("tiền"): the time is asked here.
+    fee = [{"entity": "aspect", "value": "lệ phí"}]
+    assert detect_aspect(tracker("bao lâu thì có tiền", entities=fee)) == Aspect.TIME
     assert detect_aspect(tracker("lệ phí thế nào", entities=[{"entity": "aspect", "value": "giá vàng"}])) == Aspect.FEE
+    # With no phrase of the lexicon (a typo), the NLU's entity still tells the aspect.
+    assert detect_aspect(tracker("lệ fíi thế nào", entities=fee)) == Aspect.FEE
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("hết bao nhiêu tiền và mất mấy ngày", [Aspect.FEE, Aspect.TIME]),
+    ("cần giấy gì, nộp ở đâu", [Aspect.DOCUMENTS, Aspect.PLACE]),
+    ("bao lâu thì có kết quả", [Aspect.TIME]),  # one question: the time of the result
+])
+def test_every_aspect_of_a_message_is_read_in_the_order_asked(text, asked):
+    assert aspects_in(text) == asked
 
 
 def test_rating_is_stored_with_the_procedure(app_db):

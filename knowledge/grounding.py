@@ -1,0 +1,188 @@
+"""What one procedure's record says about a question no aspect answer covers ("bé có phải đi cùng
+không", "có cần bố đồng ý không"): the sentences of its documents, steps, conditions, target groups,
+results, ways, notes and legal basis that answer it, and — where the record states it — a yes or a no.
+
+Sentence-level and lexical: the record is short (tens of sentences), the words that matter are the
+record's own, and a citizen's everyday word is mapped to the record's by ``record_words.tsv``. Words of
+the procedure's name are left out of the question: they say which procedure, not what is asked.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from bot.vietnamese import canonical, expand_abbreviations, fold, lexicon
+from knowledge.schema import Procedure
+from knowledge.search import age_fits, stated_age
+
+# Words that ask, link or address — never what a question is about. Folded; a word typed with
+# diacritics is compared with its diacritics ("căn" is no "cần").
+QUESTION_WORDS = frozenset("""
+co khong ko k hok hong chua phai duoc dc can thi la gi nao sao the nhu vay a ah nhe nha nhi ha
+cua cho va voi hay hoac ma neu khi thi de roi nua cung da dang se bi duoc may bao nhieu
+toi minh em anh chi bac co chu ong ba ban oi da vang xin hoi cho hoi
+lam nop di o tai ve den ra vao len xuong nay do kia day ay the cung luon
+e m mk t j z v ak oi nha vs ne nhe nhes
+""".split())
+# ...but these, typed with their diacritics, are content ("bà" is not the particle "ba").
+KEEP_WITH_DIACRITICS = frozenset({"bà", "ông", "chú", "cô", "con", "mẹ", "bố"})
+
+MAX_QUOTES = 3
+QUOTE_LEN = 320
+# A sentence answers when it says this share of what is asked (weighted by how rare each word is in
+# the record) and at least one of the record's rare words (in at most RARE_SHARE of its weight's
+# range: "chứng" of "chứng minh" is everywhere, "đưa" once). STRONG: the record plainly answers.
+MIN_COVERAGE = 0.65
+PAIR_BONUS = 0.1
+RARE_SHARE = 0.6
+STRONG_COVERAGE = 0.8
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One sentence of a record, with the field it comes from (its title, as the portal gives it)."""
+
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """What the record says: ``verdict`` "Có"/"Không" when it states one, the reason in a short line,
+    and the quoted passages (empty: the record does not say)."""
+
+    passages: tuple[Passage, ...]
+    verdict: str | None = None
+    reason: str = ""
+    coverage: float = 0.0
+
+    @property
+    def strong(self) -> bool:
+        return self.coverage >= STRONG_COVERAGE
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` cut into sentences: at line breaks, at ";" and at ". " before a capital letter."""
+    pieces = re.split(r"\n+|;\s+|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ(\-•+])", text or "")
+    return [p.strip(" -•+\t") for p in pieces if len(p.strip(" -•+\t")) > 2]
+
+
+def passages(p: Procedure) -> list[Passage]:
+    """Every sentence of the record a question could be answered by; a short heading ("Bước 1:")
+    joined to the sentence after it."""
+    fields: list[tuple[str, list[str]]] = [
+        ("Thành phần hồ sơ", [f"{d.name} ({d.copy_type})" if d.copy_type else d.name for d in p.documents]),
+        ("Trình tự thực hiện", p.steps),
+        ("Điều kiện", [p.conditions]),
+        ("Đối tượng thực hiện", [p.target_groups]),
+        ("Cách thức thực hiện", [" ".join(filter(None, [w.mode, w.time, w.fee, w.description])) for w in p.ways]),
+        ("Cơ quan thực hiện", [", ".join(p.agencies), p.submission_address]),
+        ("Kết quả", p.results),
+        ("Lưu ý", [p.note]),
+        ("Căn cứ pháp lý", [b.title for b in p.legal_basis]),
+    ]
+    found: list[Passage] = []
+    for title, texts in fields:
+        heading = ""
+        for sentence in (s for text in texts for s in _sentences(text)):
+            if sentence.endswith(":") and len(sentence) < 40:
+                heading = f"{heading} {sentence}".strip()
+                continue
+            found.append(Passage(title, f"{heading} {sentence}".strip()))
+            heading = ""
+    return found
+
+
+def _words(text: str) -> list[str]:
+    return expand_abbreviations(text).lower().split()
+
+
+def _same(asked: str, written: str) -> bool:
+    """Typed with diacritics, a word matches only the same; typed without, any of its spellings."""
+    return asked == written if asked != fold(asked) else asked == fold(written)
+
+
+def _is_question_word(word: str) -> bool:
+    return fold(word) in QUESTION_WORDS and word not in KEEP_WITH_DIACRITICS
+
+
+@cache
+def _record_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(citizen's phrase, canonical; the record's phrases) from ``nlu_data/lexicon/record_words.tsv``,
+    longest first: "bố mẹ" is read before "bố"."""
+    rows = [(canonical(row[0]).lower(), tuple(p.strip() for p in row[1].split(";") if p.strip()))
+            for row in lexicon("record_words")]
+    return tuple(sorted(rows, key=lambda row: -len(row[0].split())))
+
+
+def asked_words(question: str, procedure: Procedure) -> dict[str, list[tuple[str, ...]]]:
+    """What the question asks, each with the ways the record may say it: the everyday phrases of
+    ``record_words.tsv`` it holds ("đi cùng": itself, "đưa", "có mặt"), and its other words — none a
+    question word, none a word of the procedure's name."""
+    name = {fold(w) for w in _words(procedure.name)}
+    padded = f" {canonical(question).lower()} "
+    asked: dict[str, list[tuple[str, ...]]] = {}
+    for phrase, record_phrases in _record_words():
+        if f" {phrase} " in padded and not any(f" {phrase} " in f" {other} " for other in asked):
+            asked[phrase] = [tuple(phrase.split()), *(tuple(_words(r)) for r in record_phrases)]
+    in_phrases = {w for phrase in asked for w in phrase.split()}
+    for word in _words(question):
+        if not _is_question_word(word) and fold(word) not in name | in_phrases:
+            asked.setdefault(word, [(word,)])
+    named = _words(procedure.name)  # "bé" is the name's "người dưới 14 tuổi": which procedure, not what
+    return {w: ways for w, ways in asked.items() if not any(_holds(t, named) for t in ways if len(t) > 1)}
+
+
+def _holds(term: tuple[str, ...], words: list[str]) -> bool:
+    n = len(term)
+    return any(all(_same(t, w) for t, w in zip(term, words[i:i + n])) for i in range(len(words) - n + 1))
+
+
+def _quote(text: str, limit: int = QUOTE_LEN) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def ground(procedure: Procedure, question: str) -> Grounding:
+    """The record's sentences that answer ``question`` (best first), and its yes or no if it states one."""
+    units = passages(procedure)
+    verdict, reason = _age_verdict(procedure, question)
+    asked = asked_words(question, procedure)
+    if not units or not asked:
+        return Grounding((), verdict, reason)
+    unit_words = [_words(u.text) for u in units]
+    terms = {t for ways in asked.values() for t in ways}
+    held = {t: [_holds(t, words) for words in unit_words] for t in terms}
+    most = math.log((len(units) + 1) / 0.5)
+    idf = {t: math.log((len(units) + 1) / (0.5 + sum(h))) for t, h in held.items()}
+    # A word weighs as the most telling wording the record has for it (one it never has: the most);
+    # a sentence says it as strongly as the wording it holds.
+    weight = {w: max((idf[t] for t in ways if any(held[t])), default=most) for w, ways in asked.items()}
+    total = sum(weight.values())
+    pairs = {pair: [_holds(pair, words) for words in unit_words] for pair in _pairs(question)}
+    pair_idf = {pair: math.log((len(units) + 1) / (0.5 + sum(h))) for pair, h in pairs.items()}
+    scored = []
+    for i, unit in enumerate(units):
+        said = {w: max((idf[t] for t in ways if held[t][i]), default=0.0) for w, ways in asked.items()}
+        coverage = sum(min(said[w], weight[w]) for w in asked) / total
+        together = [pair_idf[pair] for pair, h in pairs.items() if h[i]]  # words side by side, as asked
+        if coverage >= MIN_COVERAGE and max([*said.values(), *together]) >= RARE_SHARE * most:
+            scored.append((coverage + PAIR_BONUS * len(together), coverage, unit))
+    scored.sort(key=lambda row: -row[0])
+    quoted = tuple(dict.fromkeys(Passage(u.field, _quote(u.text)) for _, _, u in scored[:MAX_QUOTES]))
+    return Grounding(quoted, verdict, reason, scored[0][1] if scored else 0.0)
+
+
+def _pairs(question: str) -> list[tuple[str, str]]:
+    words = [w for w in _words(question) if not _is_question_word(w)]
+    return list(zip(words, words[1:]))
+
+
+def _age_verdict(procedure: Procedure, question: str) -> tuple[str | None, str]:
+    """"Bé 10 tuổi có làm được không" against a name's age range ("cho người dưới 14 tuổi")."""
+    fits = age_fits(procedure.name, stated_age(question))
+    if fits is None:
+        return None, ""
+    return ("Có" if fits else "Không"), procedure.name

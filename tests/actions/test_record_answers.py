@@ -1,0 +1,58 @@
+"""Questions about the procedure under discussion that no aspect answers — yes/no and conditions —
+are answered from its record with the quoted sentence, or plainly said unanswered; never "chưa hiểu".
+Several aspects in one message each get their answer."""
+
+import pytest
+
+from actions import messages as m
+from actions.fallback import ActionFallback
+from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
+from tests.actions.conversation import run, texts, tracker
+
+CHILD_CARD, BIRTH = "1.014062", "1.001193"
+ON_CHILD_CARD = {"current_procedure": CHILD_CARD}
+
+
+@pytest.mark.parametrize(("action", "intent"), [(ActionYesNo, "deny"), (ActionAnswerProcedure, "ask_procedure"),
+                                                (ActionFallback, "nlu_fallback"), (ActionAnswerAspect, "ask_aspect")])
+def test_a_yes_no_question_is_answered_with_the_record_s_sentence(app_db, action, intent):
+    events, said = run(action(), tracker("bé có phải đi cùng ko", ON_CHILD_CARD, intent=intent))
+    reply = texts(said)
+    assert reply.startswith(f"Cấp thẻ căn cước cho người dưới 14 tuổi (mã {CHILD_CARD})"), reply
+    assert m.RECORD_SAYS in reply and "đưa người dưới 14 tuổi đến" in reply
+    assert "Nguồn: https://dichvucong.gov.vn/" in reply
+    assert not any(e.get("name") == "current_procedure" and e.get("value") != CHILD_CARD for e in events)
+
+
+@pytest.mark.parametrize(("question", "first"), [("bé 10 tuổi có làm được không", "Có."),
+                                                 ("cháu 15 tuổi rồi làm được ko", "Không.")])
+def test_an_age_question_gets_yes_or_no_first(app_db, question, first):
+    reply = texts(run(ActionYesNo(), tracker(question, ON_CHILD_CARD, intent="deny"))[1])
+    assert reply.split("\n")[1].startswith(first), reply
+
+
+def test_what_the_record_does_not_say_is_said_plainly_with_the_officer_button(app_db):
+    events, said = run(ActionFallback(), tracker("có cần bố đồng ý không", ON_CHILD_CARD, intent="nlu_fallback"))
+    assert m.RECORD_SILENT in texts(said) and CHILD_CARD in texts(said)
+    assert "Gặp cán bộ" in [b["title"] for b in said[-1]["buttons"]]
+    assert m.FALLBACK_REPHRASE not in texts(said)
+
+
+def test_a_question_naming_another_procedure_is_a_new_question(app_db):
+    said = run(ActionAnswerProcedure(), tracker("đăng ký kết hôn có cần giấy xác nhận độc thân không", ON_CHILD_CARD))[1]
+    assert not texts(said).startswith("Cấp thẻ căn cước"), texts(said)
+
+
+def test_two_aspects_in_one_message_are_both_answered(app_db):
+    said = run(ActionAnswerAspect(), tracker("hết bao nhiêu tiền và mất mấy ngày", {"current_procedure": BIRTH},
+                                             intent="ask_aspect"))[1]
+    assert [s["text"].split("\n")[1] for s in said] == [f"{m.ASPECT_TITLES[a]}:" for a in m.ASPECT_TITLES
+                                                        if a.value in ("lệ phí", "thời gian")]
+    assert said[-1]["buttons"] and not said[0].get("buttons")
+
+
+def test_how_long_until_the_result_asks_the_time_not_the_fee(app_db):
+    fee = [{"entity": "aspect", "value": "lệ phí"}]
+    said = run(ActionAnswerAspect(), tracker("bao lâu thì có tiền", {"current_procedure": BIRTH},
+                                             intent="ask_aspect", entities=fee))[1]
+    assert texts(said).split("\n")[1] == f"{m.ASPECT_TITLES[m.Aspect.TIME]}:", texts(said)

@@ -1,0 +1,42 @@
+"""The record's own sentences answer a question about it; a question it does not answer gets none."""
+
+import pytest
+
+from knowledge.catalogue import get_procedure
+from knowledge.grounding import ground
+
+CHILD_CARD, BIRTH, MARRIAGE = "1.014062", "1.001193", "1.000894"
+
+
+@pytest.mark.parametrize(("code", "question", "said"), [
+    (CHILD_CARD, "bé có phải đi cùng ko", "đưa người dưới 14 tuổi đến"),
+    (CHILD_CARD, "be nha e co phai di cung ko a", "đưa người dưới 14 tuổi đến"),  # no diacritics, teencode
+    (CHILD_CARD, "có phải về quê làm không", "không phụ thuộc vào nơi cư trú"),
+    (CHILD_CARD, "có phải chụp ảnh không", "chụp ảnh khuôn mặt"),
+    (BIRTH, "không có giấy chứng sinh thì sao", "người làm chứng xác nhận về việc sinh"),
+    (BIRTH, "ông bà đi khai sinh cho cháu được không", "ông hoặc bà"),
+    (MARRIAGE, "có phải hai người cùng có mặt không", "hai bên nam, nữ phải có mặt"),
+])
+def test_the_sentence_that_answers_is_quoted_first_or_second(code, question, said):
+    quoted = [p.text for p in ground(get_procedure(code), question).passages]
+    assert any(said in text for text in quoted[:2]), quoted
+
+
+@pytest.mark.parametrize(("code", "question"), [
+    (CHILD_CARD, "có cần bố đồng ý không"),  # the record says nothing of a parent's consent
+    (MARRIAGE, "có cần người làm chứng không"),
+    (CHILD_CARD, "có cần giấy khai sinh không"),
+])
+def test_a_record_that_does_not_say_quotes_nothing(code, question):
+    assert ground(get_procedure(code), question).passages == ()
+
+
+@pytest.mark.parametrize(("question", "verdict"), [("bé 10 tuổi có làm được không", "Có"),
+                                                   ("con tôi 15 tuổi làm được không", "Không")])
+def test_an_age_is_answered_yes_or_no_from_the_procedure_s_age_range(question, verdict):
+    assert ground(get_procedure(CHILD_CARD), question).verdict == verdict
+
+
+def test_words_of_the_procedure_s_name_do_not_count_as_what_is_asked():
+    # Every sentence of this record speaks of "căn cước": none answers "căn cước có cần bố đồng ý không".
+    assert ground(get_procedure(CHILD_CARD), "căn cước cho con có cần bố đồng ý không").passages == ()
