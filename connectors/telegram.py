@@ -56,6 +56,15 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, inbound: Inbound) -> None:
         await send_reply(context.bot, core, int(inbound.sender_id), reply)
 
 
+def well_formed(update: Update) -> bool:
+    """Whether the chat an update belongs to has an integer id, as Telegram's always do (the replies go to
+    ``int(chat id)``; a forged "abc" failed there, after the webhook had taken the update)."""
+    chats = [update.effective_chat]
+    if update.callback_query is not None and update.callback_query.message is not None:
+        chats.append(update.callback_query.message.chat)
+    return all(chat is None or (type(chat.id) is int) for chat in chats)
+
+
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(context, Inbound(CHANNEL, str(update.effective_chat.id), START_TEXT))
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from telegram import Update
 
 from connectors.settings import GatewaySettings, get_settings
+from connectors.telegram import well_formed
 
 router = APIRouter(tags=["telegram"])
 
@@ -29,7 +30,7 @@ async def telegram_webhook(
         update = Update.de_json(json.loads(await request.body()), application.bot)
     except (ValueError, TypeError, KeyError, AttributeError):
         raise HTTPException(400, "Not a Telegram update") from None
-    if update is None:
+    if update is None or not well_formed(update):
         raise HTTPException(400, "Not a Telegram update")
     await application.update_queue.put(update)  # answered at once; processed by the Application
     return {"ok": True}

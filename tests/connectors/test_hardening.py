@@ -285,3 +285,29 @@ def test_a_token_without_its_time_of_issue_is_refused(gateway):
     old = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "x"},
                       headers={"X-Conversation-Token": f"{sender}.{signature}"})
     assert old.status_code == 401 and old.json()["detail"] == msg.CONVERSATION_EXPIRED
+
+
+def test_a_telegram_update_whose_chat_id_is_no_integer_is_400(gateway):
+    """python-telegram-bot takes any JSON value as a chat id; replies go to int(chat id), which raised
+    ValueError after the webhook had accepted the update."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from telegram import Bot
+
+    from tests.connectors.fakes import telegram_callback_update, telegram_text_update
+
+    client = gateway(FakeCore(), telegram_secret_token="tg-secret")
+    queued = asyncio.Queue()
+    client.app.state.telegram = SimpleNamespace(bot=Bot("123:TEST"), update_queue=queued)  # the Application's part
+    secret = {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"}
+    try:
+        for chat_id in ("abc", "5001", 5.5, True, None):
+            for update in (telegram_text_update(1, chat_id, "xin chào"), telegram_callback_update(2, chat_id, "k")):
+                answer = client.post("/webhooks/telegram", json=update, headers=secret)
+                assert answer.status_code == 400, (chat_id, update)
+        assert queued.empty()
+        good = client.post("/webhooks/telegram", json=telegram_text_update(3, 5001, "xin chào"), headers=secret)
+        assert good.json() == {"ok": True} and queued.get_nowait().effective_chat.id == 5001
+    finally:
+        client.app.state.telegram = None  # nothing to stop
