@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from tests.connectors.browser import browser_page
-from tests.connectors.pages import BIRTH_SOURCE, served  # noqa: F401 - the fixture
+from tests.connectors.pages import BIRTH_SOURCE
 
 pytestmark = [pytest.mark.browser]
 KIOSK = {"width": 1080, "height": 1920}

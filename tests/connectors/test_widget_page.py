@@ -6,7 +6,7 @@ import pytest
 from connectors import messages as msg
 from storage import handover
 from tests.connectors.browser import browser_page
-from tests.connectors.pages import BIRTH_SOURCE, served  # noqa: F401 - the fixture
+from tests.connectors.pages import BIRTH_SOURCE
 
 pytestmark = [pytest.mark.browser]
 PHONE = {"width": 390, "height": 844}
