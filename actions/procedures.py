@@ -160,7 +160,37 @@ async def reply_to_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -
     next ones. Every action such a reply may reach asks this first; None when it is no such reply."""
     if rejects_options(tracker):
         return await reply_more_options(dispatcher, tracker)
-    return reply_to_choice(dispatcher, tracker)
+    chosen = reply_to_choice(dispatcher, tracker)
+    return chosen if chosen is not None else await reply_in_context(dispatcher, tracker)
+
+
+async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A reply to a pending choice that neither picks nor rejects, nor names a procedure of its own
+    ("làm ở xã nơi tôi ở"): read together with the question the options answer — the option that
+    search places among its best is answered; else the choice is asked again. Searched alone, such a
+    reply lands anywhere (social housing). None when nothing is pending or the reply is a new question."""
+    options = tracker.get_slot("clarify_options") or []
+    question = tracker.get_slot("options_question")
+    text = tracker.latest_message.get("text") or ""
+    words = content_words(text)
+    if len(options) < 2 or not question or text.startswith("/") or not words:
+        return None
+    alone = await run_in_threadpool(find, text)
+    if names_top(alone, words, text) or life_event_in(text):
+        return None  # "thế còn làm hộ chiếu": a new question
+    aspect = detect_aspect(tracker) or pending_aspect(tracker)
+    situation = pending_situation(tracker)
+    if situation is None:
+        together = await run_in_threadpool(find, f"{question} {text}")
+        chosen = next((h.code for h in together.results[:3] if h.code in options), None)
+        if chosen and together.confident:
+            return answer(dispatcher, chosen, aspect)
+    if situation:
+        ask_situation(dispatcher, *situation)
+    else:
+        offer_procedures(dispatcher, m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[aspect].lower()) if aspect
+                         else m.CLARIFY, options)
+    return [SlotSet("pending_aspect", aspect)]
 
 
 def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -453,7 +483,9 @@ class ActionAnswerProcedure(Action):
             return answer(dispatcher, chosen, pending_aspect(tracker))
         if rejects_options(tracker):  # "không có cái nào đúng", searched as a question of its own otherwise
             return await reply_more_options(dispatcher, tracker)
-        replied = reply_to_complaint(dispatcher, tracker)  # "tôi muốn khiếu nại": no procedure to search
+        replied = await reply_in_context(dispatcher, tracker)  # "làm ở xã nơi tôi ở" to the options
+        if replied is None:
+            replied = reply_to_complaint(dispatcher, tracker)  # "tôi muốn khiếu nại": no procedure to search
         if replied is None:
             replied = await reply_about_current(dispatcher, tracker)  # "bé có phải đi cùng ko"
         if replied is not None:

@@ -56,3 +56,14 @@ def test_how_long_until_the_result_asks_the_time_not_the_fee(app_db):
     said = run(ActionAnswerAspect(), tracker("bao lâu thì có tiền", {"current_procedure": BIRTH},
                                              intent="ask_aspect", entities=fee))[1]
     assert texts(said).split("\n")[1] == f"{m.ASPECT_TITLES[m.Aspect.TIME]}:", texts(said)
+
+
+@pytest.mark.parametrize("action", [ActionAnswerProcedure, ActionAnswerAspect, ActionFallback])
+def test_a_reply_to_the_situation_question_that_answers_nothing_asks_it_again(app_db, action):
+    """"làm ở xã nơi tôi ở" to "đã đủ 14 tuổi chưa?" was searched alone and answered with social housing."""
+    slots = {e["name"]: e["value"] for e in run(ActionAnswerProcedure(), tracker("làm căn cước cho con"))[0]
+             if e.get("event") == "slot"}
+    asked = run(ActionAnswerProcedure(), tracker("làm căn cước cho con"))[1][0]["text"]
+    assert slots.get("clarify_question"), slots
+    said = run(action(), tracker("làm ở xã nơi tôi ở", slots, intent="ask_aspect"))[1]
+    assert texts(said) == asked, texts(said)
