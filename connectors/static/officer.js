@@ -60,10 +60,19 @@
     localStorage.setItem(CHIME_KEY, $("chime").checked ? "on" : "off");
     if ($("chime").checked) chime();  // a click is what lets the page make sound later
   });
-  function chime() {
+  // Browsers let a page make sound once the person has clicked or typed in it: the sound is made
+  // ready then (a chime chosen in an earlier session included).
+  function wakeAudio() {
     var Context = window.AudioContext || window.webkitAudioContext;
-    if (!Context) return;
+    if (!Context || !$("chime").checked) return false;
     audio = audio || new Context();
+    if (audio.state === "suspended") audio.resume();
+    return true;
+  }
+  document.addEventListener("pointerdown", wakeAudio);
+  document.addEventListener("keydown", wakeAudio);
+  function chime() {
+    if (!wakeAudio()) return;
     var tone = audio.createOscillator(), volume = audio.createGain();
     tone.frequency.value = 880; volume.gain.value = 0.08;
     tone.connect(volume); volume.connect(audio.destination);
