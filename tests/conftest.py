@@ -91,3 +91,12 @@ def app_db(tmp_path):
     db.configure(f"sqlite:///{tmp_path / 'app.db'}")
     yield db
     db.configure(None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """A browser test is slow too (Chromium starts, pages load and wait): out of the fast suite
+    (``-m "not integration and not slow"``), still run by ``make test``."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)

@@ -105,6 +105,7 @@ def named(document) -> bool:
     return bool(re.search(r"[^\W\d_]{3,}", document.name))
 
 
+@pytest.mark.slow  # parses the whole raw crawl: 7 s on 2 cores
 @pytest.mark.skipif(not RAW_CATALOGUE.is_dir(), reason="the raw portal catalogue (../shared) is not beside the project")
 def test_every_document_of_the_whole_raw_catalogue_has_a_name(capsys):
     procedures = import_folders([RAW_CATALOGUE])

@@ -79,16 +79,17 @@ def test_amounts_as_the_portal_writes_them():
     assert fees.amounts("40.000đ/giấy; 1,500,000 Việt Nam Đồng; 20 đồng; năm 2024") == [40000, 1500000, 20]
 
 
+@pytest.mark.slow  # parses both whole crawls: 15 s on 2 cores
 @pytest.mark.skipif(not (SHARED / "portal-api").is_dir() or not (SHARED / "raw").is_dir(),
                     reason="the two crawls (../shared/catalogue) are not beside the project")
-def test_the_two_crawls_agree_on_the_common_codes_within_what_the_readme_reports():
+def test_the_two_crawls_agree_on_the_common_codes_within_the_shares_docs_knowledge_states():
     from benchmarks.catalogue import disagreements
 
     pages = {p.code: p for p in import_folders([SHARED / "raw"])}
     structured = {p.code: p for p in import_portal_api(SHARED / "portal-api")}
     common, found = disagreements(pages, structured)
     assert len(common) > 2500
-    # The README's catalogue section lists these shares; a parser change that moves them must update it.
+    # docs/knowledge.md's catalogue section lists these shares; a parser change that moves them must update it.
     bounds = {"name": 0.02, "levels": 0.04, "fee amounts": 0.09, "time": 0.05, "documents": 0.08}
     for field, codes in found.items():
         assert len(codes) / len(common) <= bounds[field], (field, len(codes), codes[:5])
