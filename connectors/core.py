@@ -10,6 +10,7 @@ import re
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from fastapi import Request
@@ -35,6 +36,11 @@ LOGIN_CHANNELS = ("web", "telegram", "zalo")
 # refused (401) without the Rasa token in this header.
 RASA_CHANNEL_PATH = "/webhooks/gateway/webhook"
 RASA_CHANNEL_HEADER = "X-Gateway-Token"
+
+# While an officer serves a conversation, the bot still answers the citizen's request to erase their data
+# (the intent of bot/domain.yml) and the yes/no to its confirmation question.
+ERASURE_INTENT = "delete_profile"
+CONFIRMATION_INTENTS = ("affirm", "deny")
 
 WORKER_GONE = (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
@@ -89,7 +95,7 @@ class Core:
         queued = await run_in_threadpool(handover.active_handover, conversation)
         if queued:
             await run_in_threadpool(handover.add_transcript, queued["id"], "citizen", cleaned)
-            if queued["status"] == "active":
+            if queued["status"] == "active" and not await self.about_erasure(conversation, cleaned):
                 # An officer is serving this conversation: the bot stays silent.
                 return await run_in_threadpool(officer_replies, conversation)
         replies, erase = await self.ask_rasa(inbound.channel, conversation, cleaned)
@@ -102,6 +108,34 @@ class Core:
             return replies
         replies = await self.offer_login(inbound.channel, conversation, replies)
         return await run_in_threadpool(officer_replies, conversation) + replies
+
+    async def about_erasure(self, conversation: str, text: str) -> bool:
+        """Whether a message sent while an officer serves the conversation asks to erase the citizen's
+        data ("xóa thông tin của tôi", the "Xóa hết" button), or answers yes/no to the bot's question to
+        confirm that: those turns still go to the bot, which alone erases. Rasa's NLU says which."""
+        parsed = await self.rasa_api(conversation, "POST", "/model/parse", json={"text": text})
+        intent = ((parsed or {}).get("intent") or {}).get("name")
+        if intent == ERASURE_INTENT:
+            return True
+        if intent not in CONFIRMATION_INTENTS:
+            return False
+        tracker = await self.rasa_api(conversation, "GET", f"/conversations/{quote(conversation, safe='')}/tracker",
+                                      params={"include_events": "NONE"})
+        return bool(((tracker or {}).get("slots") or {}).get("delete_pending"))
+
+    async def rasa_api(self, conversation: str, method: str, path: str, **kwargs: Any) -> dict[str, Any] | None:
+        """A call to Rasa's HTTP API (its token as ``token``) on the conversation's worker; None if it fails."""
+        params = {**kwargs.pop("params", {}), "token": self.settings.rasa_auth_token.get_secret_value()}
+        url = worker_order(conversation, self.settings.rasa_urls)[0]
+        try:
+            response = await self.http.request(method, f"{url}{path}", params=params,
+                                               timeout=self.settings.core_timeout_s, **kwargs)
+            response.raise_for_status()
+            answer = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            logger.warning("Rasa API %s unavailable: %s", path.split("/")[1], type(exc).__name__)
+            return None
+        return answer if isinstance(answer, dict) else None
 
     def why_no_login(self, channel: str) -> str | None:
         """Why this channel's conversations cannot sign in here, or None when they can."""

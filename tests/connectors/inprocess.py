@@ -19,13 +19,29 @@ STAFF = {"Authorization": f"Bearer {TOKEN}"}
 
 class FakeCore:
     """Answers like Rasa's channel (the REST contract, only with the gateway's token) and records what
-    it was sent."""
+    it was sent; its HTTP API (with the token) reads ``intents`` (text -> intent name) and ``slots``
+    (conversation -> slots)."""
 
     def __init__(self, replies=None, down=False):
         self.replies = replies if replies is not None else [{"text": "Chào bạn", "buttons": [{"title": "Lệ phí", "payload": "lệ phí"}]}]
         self.down = down
         self.sent: list[dict] = []
         self.zalo: list[dict] = []
+        self.intents: dict[str, str] = {}
+        self.slots: dict[str, dict] = {}
+
+    def rasa_api(self, request: httpx.Request) -> httpx.Response | None:
+        """/model/parse and /conversations/<id>/tracker, or None for another path."""
+        path = request.url.path
+        if path != "/model/parse" and not (path.startswith("/conversations/") and path.endswith("/tracker")):
+            return None
+        if request.url.params.get("token") != RASA_TOKEN:
+            return httpx.Response(401, json={"message": "unauthorized"})
+        if path == "/model/parse":
+            text = json.loads(request.content)["text"]
+            return httpx.Response(200, json={"text": text, "intent": {"name": self.intents.get(text, "nlu_fallback")}})
+        sender = path.removeprefix("/conversations/").removesuffix("/tracker")
+        return httpx.Response(200, json={"sender_id": sender, "slots": self.slots.get(sender, {})})
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == RASA_CHANNEL_PATH:
@@ -36,6 +52,9 @@ class FakeCore:
             body = json.loads(request.content)
             self.sent.append(body)
             return httpx.Response(200, json=[{"recipient_id": body["sender"], **r} for r in self.replies])
+        api = self.rasa_api(request)
+        if api is not None:
+            return api
         if request.url.path in {"/status", "/health"}:
             return httpx.Response(503 if self.down else 200, json={})
         if request.url.path == "/v3.0/oa/message/cs":

@@ -98,6 +98,37 @@ def test_officer_serves_a_conversation_while_the_bot_stays_silent(gateway):
     assert [r["text"] for r in chat(client, "u5", "cảm ơn")] == [msg.HANDOVER_CLOSED, "Chào bạn"] and len(core.sent) == 1
 
 
+def test_a_request_to_erase_reaches_the_bot_while_an_officer_serves(gateway, tmp_path, monkeypatch):
+    """The officer cannot erase a citizen's data, and "xóa thông tin của tôi" went to the officer's
+    transcript only: the request and the yes/no to the bot's confirmation go to the bot; nothing else."""
+    from dossiers.settings import dossier_settings
+    from storage import citizens, handover
+
+    monkeypatch.setenv("TRACKER_DB_NAME", str(tmp_path / "trackers.db"))
+    dossier_settings.cache_clear()
+    core = FakeCore()
+    core.intents = {"xóa thông tin của tôi": "delete_profile", "có": "affirm", "ok anh": "affirm"}
+    client = gateway(core)
+    citizens.create_dossier("rest:u6", "1.004873", "f", {"id_number": "079192012345"})
+    queued = handover.open_handover("rest", "rest:u6", [("citizen", "cho tôi gặp cán bộ")])
+    client.post(f"/officer/conversations/{queued}/reply", headers=STAFF, json={"text": "Chào bạn, tôi là cán bộ"})
+    chat(client, "u6", "ok anh")  # a yes with no deletion pending: the officer's
+    assert core.sent == []
+    core.replies = [{"text": "Bạn có chắc muốn xóa toàn bộ thông tin?",
+                     "buttons": [{"title": "Xóa hết", "payload": '/delete_profile{"confirm": "yes"}'}]}]
+    asked = chat(client, "u6", "xóa thông tin của tôi")
+    assert [m["text"] for m in asked] == ["Bạn có chắc muốn xóa toàn bộ thông tin?"]
+    assert [s["message"] for s in core.sent] == ["xóa thông tin của tôi"]
+    officer_sees = client.get("/officer/conversations?status=active", headers=STAFF).json()[0]["transcript"]
+    assert officer_sees[-1] == {**officer_sees[-1], "author": "bot", "text": "Bạn có chắc muốn xóa toàn bộ thông tin?"}
+    core.slots["rest:u6"] = {"delete_pending": True}
+    core.replies = [{"text": "Đã xóa toàn bộ thông tin cá nhân.", "custom": {"erase_conversation": True}}]
+    assert [m["text"] for m in chat(client, "u6", "có")] == ["Đã xóa toàn bộ thông tin cá nhân."]
+    assert [s["message"] for s in core.sent][-1] == "có"
+    assert handover.active_handover("rest:u6") is None and citizens.dossiers_of_conversation("rest:u6") == []
+    dossier_settings.cache_clear()
+
+
 def test_dossier_status_by_code_or_vietnamese_label(gateway):
     from storage import citizens
 
