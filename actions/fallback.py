@@ -10,8 +10,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
-from actions.complaints import reply_to_complaint
-from actions.procedures import buttons, reply_about_current, reply_to_named_procedure, reply_to_pending
+from actions.procedures import buttons, read_turn, reply_to_named_procedure
 
 
 class ActionFallback(Action):
@@ -19,11 +18,7 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = await reply_to_pending(dispatcher, tracker)  # "ở Việt Nam" answers the question asked
-        if replied is None:
-            replied = reply_to_complaint(dispatcher, tracker)  # "bức xúc quá, 3 tháng chưa xong"
-        if replied is None:
-            replied = await reply_about_current(dispatcher, tracker)  # "có cần bố đồng ý không"
+        replied = await read_turn(dispatcher, tracker)  # "ở Việt Nam", "bức xúc quá", "có cần bố đồng ý không"
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # never a dead end
         if replied is not None:
@@ -49,11 +44,8 @@ class ActionSmallTalk(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        replied = await reply_to_pending(dispatcher, tracker)
-        if replied is None:
-            replied = reply_to_complaint(dispatcher, tracker)
-        if replied is None and intent != "bot_challenge":  # "có phải về quê làm không", taken for off-topic
-            replied = await reply_about_current(dispatcher, tracker)
+        # "có phải về quê làm không", taken for off-topic; "bạn có phải người thật không" is no such question
+        replied = await read_turn(dispatcher, tracker, about_current=intent != "bot_challenge")
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, small_talk=True)
         if replied is not None:

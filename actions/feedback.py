@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
-from actions.procedures import buttons, reply_to_named_procedure, reply_to_pending
+from actions.procedures import buttons, read_turn, reply_to_named_procedure
 from bot.vietnamese import canonical
 from storage import analytics
 
@@ -62,7 +62,7 @@ class ActionRecordFeedback(Action):
         return "action_record_feedback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        replied = await reply_to_pending(dispatcher, tracker)  # "cháu 8 tuổi": an age, not a rating
+        replied = await read_turn(dispatcher, tracker)  # "cháu 8 tuổi": an age; "bé 10 tuổi có làm được ko"
         if replied is not None:
             return replied
         rating = rating_from(tracker)

@@ -164,6 +164,21 @@ async def reply_to_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -
     return chosen if chosen is not None else await reply_in_context(dispatcher, tracker)
 
 
+async def read_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
+                    about_current: bool = True) -> list[dict[str, Any]] | None:
+    """The one reading every action gives a message before its own job, in one order, whichever intent
+    the NLU chose ("bé 10 tuổi có làm được ko" came as a rating, "có cần bố đồng ý không" as not
+    understood): a reply to what is pending — a pick, a rejection, an answer to the situation question,
+    or a reply read with the question the options answer —, a complaint, or (``about_current``) a
+    question about the procedure under discussion. None: the message is the action's own job."""
+    replied = await reply_to_pending(dispatcher, tracker)
+    if replied is None:
+        replied = reply_to_complaint(dispatcher, tracker)
+    if replied is None and about_current:
+        replied = await reply_about_current(dispatcher, tracker)
+    return replied
+
+
 async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
     """A reply to a pending choice that neither picks nor rejects, nor names a procedure of its own
     ("làm ở xã nơi tôi ở"): read together with the question the options answer — the option that
@@ -481,13 +496,7 @@ class ActionAnswerProcedure(Action):
         chosen = chosen_procedure(tracker) or typed_choice(tracker)
         if chosen:  # a button or a reply to the situation question: answer what was asked before the choice
             return answer(dispatcher, chosen, pending_aspect(tracker))
-        if rejects_options(tracker):  # "không có cái nào đúng", searched as a question of its own otherwise
-            return await reply_more_options(dispatcher, tracker)
-        replied = await reply_in_context(dispatcher, tracker)  # "làm ở xã nơi tôi ở" to the options
-        if replied is None:
-            replied = reply_to_complaint(dispatcher, tracker)  # "tôi muốn khiếu nại": no procedure to search
-        if replied is None:
-            replied = await reply_about_current(dispatcher, tracker)  # "bé có phải đi cùng ko"
+        replied = await read_turn(dispatcher, tracker)  # "không có cái nào đúng", "bé có phải đi cùng ko"
         if replied is not None:
             return replied
         question = tracker.latest_message.get("text") or ""
@@ -524,11 +533,7 @@ class ActionAnswerAspect(Action):
             return []
         options = tracker.get_slot("clarify_options")
         words = content_words(text)
-        replied = await reply_to_pending(dispatcher, tracker) if options else None  # "bị mất rồi, làm mất bao lâu"
-        if replied is None:
-            replied = reply_to_complaint(dispatcher, tracker)  # "khiếu nại ở đâu"
-        if replied is None:
-            replied = await reply_about_current(dispatcher, tracker)  # "có phải mang bản chính ko"
+        replied = await read_turn(dispatcher, tracker)  # "bị mất rồi, làm mất bao lâu", "khiếu nại ở đâu"
         if replied is not None:
             return replied
         also = aspects_in(text)
@@ -596,13 +601,10 @@ class ActionYesNo(Action):
 
             if deletion_reply(tracker) is not None:  # "có" / "không" to "xóa toàn bộ thông tin?"
                 return await ActionDeleteProfile().run(dispatcher, tracker, domain)
-        replied = await reply_to_pending(dispatcher, tracker)
+        replied = await read_turn(dispatcher, tracker)  # "có phải đưa bé đi cùng ko" read as "no"
         if replied is not None:
             return replied
         text = tracker.latest_message.get("text") or ""
-        replied = await reply_about_current(dispatcher, tracker)  # "có phải đưa bé đi cùng ko" read as "no"
-        if replied is not None:
-            return replied
         if asks_yes_no(text):  # "nop online dc ko" read as "no": a question, answered as one
             asked = detect_aspect(tracker) or tracker.get_slot("clarify_options") or tracker.get_slot("current_procedure")
             return await (ActionAnswerAspect() if asked else ActionAnswerProcedure()).run(dispatcher, tracker, domain)

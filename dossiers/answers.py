@@ -59,8 +59,8 @@ COURTESY = frozenset({"da", "a", "vang", "thua", "u", "uh", "o", "oi", "thoi", "
 
 # Words that make a message a question even without "?" or a closing "ko": "cần những gì", "ai được
 # làm", "có phải …", "… được không". Folded, whole words.
-QUESTION_CUE = re.compile(r"\b(gi|j|sao|nao|dau|ai|bao gio|bao nhieu|bao lau|may ngay|co phai|co can|co duoc|"
-                          r"co bat buoc|the nao|nhu the nao|ra sao|duoc khong|dc khong|phai khong|hay khong)\b")
+QUESTION_CUE = re.compile(r"\b(gi|j|nao|dau|ai|bao gio|bao nhieu|bao lau|may ngay|(?:thi|tai|vi|lam|ra) sao|sao lai|"
+                          r"co phai|co can|co duoc|co bat buoc|the nao|duoc khong|dc khong|phai khong|hay khong)\b")
 
 
 def asks_question(text: str) -> bool:

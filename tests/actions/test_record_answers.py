@@ -6,6 +6,7 @@ import pytest
 
 from actions import messages as m
 from actions.fallback import ActionFallback
+from actions.feedback import ActionRecordFeedback
 from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
 from tests.actions.conversation import run, texts, tracker
 
@@ -26,8 +27,10 @@ def test_a_yes_no_question_is_answered_with_the_record_s_sentence(app_db, action
 
 @pytest.mark.parametrize(("question", "first"), [("bé 10 tuổi có làm được không", "Có."),
                                                  ("cháu 15 tuổi rồi làm được ko", "Không.")])
-def test_an_age_question_gets_yes_or_no_first(app_db, question, first):
-    reply = texts(run(ActionYesNo(), tracker(question, ON_CHILD_CARD, intent="deny"))[1])
+@pytest.mark.parametrize(("action", "intent"), [(ActionYesNo, "deny"), (ActionRecordFeedback, "give_feedback")])
+def test_an_age_question_gets_yes_or_no_first(app_db, question, first, action, intent):
+    """Whichever intent the NLU gives it: "bé 10 tuổi có làm được ko" came as a rating."""
+    reply = texts(run(action(), tracker(question, ON_CHILD_CARD, intent=intent))[1])
     assert reply.split("\n")[1].startswith(first), reply
 
 
