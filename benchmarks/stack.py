@@ -16,10 +16,11 @@ UNLIMITED = {"RATE_LIMIT_CONVERSATION": "100000/minute", "RATE_LIMIT_ADDRESS": "
 
 
 @contextlib.contextmanager
-def gateway(topology: str = "embedded", rasa_workers: int | None = None) -> Iterator[str]:
+def gateway(topology: str = "embedded", rasa_workers: int | None = None, var_dir: str | None = None) -> Iterator[str]:
     """The gateway's URL while the stack runs: ``embedded`` (`make run`) or ``replicated``
-    (`make run-replicas`: PostgreSQL, Redis, 2 of each, nginx)."""
-    env = {"VAR_DIR": tempfile.mkdtemp(prefix="bench-"), **UNLIMITED}
+    (`make run-replicas`: PostgreSQL, Redis, 2 of each, nginx); its VAR_DIR ``var_dir`` (its logs under
+    logs/), a temporary one by default."""
+    env = {"VAR_DIR": var_dir or tempfile.mkdtemp(prefix="bench-"), **UNLIMITED}
     if topology == "replicated":
         from scripts.replicas import replicated
 
