@@ -286,6 +286,11 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, n
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0), *clarification_over()]
 
 
+# Aspects a yes/no question about gets its answer from a field of the record ("nộp online dc ko": the
+# ways; "có mất phí không": the fees), better than from any sentence.
+FIELD_ANSWERED = (Aspect.ONLINE, Aspect.FEE, Aspect.TIME)
+
+
 async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
     """A question about the procedure under discussion that no aspect answer covers ("bé có phải đi
     cùng ko", "có cần bố đồng ý không", "không có giấy chứng sinh thì sao"), answered from its record
@@ -297,8 +302,8 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
     if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options") or not asks_question(text):
         return None
     asked = aspects_in(text)
-    if asked and not asks_yes_no(text):
-        return None  # "lệ phí bao nhiêu": the aspect's answer
+    if asked and (not asks_yes_no(text) or asked[0] in FIELD_ANSWERED):
+        return None  # "lệ phí bao nhiêu", "nộp online dc ko": the aspect's own answer
     grounding = await run_in_threadpool(ground, procedure, text)
     if not grounding.strong:
         words = content_words(text)

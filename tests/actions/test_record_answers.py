@@ -70,3 +70,8 @@ def test_a_reply_to_the_situation_question_that_answers_nothing_asks_it_again(ap
     assert slots.get("clarify_question"), slots
     said = run(action(), tracker("làm ở xã nơi tôi ở", slots, intent="ask_aspect"))[1]
     assert texts(said) == asked, texts(said)
+
+
+def test_a_yes_no_question_about_online_submission_gets_the_field_s_answer(app_db):
+    reply = texts(run(ActionYesNo(), tracker("nộp online dc ko", ON_CHILD_CARD, intent="deny"))[1])
+    assert m.ONLINE_YES in reply and m.RECORD_SAYS not in reply, reply
