@@ -119,7 +119,8 @@ class Core:
             return True
         if intent not in CONFIRMATION_INTENTS:
             return False
-        tracker = await self.rasa_api(conversation, "GET", f"/conversations/{quote(conversation, safe='')}/tracker",
+        # Rasa takes the id from the path as it is (a quoted ":" would name another conversation).
+        tracker = await self.rasa_api(conversation, "GET", f"/conversations/{quote(conversation, safe='/:')}/tracker",
                                       params={"include_events": "NONE"})
         return bool(((tracker or {}).get("slots") or {}).get("delete_pending"))
 

@@ -40,7 +40,9 @@ class FakeCore:
         if path == "/model/parse":
             text = json.loads(request.content)["text"]
             return httpx.Response(200, json={"text": text, "intent": {"name": self.intents.get(text, "nlu_fallback")}})
-        sender = path.removeprefix("/conversations/").removesuffix("/tracker")
+        # Rasa (Sanic) reads the id from the path undecoded: "web%3Ax" is not "web:x"'s tracker.
+        raw = request.url.raw_path.decode().partition("?")[0]
+        sender = raw.removeprefix("/conversations/").removesuffix("/tracker")
         return httpx.Response(200, json={"sender_id": sender, "slots": self.slots.get(sender, {})})
 
     def __call__(self, request: httpx.Request) -> httpx.Response:

@@ -145,3 +145,22 @@ def test_no_process_shows_the_rasa_token_on_its_command_line(stack):
     for name, process in stack.processes.items():
         with open(f"/proc/{process.pid}/cmdline", "rb") as cmdline:
             assert token not in cmdline.read(), name
+
+
+def test_erasure_asked_while_an_officer_serves_reaches_the_erase_action(stack, chat):
+    """Through the real NLU: the request and the typed yes go to the bot; the rest to the officer."""
+    from actions import messages as m
+
+    sender = f"erase-{time.time_ns()}"
+    chat(sender, "cho tôi gặp cán bộ")
+    conversation = chat.conversation(sender)
+    waiting = wait_until(lambda: [c for c in json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{stack.url('gateway')}/officer/conversations?status=waiting", headers=STAFF)).read())
+        if c["sender_id"] == conversation])
+    post_json(f"{stack.url('gateway')}/officer/conversations/{waiting[0]['id']}/reply", {"text": "Chào bạn"}, headers=STAFF)
+    assert texts(chat(sender, "anh ơi cho em hỏi")) == "Chào bạn"  # the officer's reply; the bot stays silent
+    assert texts(chat(sender, "xóa thông tin của tôi")) == m.DELETE_CONFIRM
+    assert texts(chat(sender, "có")).startswith("Đã xóa toàn bộ thông tin cá nhân")
+    active = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{stack.url('gateway')}/officer/conversations?status=active", headers=STAFF)).read())
+    assert conversation not in [c["sender_id"] for c in active]  # the handover went with the rest
