@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from actions import answers
 from actions import messages as m
-from actions.aspects import Aspect, aspects_in, detect_aspect, pending_aspect, without_aspect_phrases
+from actions.aspects import Aspect, aspect_in, aspects_in, detect_aspect, pending_aspect, without_aspect_phrases
 from actions.complaints import reply_to_complaint
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list, without_phrases
@@ -289,6 +289,19 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, n
 # Aspects a yes/no question about gets its answer from a field of the record ("nộp online dc ko": the
 # ways; "có mất phí không": the fees), better than from any sentence.
 FIELD_ANSWERED = (Aspect.ONLINE, Aspect.FEE, Aspect.TIME)
+# A follow-up of at most this many content words that names a topic of its own is searched in the
+# context of the procedure under discussion.
+FOLLOW_UP_WORDS = 4
+CONTEXT_HITS = 3  # of that search, the best few: further down, any name sharing a word would do
+# Words of procedure names that say what is done, not to what: "Đăng ký thành lập hộ kinh doanh" is about
+# "hộ kinh doanh". Folded.
+ACTION_WORDS = frozenset("dang ky cap thanh lap thu tuc giai quyet thuc hien cho doi voi lai moi lan dau tai o cua va "
+                         "nguoi cong dan viet nam xa tinh huyen trung uong".split())
+
+
+def topic(name: str) -> str:
+    """What a procedure is about, in a few words of its name ("hộ kinh doanh", "kết hôn")."""
+    return " ".join([w for w in base_name(name).split() if w not in ACTION_WORDS][:4])
 
 
 async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -309,7 +322,18 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
         words = content_words(text)
         result = await run_in_threadpool(find, text)
         if names_top(result, words, text) and result.results[0].code != procedure.code:
-            return None  # "thế làm hộ chiếu thì sao": a new question
+            if len(words) > FOLLOW_UP_WORDS:
+                return None  # "thế làm hộ chiếu cho con thì sao": a new question
+            if not grounding.passages:  # the record says nothing of it: another procedure, read in this one's
+                # context ("thuế TNCN thì sao" after a household business is that business's tax, not a land
+                # sale's); none of the context's best names it ("kích hoạt thế nào" after VNeID): this record's
+                # honest "không nêu rõ", not a customs account's activation
+                own = words - name_words_typed(procedure.name, words, text)  # "thuế", not "hộ" of "hộ kinh doanh"
+                within = await run_in_threadpool(find, f"{text} {topic(procedure.name)}")
+                hit = next((h for h in within.results[:CONTEXT_HITS]
+                            if h.code != procedure.code and name_words_typed(h.name, own, text)), None)
+                if hit is not None:
+                    return answer(dispatcher, hit.code, aspect_in(text))
         if life_event_in(text) and not grounding.passages:
             return None  # "bố tôi mới mất thì sao": a new story
     if asked and not grounding.passages and not grounding.verdict:
@@ -379,15 +403,17 @@ def names_top(result: SearchResult, words: set[str], text: str) -> bool:
 
 
 def shares_top_name(result: SearchResult, words: set[str], text: str, at_least: int = NAMING_WORDS) -> bool:
-    """Whether at least ``at_least`` content words of the message are words of the best procedure's
-    name. A word typed with diacritics counts only with the same ones: folded, "sổ đỏ đứng tên" would
-    share "so" and "dung" with "sở hữu", "sử dụng"."""
-    if not result.results:
-        return False
-    name = set(expand_abbreviations(result.results[0].name).split())
-    folded_name = {fold(w) for w in name}
-    typed = {fold(t) for t in expand_abbreviations(text).split() if t in name or (t == fold(t) and t in folded_name)}
-    return len(words & typed) >= at_least
+    """Whether at least ``at_least`` content words of the message are words of the best procedure's name."""
+    return bool(result.results) and len(name_words_typed(result.results[0].name, words, text)) >= at_least
+
+
+def name_words_typed(name: str, words: set[str], text: str) -> set[str]:
+    """The content words of the message that are words of ``name``. A word typed with diacritics counts
+    only with the same ones: folded, "sổ đỏ đứng tên" would share "so" and "dung" with "sở hữu", "sử dụng"."""
+    named = set(expand_abbreviations(name).split())
+    folded_name = {fold(w) for w in named}
+    typed = {fold(t) for t in expand_abbreviations(text).split() if t in named or (t == fold(t) and t in folded_name)}
+    return words & typed
 
 
 def folk_term_names_top(result: SearchResult, text: str) -> bool:

@@ -75,3 +75,14 @@ def test_a_reply_to_the_situation_question_that_answers_nothing_asks_it_again(ap
 def test_a_yes_no_question_about_online_submission_gets_the_field_s_answer(app_db):
     reply = texts(run(ActionYesNo(), tracker("nộp online dc ko", ON_CHILD_CARD, intent="deny"))[1])
     assert m.ONLINE_YES in reply and m.RECORD_SAYS not in reply, reply
+
+
+@pytest.mark.parametrize(("current", "question", "answered"), [
+    ("1.001612", "thuế TNCN thì sao", "1.011022"),  # a household business's tax, not a land sale's
+    ("1.001612", "thế làm hộ chiếu thì sao", "1.001456"),  # a new topic the record knows nothing of
+    ("3.000228", "kích hoạt thế nào", "3.000228"),  # no customs account: VNeID's record, honestly silent
+])
+def test_a_short_follow_up_naming_a_topic_is_read_in_the_current_procedure_s_context(app_db, current, question,
+                                                                                     answered):
+    reply = texts(run(ActionAnswerProcedure(), tracker(question, {"current_procedure": current}))[1])
+    assert reply.split("\n")[0].endswith(f"(mã {answered})"), reply
