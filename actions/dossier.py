@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -406,6 +407,8 @@ def deletion_reply(tracker: Tracker) -> bool | None:
     bots = [e for e in tracker.events if e.get("event") == "bot" and e.get("text")]
     if not tracker.get_slot("delete_pending") or not bots or bots[-1]["text"] != m.DELETE_CONFIRM:
         return None
+    if time.time() - float(bots[-1].get("timestamp") or 0) > CONFIRM_WINDOW_SECONDS:
+        return None  # asked long ago: a "có" after an officer's chat (which Rasa never sees) deletes nothing
     text = tracker.latest_message.get("text") or ""
     if text.startswith("/"):  # a button: "Không xóa" sends /deny ("Xóa hết" carries its entity)
         return False if (tracker.latest_message.get("intent") or {}).get("name") == "deny" else None
@@ -419,6 +422,7 @@ def deletion_reply(tracker: Tracker) -> bool | None:
     return None
 
 
+CONFIRM_WINDOW_SECONDS = 600  # a confirmation answers the question only this soon after it was asked
 CONFIRM_COURTESY = frozenset({"a", "da", "vang", "nhe", "nha", "di", "luon", "het", "tat", "ca", "roi", "vay"})
 
 

@@ -2,6 +2,8 @@
 confirm a deletion, one-option choice lists, the unsure reply in two messages, a question stored as a
 rating, a portal dossier code refused, a complaint searched as a procedure."""
 
+import time
+
 import pytest
 
 from actions import messages as m
@@ -52,9 +54,9 @@ def test_a_question_ending_in_ko_is_no_answer_to_the_situation_question(app_db):
         assert texts(said) == situation_questions()["foreign"].question
 
 
-def confirm_asked(text: str, intent: str) -> list[dict]:
+def confirm_asked(text: str, intent: str, ago: float = 5) -> list[dict]:
     return [{"event": "user", "text": "xóa dữ liệu của tôi", "parse_data": {"intent": {"name": "delete_profile"}}},
-            {"event": "bot", "text": m.DELETE_CONFIRM},
+            {"event": "bot", "text": m.DELETE_CONFIRM, "timestamp": time.time() - ago},
             {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "entities": []}}]
 
 
@@ -94,6 +96,19 @@ def test_a_yes_to_something_else_deletes_nothing(app_db):
               {"event": "user", "text": "có", "parse_data": {"intent": {"name": "affirm"}}}]
     said = run(ActionYesNo(), tracker("có", {"delete_pending": True}, sender="web:d3", intent="affirm", events=events))[1]
     assert "Đã xóa" not in texts(said) and citizens.get_profile("citizen-d3")
+
+
+def test_a_yes_long_after_the_question_deletes_nothing(app_db):
+    """Asked, then the citizen chatted with an officer (Rasa never sees those turns): an hour later a
+    "có" answers the officer's world, not the deletion question."""
+    from storage import citizens, identities
+
+    identities.link("web:d4", "citizen-d4")
+    citizens.save_profile("citizen-d4", {"full_name": "Phạm Thị Dung"})
+    asked = tracker("có", {"delete_pending": True}, sender="web:d4", intent="affirm",
+                    events=confirm_asked("có", "affirm", ago=3600))
+    said = run(ActionYesNo(), asked)[1]
+    assert "Đã xóa" not in texts(said) and citizens.get_profile("citizen-d4")
 
 
 def test_the_deletion_reaches_the_citizen_as_one_message_never_an_empty_one():
