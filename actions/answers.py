@@ -314,8 +314,8 @@ def overview(p: Procedure) -> str:
 def from_record(p: Procedure, grounding: Grounding) -> str:
     """A question no aspect covers, answered from the record: the yes or no it states, then the
     sentences it says it in, quoted with their field; or plainly that it does not say."""
-    verdict = {"Có": m.RECORD_AGE_YES, "Không": m.RECORD_AGE_NO}.get(grounding.verdict or "")
-    lines = [header(p), *([verdict.format(name=grounding.reason)] if verdict else [])]
+    verdict = m.RECORD_VERDICTS.get((grounding.basis, grounding.verdict or ""))
+    lines = [header(p), *([verdict.format(name=p.name)] if verdict else [])]
     if grounding.passages:
         lines += [m.RECORD_SAYS, *(m.RECORD_QUOTE.format(field=q.field, text=q.text) for q in grounding.passages)]
     elif not verdict:

@@ -66,8 +66,17 @@ NOT_CONFIDENT_OUTRO = (
 # A question about the current procedure answered from its record (knowledge/grounding.py).
 RECORD_SAYS = "Hồ sơ thủ tục ghi:"
 RECORD_QUOTE = "• {field}: “{text}”"
-RECORD_AGE_YES = "Có. Thủ tục này dành cho trường hợp: {name}."
-RECORD_AGE_NO = "Không. Thủ tục này chỉ dành cho trường hợp: {name}; bạn hỏi lại kèm tuổi để tôi tìm đúng thủ tục."
+# The yes or no first, by what the record states it from (knowledge.grounding.Grounding.basis).
+RECORD_VERDICTS = {
+    ("age", "Có"): "Có. Thủ tục này dành cho trường hợp: {name}.",
+    ("age", "Không"): "Không. Thủ tục này chỉ dành cho trường hợp: {name}; bạn hỏi lại kèm tuổi để tôi tìm đúng thủ tục.",
+    ("online", "Có"): "Có. " + ONLINE_YES,
+    ("online", "Không"): ONLINE_NO,
+    ("post", "Có"): "Có. Thủ tục này nhận hồ sơ và trả kết quả qua dịch vụ bưu chính.",
+    ("post", "Không"): "Không. Cổng Dịch vụ công không ghi cách nộp qua bưu chính cho thủ tục này.",
+    ("quote", "Có"): "Có, theo hồ sơ thủ tục (câu trích dưới đây).",
+    ("quote", "Không"): "Không, theo hồ sơ thủ tục (câu trích dưới đây).",
+}
 RECORD_SILENT = ("Hồ sơ thủ tục trên Cổng Dịch vụ công không nêu rõ điều bạn hỏi. Bạn xem toàn văn ở trang nguồn, "
                  "hoặc bấm “Gặp cán bộ” để hỏi cán bộ.")
 ONE_OPTION_NOTE = "(Nếu không đúng thủ tục bạn cần, nhắn “không phải”.)"

@@ -286,9 +286,9 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, n
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0), *clarification_over()]
 
 
-# Aspects a yes/no question about gets its answer from a field of the record ("nộp online dc ko": the
-# ways; "có mất phí không": the fees), better than from any sentence.
-FIELD_ANSWERED = (Aspect.ONLINE, Aspect.FEE, Aspect.TIME)
+# Aspects a yes/no question about gets its answer from the aspect's own answer ("có mất phí không": the
+# fees), better than from any sentence ("nộp online dc ko" gets its yes or no from the ways in the grounding).
+FIELD_ANSWERED = (Aspect.FEE, Aspect.TIME)
 # A follow-up of at most this many content words that names a topic of its own is searched in the
 # context of the procedure under discussion.
 FOLLOW_UP_WORDS = 4

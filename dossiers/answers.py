@@ -63,9 +63,15 @@ QUESTION_CUE = re.compile(r"\b(gi|j|nao|dau|ai|bao gio|bao nhieu|bao lau|may nga
                           r"co phai|co can|co duoc|co bat buoc|the nao|duoc khong|dc khong|phai khong|hay khong)\b")
 
 
+# Closing particles that ask, read with their diacritics ("phải có mặt à", "làm ở đây được hả"): folded,
+# "à" would be the courtesy "ạ".
+ASKING_END = re.compile(r"\s(à|hả|hở|chứ|nhỉ|ư)\s*[.!]*$", re.IGNORECASE)
+
+
 def asks_question(text: str) -> bool:
     """Whether ``text`` asks something: a "?", a closing question particle, or a question word."""
-    return "?" in (text or "") or asks_yes_no(text) or bool(QUESTION_CUE.search(folded(text)))
+    return "?" in (text or "") or asks_yes_no(text) or bool(QUESTION_CUE.search(folded(text))) \
+        or bool(ASKING_END.search(text or ""))
 
 
 def asks_yes_no(text: str) -> bool:

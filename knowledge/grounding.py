@@ -25,7 +25,7 @@ co khong ko k hok hong chua phai duoc dc can thi la gi nao sao the nhu vay a ah 
 cua cho va voi hay hoac ma neu khi thi de roi nua cung da dang se bi duoc may bao nhieu
 toi minh em anh chi bac co chu ong ba ban oi da vang xin hoi cho hoi
 lam nop di o tai ve den ra vao len xuong nay do kia day ay the cung luon
-e m mk t j z v ak oi nha vs ne nhe nhes
+e m mk t j z v ak oi nha vs ne nhe nhes nguoi
 """.split())
 # ...but these, typed with their diacritics, are content ("bà" is not the particle "ba").
 KEEP_WITH_DIACRITICS = frozenset({"bà", "ông", "chú", "cô", "con", "mẹ", "bố"})
@@ -36,6 +36,15 @@ QUOTE_LEN = 320
 # the record) and at least one of the record's rare words (in at most RARE_SHARE of its weight's
 # range: "chứng" of "chứng minh" is everywhere, "đưa" once). STRONG: the record plainly answers.
 MIN_COVERAGE = 0.65
+# A yes/no question ("có phải …", "… được không", "… à"), folded; its yes or no is read from the few words
+# before what the best sentence says of it.
+YES_NO_ASKED = re.compile(r"\b(co phai|co can|phai|can|duoc|dc|co bat buoc|bat buoc)\b")
+POLARITY_WINDOW = 4
+NEGATIONS = ("khong", "khong phai", "khong can", "mien", "khong duoc", "chua")
+OBLIGATIONS = ("phai", "can", "bat buoc", "duoc", "co trach nhiem", "co the")
+ACTS = frozenset({"dua"})  # the record's wording of "đi cùng": the child is brought
+ONLINE_CUES = ("online", "truc tuyen", "qua mang", "vneid", "tai nha")
+POST_CUES = ("buu dien", "buu chinh", "gui ve", "gui ve nha", "tra ve nha", "nhan tai nha", "ship")
 PAIR_BONUS = 0.1
 RARE_SHARE = 0.6
 STRONG_COVERAGE = 0.8
@@ -51,12 +60,13 @@ class Passage:
 
 @dataclass(frozen=True)
 class Grounding:
-    """What the record says: ``verdict`` "Có"/"Không" when it states one, the reason in a short line,
+    """What the record says: ``verdict`` "Có"/"Không" when it states one, and from what (``basis``: "age"
+    — the name's age range —, "online" or "post" — its ways —, or "quote" — the first quoted sentence),
     and the quoted passages (empty: the record does not say)."""
 
     passages: tuple[Passage, ...]
     verdict: str | None = None
-    reason: str = ""
+    basis: str = ""
     coverage: float = 0.0
 
     @property
@@ -106,7 +116,8 @@ def _same(asked: str, written: str) -> bool:
 
 
 def _is_question_word(word: str) -> bool:
-    return fold(word) in QUESTION_WORDS and word not in KEEP_WITH_DIACRITICS
+    """A word that asks, links or counts ("1 người đi được không"): an age is read apart (_field_verdict)."""
+    return (fold(word) in QUESTION_WORDS and word not in KEEP_WITH_DIACRITICS) or word.isdigit()
 
 
 @cache
@@ -148,10 +159,10 @@ def _quote(text: str, limit: int = QUOTE_LEN) -> str:
 def ground(procedure: Procedure, question: str) -> Grounding:
     """The record's sentences that answer ``question`` (best first), and its yes or no if it states one."""
     units = passages(procedure)
-    verdict, reason = _age_verdict(procedure, question)
+    verdict, basis = _field_verdict(procedure, question)
     asked = asked_words(question, procedure)
     if not units or not asked:
-        return Grounding((), verdict, reason)
+        return Grounding((), verdict, basis)
     unit_words = [_words(u.text) for u in units]
     terms = {t for ways in asked.values() for t in ways}
     held = {t: [_holds(t, words) for words in unit_words] for t in terms}
@@ -172,7 +183,11 @@ def ground(procedure: Procedure, question: str) -> Grounding:
             scored.append((coverage + PAIR_BONUS * len(together), coverage, unit))
     scored.sort(key=lambda row: -row[0])
     quoted = tuple(dict.fromkeys(Passage(u.field, _quote(u.text)) for _, _, u in scored[:MAX_QUOTES]))
-    return Grounding(quoted, verdict, reason, scored[0][1] if scored else 0.0)
+    coverage = scored[0][1] if scored else 0.0
+    if verdict is None and coverage >= STRONG_COVERAGE and YES_NO_ASKED.search(_folded_text(question)):
+        best = scored[0][2]
+        verdict, basis = _polarity(best.text, [t for ways in asked.values() for t in ways]), "quote"
+    return Grounding(quoted, verdict, basis if verdict else "", coverage)
 
 
 def _pairs(question: str) -> list[tuple[str, str]]:
@@ -180,9 +195,36 @@ def _pairs(question: str) -> list[tuple[str, str]]:
     return list(zip(words, words[1:]))
 
 
-def _age_verdict(procedure: Procedure, question: str) -> tuple[str | None, str]:
-    """"Bé 10 tuổi có làm được không" against a name's age range ("cho người dưới 14 tuổi")."""
+def _field_verdict(procedure: Procedure, question: str) -> tuple[str | None, str]:
+    """A yes or no a field of the record gives: "bé 10 tuổi có làm được không" against the name's age
+    range ("cho người dưới 14 tuổi"); "làm online được không", "gửi về nhà được không" against its ways."""
     fits = age_fits(procedure.name, stated_age(question))
-    if fits is None:
-        return None, ""
-    return ("Có" if fits else "Không"), procedure.name
+    if fits is not None:
+        return ("Có" if fits else "Không"), "age"
+    said = f" {_folded_text(question)} "
+    if procedure.ways and YES_NO_ASKED.search(said):
+        if any(f" {cue} " in said for cue in ONLINE_CUES):
+            return ("Có" if procedure.online else "Không"), "online"
+        if any(f" {cue} " in said for cue in POST_CUES):
+            return ("Có" if any(w.mode == "Dịch vụ bưu chính" for w in procedure.ways) else "Không"), "post"
+    return None, ""
+
+
+def _folded_text(text: str) -> str:
+    return " ".join(fold(expand_abbreviations(text)).lower().split())
+
+
+def _polarity(sentence: str, terms: list[tuple[str, ...]]) -> str | None:
+    """"Không" when a negation stands just before what the sentence says of the question ("không phải
+    xuất trình"), "Có" when an obligation or permission does ("hai bên nam, nữ phải có mặt") or the
+    sentence's own wording is an act ("đưa … đến"); None when it says neither."""
+    words = _words(sentence)
+    starts = [i for t in terms for i in range(len(words) - len(t) + 1)
+              if all(_same(a, w) for a, w in zip(t, words[i:i + len(t)]))]
+    befores = [f" {' '.join(fold(w) for w in words[max(0, i - POLARITY_WINDOW):i])} " for i in starts]
+    if any(f" {cue} " in before for before in befores for cue in NEGATIONS):
+        return "Không"
+    if any(f" {cue} " in before for before in befores for cue in OBLIGATIONS) or any(fold(words[i]) in ACTS
+                                                                                   for i in starts):
+        return "Có"
+    return None

@@ -69,11 +69,16 @@ def test_the_newest_procedure_wins(app_db):
 
 
 @pytest.mark.parametrize(("text", "aspect"), [("lên xã hay lên huyện", Aspect.PLACE),
-                                              ("làm trên VNeID được không", Aspect.ONLINE),
                                               ("có cần không", Aspect.CONDITIONS)])
 def test_common_follow_ups(app_db, text, aspect):
     said = texts(run(ActionAnswerAspect(), tracker(text, {"current_procedure": "1.004194"}, intent="ask_aspect"))[1])
     assert said == answers.aspect_answer(get_procedure("1.004194"), aspect)
+
+
+def test_a_yes_no_follow_up_on_online_submission_says_yes_first(app_db):
+    said = texts(run(ActionAnswerAspect(), tracker("làm trên VNeID được không", {"current_procedure": "1.004194"},
+                                                   intent="ask_aspect"))[1])
+    assert said.split("\n")[1] == "Có. " + m.ONLINE_YES, said
 
 
 def test_an_elderly_citizens_long_story_is_searched_whole(app_db):

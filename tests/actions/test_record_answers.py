@@ -72,9 +72,20 @@ def test_a_reply_to_the_situation_question_that_answers_nothing_asks_it_again(ap
     assert texts(said) == asked, texts(said)
 
 
-def test_a_yes_no_question_about_online_submission_gets_the_field_s_answer(app_db):
-    reply = texts(run(ActionYesNo(), tracker("nộp online dc ko", ON_CHILD_CARD, intent="deny"))[1])
-    assert m.ONLINE_YES in reply and m.RECORD_SAYS not in reply, reply
+@pytest.mark.parametrize(("question", "first"), [("nộp online dc ko", "Có. " + m.ONLINE_YES),
+                                                 ("lam xong gui ve nha dc ko", "Có. Thủ tục này nhận hồ sơ")])
+def test_a_yes_no_question_about_the_ways_gets_yes_or_no_from_them(app_db, question, first):
+    reply = texts(run(ActionYesNo(), tracker(question, ON_CHILD_CARD, intent="deny"))[1])
+    assert reply.split("\n")[1].startswith(first), reply
+
+
+@pytest.mark.parametrize(("code", "question", "first"), [
+    (CHILD_CARD, "bé có phải đi cùng ko", "Có,"),  # "người đại diện hợp pháp đưa người dưới 14 tuổi đến"
+    ("1.000894", "2 đứa có phải cùng đi không hay 1 người đi được", "Có,"),  # "hai bên nam, nữ phải có mặt"
+])
+def test_a_yes_no_question_gets_the_yes_or_no_its_quoted_sentence_states(app_db, code, question, first):
+    reply = texts(run(ActionYesNo(), tracker(question, {"current_procedure": code}, intent="deny"))[1])
+    assert reply.split("\n")[1].startswith(first) and m.RECORD_SAYS in reply, reply
 
 
 @pytest.mark.parametrize(("current", "question", "answered"), [
