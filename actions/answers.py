@@ -316,7 +316,9 @@ def from_record(p: Procedure, grounding: Grounding) -> str:
     sentences it says it in, quoted with their field; or plainly that it does not say."""
     verdict = m.RECORD_VERDICTS.get((grounding.basis, grounding.verdict or ""))
     lines = [header(p), *([verdict.format(name=p.name)] if verdict else [])]
-    if grounding.passages:
+    if grounding.basis == "fee":  # the yes or no, then the fees themselves
+        lines.append(fee(p))
+    elif grounding.passages:
         lines += [m.RECORD_SAYS, *(m.RECORD_QUOTE.format(field=q.field, text=q.text) for q in grounding.passages)]
     elif not verdict:
         lines.append(m.RECORD_SILENT)

@@ -24,7 +24,14 @@ from starlette.concurrency import run_in_threadpool
 from actions import messages as m
 from actions.answers import aspect_answer
 from actions.aspects import aspect_in
-from actions.procedures import ActionAnswerProcedure, buttons, find, reply_to_named_procedure, reply_to_story
+from actions.procedures import (
+    ActionAnswerProcedure,
+    buttons,
+    find,
+    read_turn,
+    reply_to_named_procedure,
+    reply_to_story,
+)
 from bot.vietnamese import canonical, expand_abbreviations, fold, phrase_list, without_phrases
 from common.privacy import mask_pii
 from common.status import DossierStatus
@@ -381,6 +388,9 @@ def procedure_name(code: str) -> str:
     return procedure.name if procedure else code
 
 
+LOGIN_WORDS = re.compile(r"đăng nhập|dang nhap|đăng xuất|dang xuat|login|log in|sign in", re.IGNORECASE)
+
+
 class ActionLogin(Action):
     """"Đăng nhập": a login link (from the gateway) unless the conversation is signed in already."""
 
@@ -388,6 +398,14 @@ class ActionLogin(Action):
         return "action_login"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        if not text.startswith("/") and not LOGIN_WORDS.search(text):  # "thẻ căn cước của tôi có vấn đề",
+            # "làm tài khoản định danh điện tử mức 2 ở đâu": taken for a login, asking about a procedure
+            replied = await read_turn(dispatcher, tracker)
+            if replied is None:
+                replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)
+            if replied is not None:
+                return replied
         if await run_in_threadpool(signed_in, tracker):
             dispatcher.utter_message(text=m.ALREADY_SIGNED_IN)
         else:

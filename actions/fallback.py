@@ -44,8 +44,9 @@ class ActionSmallTalk(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        # "có phải về quê làm không", taken for off-topic; "bạn có phải người thật không" is no such question
-        replied = await read_turn(dispatcher, tracker, about_current=intent != "bot_challenge")
+        # "có phải về quê làm không", taken for off-topic; "cả hai người có phải có mặt không" for "are you a
+        # person?" — answered if the record says, else the assistant's own answer
+        replied = await read_turn(dispatcher, tracker, only_if_said=intent == "bot_challenge")
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, small_talk=True)
         if replied is not None:

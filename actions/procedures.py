@@ -16,10 +16,11 @@ from actions.aspects import Aspect, aspect_in, aspects_in, detect_aspect, pendin
 from actions.complaints import reply_to_complaint
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list, without_phrases
-from dossiers.answers import Meaning, asks_question, asks_yes_no, folded, holds, means, phrases_meaning
+from dossiers.answers import Meaning, asks_question, asks_whether, asks_yes_no, folded, holds, means, phrases_meaning
 from knowledge.catalogue import get_procedure
-from knowledge.grounding import ground
+from knowledge.grounding import Grounding, ground
 from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
+from knowledge.schema import Procedure
 from knowledge.search import STORY_WORDS, SearchResult, asking_sentence, base_name, folk_wordings, search
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
@@ -165,17 +166,18 @@ async def reply_to_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -
 
 
 async def read_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
-                    about_current: bool = True) -> list[dict[str, Any]] | None:
+                    only_if_said: bool = False) -> list[dict[str, Any]] | None:
     """The one reading every action gives a message before its own job, in one order, whichever intent
     the NLU chose ("bé 10 tuổi có làm được ko" came as a rating, "có cần bố đồng ý không" as not
     understood): a reply to what is pending — a pick, a rejection, an answer to the situation question,
     or a reply read with the question the options answer —, a complaint, or (``about_current``) a
-    question about the procedure under discussion. None: the message is the action's own job."""
+    question about the procedure under discussion (``only_if_said``: only if its record says something —
+    "bạn có phải người thật không" asks the assistant). None: the message is the action's own job."""
     replied = await reply_to_pending(dispatcher, tracker)
     if replied is None:
         replied = reply_to_complaint(dispatcher, tracker)
-    if replied is None and about_current:
-        replied = await reply_about_current(dispatcher, tracker)
+    if replied is None:
+        replied = await reply_about_current(dispatcher, tracker, only_if_said)
     return replied
 
 
@@ -199,7 +201,7 @@ async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -
         together = await run_in_threadpool(find, f"{question} {text}")
         chosen = next((h.code for h in together.results[:3] if h.code in options), None)
         if chosen and together.confident:
-            return answer(dispatcher, chosen, aspect)
+            return answer(dispatcher, chosen, aspect, question=question)
     if situation:
         ask_situation(dispatcher, *situation)
     else:
@@ -213,7 +215,8 @@ def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     such replies as anything ("cháu 8 tuổi" or "2" as a rating, "ở Việt Nam" as nonsense), so every
     action a reply may reach asks this first. None when it is no such reply."""
     chosen = typed_choice(tracker)
-    return answer(dispatcher, chosen, detect_aspect(tracker) or pending_aspect(tracker)) if chosen else None
+    return answer(dispatcher, chosen, detect_aspect(tracker) or pending_aspect(tracker),
+                  question=tracker.get_slot("options_question")) if chosen else None
 
 
 async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -267,15 +270,21 @@ def chosen_procedure(tracker: Tracker) -> str | None:
 
 
 def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, note: str = "",
-           also: list[Aspect] | tuple[Aspect, ...] = ()) -> list[dict[str, Any]]:
+           also: list[Aspect] | tuple[Aspect, ...] = (), question: str = "") -> list[dict[str, Any]]:
     """Reply about one procedure (an aspect or the overview; ``note`` its last line) and remember it;
     any pending choice is over. ``also``: the other aspects the same message asked ("hết bao nhiêu
-    tiền và mất mấy ngày"), each its own message; the buttons come with the last."""
+    tiền và mất mấy ngày"), each its own message; the buttons come with the last. ``question``: what
+    the citizen asked, when it asked whether ("sinh con ở nhà, không có giấy chứng sinh thì khai sinh
+    được không"): the record's yes or no and its sentences, if it says, rather than the overview."""
     procedure = get_procedure(code)
     if procedure is None:
         dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
         return []
-    text, rest = answers.aspect_screens(procedure, aspect) if aspect else (answers.overview(procedure), [])
+    said = said_by_record(procedure, question, aspect)
+    if said is not None:
+        text, rest = answers.from_record(procedure, said), []
+    else:
+        text, rest = answers.aspect_screens(procedure, aspect) if aspect else (answers.overview(procedure), [])
     more = [answers.aspect_answer(procedure, a) for a in also if a != aspect] if aspect else []
     texts = [text, *more]
     texts[-1] = f"{texts[-1]}\n{note}" if note else texts[-1]
@@ -286,9 +295,18 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, n
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0), *clarification_over()]
 
 
-# Aspects a yes/no question about gets its answer from the aspect's own answer ("có mất phí không": the
-# fees), better than from any sentence ("nộp online dc ko" gets its yes or no from the ways in the grounding).
-FIELD_ANSWERED = (Aspect.FEE, Aspect.TIME)
+def said_by_record(procedure: Procedure, question: str | None, aspect: Aspect | None) -> Grounding | None:
+    """What the record says to a question asking whether, if it says anything (a yes or no, or sentences);
+    None for any other question ("cần giấy tờ gì": the aspect's answer) or when it is silent."""
+    if not question or question.startswith("/") or aspect in FIELD_ANSWERED or not asks_whether(question):
+        return None
+    said = ground(procedure, question)
+    return said if said.verdict or said.passages else None
+
+
+# Aspects a yes/no question about gets its answer from the aspect's own answer ("mất bao lâu"), better than
+# from any sentence ("nộp online dc ko", "có mất phí không" get their yes or no from the ways in the grounding).
+FIELD_ANSWERED = (Aspect.TIME,)
 # A follow-up of at most this many content words that names a topic of its own is searched in the
 # context of the procedure under discussion.
 FOLLOW_UP_WORDS = 4
@@ -304,12 +322,13 @@ def topic(name: str) -> str:
     return " ".join([w for w in base_name(name).split() if w not in ACTION_WORDS][:4])
 
 
-async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker,
+                              only_if_said: bool = False) -> list[dict[str, Any]] | None:
     """A question about the procedure under discussion that no aspect answer covers ("bé có phải đi
     cùng ko", "có cần bố đồng ý không", "không có giấy chứng sinh thì sao"), answered from its record
-    (the sentences that say it, quoted; or plainly that it does not say). None when no procedure is
-    under discussion, a choice is pending, the message asks nothing or asks an aspect the aspect
-    answer covers, or it names another procedure: a new question."""
+    (the sentences that say it, quoted; or — unless ``only_if_said`` — plainly that it does not say).
+    None when no procedure is under discussion, a choice is pending, the message asks nothing or asks an
+    aspect the aspect answer covers, or it names another procedure: a new question."""
     procedure = get_procedure(tracker.get_slot("current_procedure") or "")
     text = tracker.latest_message.get("text") or ""
     if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options") or not asks_question(text):
@@ -336,7 +355,7 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
                     return answer(dispatcher, hit.code, aspect_in(text))
         if life_event_in(text) and not grounding.passages:
             return None  # "bố tôi mới mất thì sao": a new story
-    if asked and not grounding.passages and not grounding.verdict:
+    if (asked or only_if_said) and not grounding.passages and not grounding.verdict:
         return None  # "nộp online dc ko": the aspect's own yes or no
     buttons_shown = m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS if grounding.passages or grounding.verdict \
         else m.FALLBACK_HUMAN_BUTTONS[:1] + m.NEXT_STEP_BUTTONS
@@ -511,7 +530,7 @@ def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect:
         return [SlotSet("clarify_options", options), SlotSet("clarify_question", situation[0].id if situation else None),
                 SlotSet("pending_aspect", aspect), SlotSet("current_procedure", None),
                 SlotSet("options_question", result.question)]
-    events = answer(dispatcher, top.code, aspect, also=also)
+    events = answer(dispatcher, top.code, aspect, also=also, question=result.question)
     if result.variants:
         offer_procedures(dispatcher, m.OTHER_VARIANTS, [h.code for h in result.variants[:3]])
     return events
@@ -526,7 +545,7 @@ class ActionAnswerProcedure(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         chosen = chosen_procedure(tracker) or typed_choice(tracker)
         if chosen:  # a button or a reply to the situation question: answer what was asked before the choice
-            return answer(dispatcher, chosen, pending_aspect(tracker))
+            return answer(dispatcher, chosen, pending_aspect(tracker), question=tracker.get_slot("options_question"))
         replied = await read_turn(dispatcher, tracker)  # "không có cái nào đúng", "bé có phải đi cùng ko"
         if replied is not None:
             return replied

@@ -68,6 +68,16 @@ QUESTION_CUE = re.compile(r"\b(gi|j|nao|dau|ai|bao gio|bao nhieu|bao lau|may nga
 ASKING_END = re.compile(r"\s(à|hả|hở|chứ|nhỉ|ư)\s*[.!]*$", re.IGNORECASE)
 
 
+# A question asking whether ("… có phải …", "… được không"), folded.
+WHETHER_CUE = re.compile(r"\b(co phai|co can|co duoc|co bat buoc|duoc khong|dc khong|phai khong|co mat phi|"
+                         r"con duoc|hay khong)\b")
+
+
+def asks_whether(text: str) -> bool:
+    """Whether ``text`` asks a yes/no question: closed by "ko", or asking "có phải / được không"."""
+    return asks_yes_no(text) or bool(WHETHER_CUE.search(folded(text))) or bool(ASKING_END.search(text or ""))
+
+
 def asks_question(text: str) -> bool:
     """Whether ``text`` asks something: a "?", a closing question particle, or a question word."""
     return "?" in (text or "") or asks_yes_no(text) or bool(QUESTION_CUE.search(folded(text))) \

@@ -40,10 +40,16 @@ MIN_COVERAGE = 0.65
 # before what the best sentence says of it.
 YES_NO_ASKED = re.compile(r"\b(co phai|co can|phai|can|duoc|dc|co bat buoc|bat buoc)\b")
 POLARITY_WINDOW = 4
+# Who the question is about ("sinh con ở nhà…", "bé có phải…") is seldom what it asks: such a word weighs
+# at most this much.
+PERSON_WORDS = frozenset({"con", "be", "chau", "tre", "bo", "me", "ba", "ong", "vo", "chong", "anh", "chi", "em"})
+PERSON_WEIGHT = 1.0
 NEGATIONS = ("khong", "khong phai", "khong can", "mien", "khong duoc", "chua")
 OBLIGATIONS = ("phai", "can", "bat buoc", "duoc", "co trach nhiem", "co the")
 ACTS = frozenset({"dua"})  # the record's wording of "đi cùng": the child is brought
 ONLINE_CUES = ("online", "truc tuyen", "qua mang", "vneid", "tai nha")
+FEE_CUES = ("mat phi", "mat tien", "ton tien", "co phi", "thu phi", "mat le phi", "co le phi", "phai dong tien",
+            "phai tra tien", "mien phi")
 POST_CUES = ("buu dien", "buu chinh", "gui ve", "gui ve nha", "tra ve nha", "nhan tai nha", "ship")
 PAIR_BONUS = 0.1
 RARE_SHARE = 0.6
@@ -61,7 +67,7 @@ class Passage:
 @dataclass(frozen=True)
 class Grounding:
     """What the record says: ``verdict`` "Có"/"Không" when it states one, and from what (``basis``: "age"
-    — the name's age range —, "online" or "post" — its ways —, or "quote" — the first quoted sentence),
+    — the name's age range —, "online", "post" or "fee" — its ways —, or "quote" — the first quoted sentence),
     and the quoted passages (empty: the record does not say)."""
 
     passages: tuple[Passage, ...]
@@ -171,6 +177,7 @@ def ground(procedure: Procedure, question: str) -> Grounding:
     # A word weighs as the most telling wording the record has for it (one it never has: the most);
     # a sentence says it as strongly as the wording it holds.
     weight = {w: max((idf[t] for t in ways if any(held[t])), default=most) for w, ways in asked.items()}
+    weight = {w: min(v, PERSON_WEIGHT) if fold(w) in PERSON_WORDS else v for w, v in weight.items()}
     total = sum(weight.values())
     pairs = {pair: [_holds(pair, words) for words in unit_words] for pair in _pairs(question)}
     pair_idf = {pair: math.log((len(units) + 1) / (0.5 + sum(h))) for pair, h in pairs.items()}
@@ -202,6 +209,12 @@ def _field_verdict(procedure: Procedure, question: str) -> tuple[str | None, str
     if fits is not None:
         return ("Có" if fits else "Không"), "age"
     said = f" {_folded_text(question)} "
+    if procedure.ways and any(f" {cue} " in said for cue in FEE_CUES):
+        fees = [fold(w.fee).lower() for w in procedure.ways if w.fee.strip()]
+        if fees and all("mien" in f or "khong" in f for f in fees):
+            return "Không", "fee"
+        if fees and any(re.search(r"\d", f) for f in fees):
+            return "Có", "fee"
     if procedure.ways and YES_NO_ASKED.search(said):
         if any(f" {cue} " in said for cue in ONLINE_CUES):
             return ("Có" if procedure.online else "Không"), "online"

@@ -97,3 +97,38 @@ def test_a_short_follow_up_naming_a_topic_is_read_in_the_current_procedure_s_con
                                                                                      answered):
     reply = texts(run(ActionAnswerProcedure(), tracker(question, {"current_procedure": current}))[1])
     assert reply.split("\n")[0].endswith(f"(mã {answered})"), reply
+
+
+def test_a_first_question_asking_whether_gets_the_record_s_yes_or_no(app_db):
+    """The procedure found, the question asked with it is answered — not the overview."""
+    reply = texts(run(ActionAnswerProcedure(), tracker("đăng ký khai sinh có mất phí ko"))[1]).split("\n")
+    assert reply[0].endswith(f"(mã {BIRTH})") and reply[1].startswith("Không, thủ tục này không thu lệ phí"), reply
+
+
+def test_the_option_pressed_answers_the_question_asked_before_the_choice(app_db):
+    question = "sinh con ở nhà, không có giấy chứng sinh thì khai sinh được không"
+    offered = {e["name"]: e["value"] for e in run(ActionAnswerProcedure(), tracker(question))[0]
+               if e.get("event") == "slot"}
+    assert BIRTH in offered["clarify_options"] and offered["options_question"] == question
+    press = f'/ask_procedure{{"procedure_code": "{BIRTH}"}}'
+    reply = texts(run(ActionAnswerProcedure(), tracker(press, offered, entities=[
+        {"entity": "procedure_code", "value": BIRTH}]))[1]).split("\n")
+    assert reply[0].endswith(f"(mã {BIRTH})") and m.RECORD_SAYS in reply \
+        and "người làm chứng xác nhận về việc sinh" in "\n".join(reply), reply
+
+
+def test_a_procedure_question_taken_for_a_login_is_answered(app_db):
+    from actions.dossier import ActionLogin
+
+    reply = texts(run(ActionLogin(), tracker("thẻ căn cước bị mất thì làm lại ở đâu", intent="login"))[1])
+    assert "(mã " in reply.split("\n")[0], reply
+
+
+@pytest.mark.parametrize(("question", "said"), [("cả hai người có phải có mặt không", "hai bên nam, nữ phải có mặt"),
+                                                ("bạn có phải người thật không", None)])
+def test_a_question_taken_for_are_you_a_bot_is_answered_if_the_record_says(app_db, question, said):
+    from actions.fallback import ActionSmallTalk
+
+    reply = texts(run(ActionSmallTalk(), tracker(question, {"current_procedure": "1.000894"},
+                                                 intent="bot_challenge"))[1])
+    assert (said in reply) if said else ("(mã " not in reply), reply
