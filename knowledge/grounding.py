@@ -44,7 +44,9 @@ POLARITY_WINDOW = 4
 # at most this much.
 PERSON_WORDS = frozenset({"con", "be", "chau", "tre", "bo", "me", "ba", "ong", "vo", "chong", "anh", "chi", "em"})
 PERSON_WEIGHT = 1.0
-NEGATIONS = ("khong", "khong phai", "khong can", "mien", "khong duoc", "chua")
+# Only a negated obligation or permission says no: a bare "không"/"chưa" is mostly a case ("trường hợp
+# không có Giấy chứng sinh thì …", "người chưa đủ 14 tuổi").
+NEGATIONS = ("khong phai", "khong can", "khong bat buoc", "khong yeu cau", "khong duoc", "mien")
 OBLIGATIONS = ("phai", "can", "bat buoc", "duoc", "co trach nhiem", "co the")
 ACTS = frozenset({"dua"})  # the record's wording of "đi cùng": the child is brought
 ONLINE_CUES = ("online", "truc tuyen", "qua mang", "vneid", "tai nha")

@@ -40,3 +40,11 @@ def test_an_age_is_answered_yes_or_no_from_the_procedure_s_age_range(question, v
 def test_words_of_the_procedure_s_name_do_not_count_as_what_is_asked():
     # Every sentence of this record speaks of "căn cước": none answers "căn cước có cần bố đồng ý không".
     assert ground(get_procedure(CHILD_CARD), "căn cước cho con có cần bố đồng ý không").passages == ()
+
+
+@pytest.mark.parametrize(("code", "question"), [
+    ("1.001456", "con 13 tuổi làm hộ chiếu được chưa"),  # "người chưa đủ 14 tuổi" is a case, not a no
+    ("1.001193", "sinh con ở nhà, không có giấy chứng sinh thì khai sinh được không"),  # "trường hợp không có …"
+])
+def test_a_case_named_in_the_record_is_no_no(code, question):
+    assert ground(get_procedure(code), question).verdict != "Không"
