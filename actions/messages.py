@@ -73,7 +73,6 @@ RECORD_VERDICTS = {
     ("online", "Có"): "Có. " + ONLINE_YES,
     ("online", "Không"): ONLINE_NO,
     ("post", "Có"): "Có. Thủ tục này nhận hồ sơ và trả kết quả qua dịch vụ bưu chính.",
-    ("post", "Không"): "Không. Cổng Dịch vụ công không ghi cách nộp qua bưu chính cho thủ tục này.",
     ("fee", "Có"): "Có, thủ tục này có thu phí, lệ phí:",
     ("fee", "Không"): "Không, thủ tục này không thu lệ phí:",
     ("quote", "Có"): "Có, theo hồ sơ thủ tục (câu trích dưới đây).",

@@ -194,8 +194,11 @@ def ground(procedure: Procedure, question: str) -> Grounding:
     quoted = tuple(dict.fromkeys(Passage(u.field, _quote(u.text)) for _, _, u in scored[:MAX_QUOTES]))
     coverage = scored[0][1] if scored else 0.0
     if verdict is None and coverage >= STRONG_COVERAGE and YES_NO_ASKED.search(_folded_text(question)):
-        best = scored[0][2]
-        verdict, basis = _polarity(best.text, [t for ways in asked.values() for t in ways]), "quote"
+        # The strong sentences must agree: "không bắt buộc phải công chứng" for a relative's authorisation
+        # and "phải được công chứng" for anyone else's are two cases, no yes and no no.
+        terms = [t for ways in asked.values() for t in ways]
+        said = {_polarity(u.text, terms) for _, c, u in scored[:MAX_QUOTES] if c >= STRONG_COVERAGE}
+        verdict, basis = (said.pop() if len(said) == 1 else None), "quote"
     return Grounding(quoted, verdict, basis if verdict else "", coverage)
 
 
@@ -220,8 +223,8 @@ def _field_verdict(procedure: Procedure, question: str) -> tuple[str | None, str
     if procedure.ways and YES_NO_ASKED.search(said):
         if any(f" {cue} " in said for cue in ONLINE_CUES):
             return ("Có" if procedure.online else "Không"), "online"
-        if any(f" {cue} " in said for cue in POST_CUES):
-            return ("Có" if any(w.mode == "Dịch vụ bưu chính" for w in procedure.ways) else "Không"), "post"
+        if any(f" {cue} " in said for cue in POST_CUES) and any(w.mode == "Dịch vụ bưu chính" for w in procedure.ways):
+            return "Có", "post"  # no way by post listed is no "no": the steps may still send the result by post
     return None, ""
 
 

@@ -48,3 +48,9 @@ def test_words_of_the_procedure_s_name_do_not_count_as_what_is_asked():
 ])
 def test_a_case_named_in_the_record_is_no_no(code, question):
     assert ground(get_procedure(code), question).verdict != "Không"
+
+
+def test_sentences_of_two_cases_that_disagree_give_no_yes_or_no():
+    # A relative's authorisation "không bắt buộc phải công chứng", anyone else's "phải được công chứng".
+    said = ground(get_procedure("1.001612"), "văn bản ủy quyền đó có phải công chứng không")
+    assert said.verdict is None and len(said.passages) >= 2
