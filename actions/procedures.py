@@ -307,8 +307,8 @@ def said_by_record(procedure: Procedure, question: str | None, aspect: Aspect | 
 # Aspects a yes/no question about gets its answer from the aspect's own answer ("mất bao lâu"), better than
 # from any sentence ("nộp online dc ko", "có mất phí không" get their yes or no from the ways in the grounding).
 FIELD_ANSWERED = (Aspect.TIME,)
-# A follow-up of at most this many content words that names a topic of its own is searched in the
-# context of the procedure under discussion.
+# A follow-up of at most this many content words besides the current procedure's name ("nội dung khai
+# báo gồm những gì" after "Khai báo tạm vắng": three) is read in the context of that procedure.
 FOLLOW_UP_WORDS = 4
 CONTEXT_HITS = 3  # of that search, the best few: further down, any name sharing a word would do
 # Words of procedure names that say what is done, not to what: "Đăng ký thành lập hộ kinh doanh" is about
@@ -341,13 +341,13 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
         words = content_words(text)
         result = await run_in_threadpool(find, text)
         if names_top(result, words, text) and result.results[0].code != procedure.code:
-            if len(words) > FOLLOW_UP_WORDS:
-                return None  # "thế làm hộ chiếu cho con thì sao": a new question
+            own = words - name_words_typed(procedure.name, words, text)  # "thuế", not "hộ" of "hộ kinh doanh"
+            if len(own) > FOLLOW_UP_WORDS:
+                return None  # "thế làm hộ chiếu cho con gái tôi thì sao": a new question
             if not grounding.passages:  # the record says nothing of it: another procedure, read in this one's
                 # context ("thuế TNCN thì sao" after a household business is that business's tax, not a land
                 # sale's); none of the context's best names it ("kích hoạt thế nào" after VNeID): this record's
                 # honest "không nêu rõ", not a customs account's activation
-                own = words - name_words_typed(procedure.name, words, text)  # "thuế", not "hộ" of "hộ kinh doanh"
                 within = await run_in_threadpool(find, f"{text} {topic(procedure.name)}")
                 hit = next((h for h in within.results[:CONTEXT_HITS]
                             if h.code != procedure.code and name_words_typed(h.name, own, text)), None)

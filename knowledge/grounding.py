@@ -49,7 +49,6 @@ PERSON_WEIGHT = 1.0
 NEGATIONS = ("khong phai", "khong can", "khong bat buoc", "khong yeu cau", "khong duoc", "mien")
 OBLIGATIONS = ("phai", "can", "bat buoc", "duoc", "co trach nhiem", "co the")
 ACTS = frozenset({"dua"})  # the record's wording of "đi cùng": the child is brought
-ONLINE_CUES = ("online", "truc tuyen", "qua mang", "vneid", "tai nha")
 FEE_CUES = ("mat phi", "mat tien", "ton tien", "co phi", "thu phi", "mat le phi", "co le phi", "phai dong tien",
             "phai tra tien", "mien phi")
 POST_CUES = ("buu dien", "buu chinh", "gui ve", "gui ve nha", "tra ve nha", "nhan tai nha", "ship")
@@ -221,11 +220,17 @@ def _field_verdict(procedure: Procedure, question: str) -> tuple[str | None, str
         if fees and any(re.search(r"\d", f) for f in fees):
             return "Có", "fee"
     if procedure.ways and YES_NO_ASKED.search(said):
-        if any(f" {cue} " in said for cue in ONLINE_CUES):
+        if any(f" {cue} " in said for cue in _online_cues()):
             return ("Có" if procedure.online else "Không"), "online"
         if any(f" {cue} " in said for cue in POST_CUES) and any(w.mode == "Dịch vụ bưu chính" for w in procedure.ways):
             return "Có", "post"  # no way by post listed is no "no": the steps may still send the result by post
     return None, ""
+
+
+@cache
+def _online_cues() -> tuple[str, ...]:
+    """How citizens ask about online submission: the aspect lexicon's phrases for it, folded."""
+    return tuple(fold(canonical(row[0])).lower() for row in lexicon("aspects") if row[1:2] == ["nộp trực tuyến"])
 
 
 def _folded_text(text: str) -> str:
