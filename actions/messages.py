@@ -92,9 +92,11 @@ OTHER_MINISTRY = (
     "Bạn có thể tra cứu trên Cổng Dịch vụ công quốc gia: {url}"
 )
 OTHER_VARIANTS = "Nếu bạn thuộc trường hợp khác, chọn thủ tục tương ứng:"
+ONE_OTHER_VARIANT = "Thủ tục này còn trường hợp: “{name}”. Nếu đó là trường hợp của bạn, nhắn tên ấy để tôi trả lời."
 LIFE_EVENT_INTRO = "{title}, thường cần làm các thủ tục sau, theo thứ tự:"
 LIFE_EVENT_CASES = "{title}, thủ tục tùy trường hợp của bạn:"
 LIFE_EVENT_OTHER_STEPS = "{title}, thường cũng cần các bước sau:"
+ONE_MORE_STEP = "{title}, thường cũng cần: “{name}”. Khi cần, bạn nhắn tên ấy để tôi hướng dẫn."
 LIFE_EVENT_OUTRO = "Bạn bấm vào một bước để xem giấy tờ, lệ phí, thời gian và nơi nộp của thủ tục đó."
 CLARIFY = "Thủ tục này có vài trường hợp khác nhau. Bạn đang cần trường hợp nào?"
 CLARIFY_FIRST = "Bạn chọn giúp tôi trường hợp của bạn trước, tôi sẽ trả lời ngay về {aspect}:"

@@ -473,9 +473,12 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
         code = top.code  # unsure, yet its best is a variant of the step: "ông tôi mất ở Mỹ", the foreign khai tử
     events = answer(dispatcher, code, aspect)
     others = [s for s in event.steps if s.code not in {code, step.code}]
-    intro = m.LIFE_EVENT_OTHER_STEPS.format(title=event.title) if event.ordered else m.OTHER_VARIANTS
-    dispatcher.utter_message(text=intro, buttons=numbered_procedure_buttons([s.label for s in others],
-                                                                            [s.code for s in others]))
+    if len(others) == 1:  # one more step is no list to choose from: said, to be asked by name
+        dispatcher.utter_message(text=m.ONE_MORE_STEP.format(title=event.title, name=others[0].label))
+    elif others:
+        intro = m.LIFE_EVENT_OTHER_STEPS.format(title=event.title) if event.ordered else m.OTHER_VARIANTS
+        dispatcher.utter_message(text=intro, buttons=numbered_procedure_buttons([s.label for s in others],
+                                                                                [s.code for s in others]))
     return events
 
 
@@ -531,7 +534,9 @@ def answer_found(dispatcher: CollectingDispatcher, result: SearchResult, aspect:
                 SlotSet("pending_aspect", aspect), SlotSet("current_procedure", None),
                 SlotSet("options_question", result.question)]
     events = answer(dispatcher, top.code, aspect, also=also, question=result.question)
-    if result.variants:
+    if len(result.variants) == 1:  # one other variant is no list to choose from: said, to be asked by name
+        dispatcher.utter_message(text=m.ONE_OTHER_VARIANT.format(name=result.variants[0].name))
+    elif result.variants:
         offer_procedures(dispatcher, m.OTHER_VARIANTS, [h.code for h in result.variants[:3]])
     return events
 

@@ -132,3 +132,11 @@ def test_a_question_taken_for_are_you_a_bot_is_answered_if_the_record_says(app_d
     reply = texts(run(ActionSmallTalk(), tracker(question, {"current_procedure": "1.000894"},
                                                  intent="bot_challenge"))[1])
     assert (said in reply) if said else ("(mã " not in reply), reply
+
+
+def test_one_other_variant_is_said_by_name_never_offered_as_a_choice_of_one(app_db):
+    """"Nếu bạn thuộc trường hợp khác, chọn thủ tục tương ứng:" with a single button was a choice of one."""
+    for question in ["doi gplx", "Đăng ký lại khai sinh", "làm hộ chiếu lần đầu để đi du lịch"]:
+        for message in run(ActionAnswerProcedure(), tracker(question))[1]:
+            codes = [b for b in message.get("buttons") or [] if "procedure_code" in b["payload"]]
+            assert len(codes) != 1, (question, message)
