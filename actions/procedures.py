@@ -75,7 +75,8 @@ def offer_choice(dispatcher: CollectingDispatcher, intro: str, codes: list[str],
         events = answer(dispatcher, codes[0], aspect, note=m.ONE_OPTION_NOTE)
         return [*events, SlotSet("clarify_options", codes), SlotSet("options_question", question)]
     offer_procedures(dispatcher, intro, codes, outro)
-    return [SlotSet("clarify_options", codes or None), SlotSet("options_question", question if codes else None)]
+    return [SlotSet("clarify_options", codes or None), SlotSet("options_question", question if codes else None),
+            SlotSet("pending_aspect", aspect)]  # "lam lai het bn tien": the fee, once the choice is made
 
 
 def ask_situation(dispatcher: CollectingDispatcher, question: SituationQuestion, codes: list[str]) -> None:

@@ -140,3 +140,15 @@ def test_one_other_variant_is_said_by_name_never_offered_as_a_choice_of_one(app_
         for message in run(ActionAnswerProcedure(), tracker(question))[1]:
             codes = [b for b in message.get("buttons") or [] if "procedure_code" in b["payload"]]
             assert len(codes) != 1, (question, message)
+
+
+def test_the_aspect_asked_before_unsure_options_is_answered_once_one_is_picked(app_db):
+    question = "e bi mat cccd roi, lam lai het bn tien va bao lau co the moi"
+    offered = {e["name"]: e["value"] for e in run(ActionAnswerProcedure(), tracker(question))[0]
+               if e.get("event") == "slot"}
+    assert len(offered.get("clarify_options") or []) > 1, offered
+    code = offered["clarify_options"][0]
+    press = f'/ask_procedure{{"procedure_code": "{code}"}}'
+    reply = texts(run(ActionAnswerProcedure(), tracker(press, offered, entities=[
+        {"entity": "procedure_code", "value": code}]))[1]).split("\n")
+    assert reply[1] == f"{m.ASPECT_TITLES[m.Aspect.FEE]}:", reply
