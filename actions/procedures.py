@@ -345,10 +345,14 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
             own = words - name_words_typed(procedure.name, words, text)  # "thuế", not "hộ" of "hộ kinh doanh"
             if len(own) > FOLLOW_UP_WORDS:
                 return None  # "thế làm hộ chiếu cho con gái tôi thì sao": a new question
-            if not grounding.passages:  # the record says nothing of it: another procedure, read in this one's
-                # context ("thuế TNCN thì sao" after a household business is that business's tax, not a land
-                # sale's); none of the context's best names it ("kích hoạt thế nào" after VNeID): this record's
-                # honest "không nêu rõ", not a customs account's activation
+            if asks_whether(text):  # "có phải mang bản chính ko" asks about this procedure's papers, unless
+                # it names another by three words ("có phải khai báo tạm vắng không" while on tạm trú)
+                if shares_top_name(result, words, text, SMALL_TALK_NAMING_WORDS) and not grounding.passages:
+                    return None
+            elif not grounding.passages:  # the record says nothing of it: another procedure, read in this
+                # one's context ("thuế TNCN thì sao" after a household business is that business's tax, not a
+                # land sale's); none of the context's best names it ("kích hoạt thế nào" after VNeID): this
+                # record's honest "không nêu rõ", not a customs account's activation
                 within = await run_in_threadpool(find, f"{text} {topic(procedure.name)}")
                 hit = next((h for h in within.results[:CONTEXT_HITS]
                             if h.code != procedure.code and name_words_typed(h.name, own, text)), None)

@@ -152,3 +152,12 @@ def test_the_aspect_asked_before_unsure_options_is_answered_once_one_is_picked(a
     reply = texts(run(ActionAnswerProcedure(), tracker(press, offered, entities=[
         {"entity": "procedure_code", "value": code}]))[1]).split("\n")
     assert reply[1] == f"{m.ASPECT_TITLES[m.Aspect.FEE]}:", reply
+
+
+@pytest.mark.parametrize("current", ["1.003197", "1.001193", "1.001612"])
+def test_a_yes_no_question_about_papers_stays_on_the_current_procedure(app_db, current):
+    """"có phải mang bản chính ko" shares "bản chính" with many names: it was answered with a foreign
+    reporters' permit."""
+    reply = texts(run(ActionYesNo(), tracker("có phải mang bản chính ko", {"current_procedure": current},
+                                             intent="deny"))[1])
+    assert reply.split("\n")[0].endswith(f"(mã {current})"), reply
