@@ -6,13 +6,15 @@ and the record say beside it — name-word overlap, alias / folk-term / portal-k
 is for against who the question speaks for, its level against place words, exclusions ("trừ", "không phải")
 and scopes ("đối với") in the name against the question — and adds a learned correction to the hybrid score.
 Boosting starts from the hybrid's score (LightGBM's ``init_score``), so the model learns only what the hybrid
-gets wrong, and its scores keep the hybrid's scale for the options' margins.
+gets wrong.
 
 Trained at build time (``python -m knowledge build``, ``train``) with LightGBM's lambdarank from the
 development split's labelled questions (benchmarks/data/questions.tsv) and questions derived from the
 catalogue itself (aliases, the portal's keywords, unaccented and shortened names, a province's copy asked
-with its province); never from the test split. Its "sure" margin (``min_lead``) is chosen on the development
-split's out-of-fold rankings so that no more questions are answered sure and wrong than by the hybrid.
+with its province); never from the test split. It decides the order only (the hits keep the hybrid's scores rank
+for rank, so the answer's margins keep their scale); where it overrules the hybrid's first, it is sure only by
+a lead (``min_lead``) chosen on the development split's out-of-fold rankings so that no more questions are
+answered sure and wrong than by the hybrid.
 The model is stored as plain trees (``models/knowledge/rerank.json``) and evaluated with numpy: LightGBM is
 needed to build it, not to serve it.
 """
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.vietnamese import canonical, fold
+from bot.vietnamese import canonical, expand_abbreviations, fold
 from knowledge.catalogue import get_procedure
 from knowledge.lexical import STOPWORDS, terms
 from knowledge.settings import PACKAGE_DIR, knowledge_settings
@@ -158,7 +160,8 @@ def features(searcher: Searcher, question: str, asked: str | None, whole: Retrie
     question_syllables = _content(question)
     question_words = set(question_syllables) | asked_words
     question_pairs = _pairs(question_syllables)
-    folk = [f" {canonical(w).lower()} " for w in folk_wordings(question)]
+    # (the argument the search's own reading used: its folk terms are cached)
+    folk = [f" {canonical(w).lower()} " for w in folk_wordings(expand_abbreviations(question))]
     asks = {
         "asks_person": _has(padded, PERSON_WORDS), "asks_org": _has(padded, ORG_WORDS),
         "asks_official": _has(padded, OFFICIAL_WORDS), "asks_foreign": _has(padded, FOREIGN_WORDS),
@@ -287,19 +290,41 @@ class Reranker:
         return self.trees.predict(x[:, self.columns])
 
     def rerank(self, searcher: Searcher, question: str, asked: str | None, whole: Retrieved,
-               hits: list[Hit]) -> list[Hit]:
+               hits: list[Hit]) -> tuple[list[Hit], bool]:
+        """``hits`` in the learned order, and whether it is sure of its first: it is unless it overrules the
+        hybrid's first by less than ``min_lead``."""
         head = hits[:self.depth]
         if len(head) < 2:
-            return hits
-        return apply(head, hits[self.depth:], self.corrections(features(searcher, question, asked, whole, head)))
+            return hits, True
+        return apply(head, hits[self.depth:], self.corrections(features(searcher, question, asked, whole, head)),
+                     self.min_lead)
 
 
-def apply(head: list[Hit], tail: list[Hit], corrections: np.ndarray) -> list[Hit]:
-    """``head`` re-scored (hybrid score + correction) and re-sorted; ``tail`` kept below it."""
-    scored = sorted((replace(h, score=h.score + float(c)) for h, c in zip(head, corrections)),
-                    key=lambda h: h.score, reverse=True)
-    floor = scored[-1].score
-    return scored + [replace(h, score=min(h.score, floor)) for h in tail]
+def apply(head: list[Hit], tail: list[Hit], corrections: np.ndarray, min_lead: float = 0.0) -> tuple[list[Hit], bool]:
+    """``head`` (hybrid hits, best first) in the order of hybrid score + correction, ``tail`` after it; and
+    whether that order is sure of its first. The learned stage decides the order only: the i-th hit keeps the
+    hybrid's i-th score, so the margins the answer reads (close variants, options to offer) keep the scale they
+    were set on. It is not sure when it overrules the hybrid's first by less than ``min_lead``, and never
+    overrules a first the citizen's situation selects (``situation_selects``)."""
+    learned = [h.score + float(c) for h, c in zip(head, corrections)]
+    order = sorted(range(len(head)), key=lambda i: -learned[i])
+    if situation_selects(head[0]):
+        order = [0] + [i for i in order if i != 0]
+    scores = sorted((h.score for h in head), reverse=True)
+    ranked = [replace(head[i], score=score) for i, score in zip(order, scores)]
+    lead = learned[order[0]] - learned[order[1]] if len(order) > 1 else 1.0
+    return ranked + tail, order[0] == 0 or lead >= min_lead
+
+
+def situation_selects(hit: Hit) -> bool:
+    """Whether the hybrid put this variant first because the citizen's situation selects it (a variant cue of
+    nlu_data/lexicon/variant_cues.tsv, an age that fits the name's): the learned stage keeps it first. Too few
+    training questions carry a cue for the trees to weigh it ("vợ tôi là người Nhật … đăng ký khai sinh" fell to
+    the plain registration); out of fold, it changed none of the 44 development answers so selected."""
+    from knowledge.search import PARTS
+
+    parts = dict(zip(PARTS, hit.parts))
+    return parts.get("cued", 0.0) > 0 or parts.get("age_fit", 0.0) > 0
 
 
 def model_path() -> Path:
@@ -445,8 +470,10 @@ def answers(searcher: Searcher, groups: list[dict], corrections: list[np.ndarray
     found = []
     for i, g in enumerate(groups):
         cleaned, asked, whole = g["ranked"]
-        hits = g["hits"] if corrections is None else apply(g["hits"][:DEPTH], g["hits"][DEPTH:], corrections[i])
-        result = searcher.result(cleaned, asked, whole, hits, 5, min_lead=min_lead if corrections is not None else 0.0)
+        hits, sure = g["hits"], True
+        if corrections is not None:
+            hits, sure = apply(g["hits"][:DEPTH], g["hits"][DEPTH:], corrections[i], min_lead)
+        result = searcher.result(cleaned, asked, whole, hits, 5, sure=sure)
         codes = [h.code for h in result.results]
         found.append((bool(codes) and codes[0] in g["accepted"], bool(set(codes) & g["accepted"]),
                       result.answers_outright and (not codes or codes[0] not in g["accepted"])))
@@ -460,8 +487,9 @@ def summary(found: list[tuple[bool, bool, bool]], groups: list[dict]) -> dict[st
 
 
 def calibrate(searcher: Searcher, dev: list[dict], corrections: list[np.ndarray]) -> float:
-    """The least lead between the first two re-scored hits that may be answered sure: the smallest for which
-    the out-of-fold development rankings are sure and wrong no more often than the hybrid's."""
+    """The least lead of a learned first over the learned second, when it overrules the hybrid's first, that may
+    be answered sure: the smallest for which the out-of-fold development rankings are sure and wrong no more
+    often than the hybrid's."""
     allowed = summary(answers(searcher, dev, None), dev)["sure_wrong"]
     for lead in np.arange(0.0, 1.0, 0.01):
         if summary(answers(searcher, dev, corrections, float(lead)), dev)["sure_wrong"] <= allowed + 1e-9:

@@ -274,6 +274,12 @@ def clean_question(question: str) -> str:
 def folk_wordings(text: str) -> list[str]:
     """The official wording of each folk term found in ``text`` ("sổ đỏ" -> Giấy chứng nhận...); a
     term matches words typed without diacritics, or with its own ("năm cuối" holds no "cưới")."""
+    return list(_folk_wordings(text))
+
+
+@lru_cache(maxsize=QUERY_VECTOR_CACHE)
+def _folk_wordings(text: str) -> tuple[str, ...]:
+    """folk_wordings, once per text: the search reads them, and the learned ranking again."""
     words = expand_abbreviations(text).split()
     wordings = []
     for phrases, official in folk_terms():
@@ -282,7 +288,7 @@ def folk_wordings(text: str) -> list[str]:
             wordings.append(official)
             for place, phrase in zip(places, phrases):  # each word names one term
                 words[place:place + len(phrase)] = [""] * len(phrase)
-    return wordings
+    return tuple(wordings)
 
 
 def expand_folk_terms(text: str) -> str:
@@ -623,19 +629,18 @@ class Searcher:
         reranker = self._reranker()
         if reranker is None:
             return self.result(question, asked, whole, hits, top_k)
-        return self.result(question, asked, whole, reranker.rerank(self, question, asked, whole, hits), top_k,
-                           min_lead=reranker.min_lead)
+        hits, sure = reranker.rerank(self, question, asked, whole, hits)
+        return self.result(question, asked, whole, hits, top_k, sure=sure)
 
     def result(self, question: str, asked: str | None, whole: Retrieved, hits: list[Hit], top_k: int = 5,
-               min_lead: float = 0.0) -> SearchResult:
-        """The answer ``hits`` make (``ranked``'s, or the learned ranking's with its ``min_lead``): the best
-        ones, whether the first is sure, its close variants."""
+               sure: bool = True) -> SearchResult:
+        """The answer ``hits`` make (``ranked``'s, or the learned ranking's): the best ones, whether the first is
+        sure (never when ``sure`` is False: the learned ranking's own doubt), its close variants."""
         top = hits[0]
         covered = self.lexical.matched_mass(whole.lexical_query, lexical_text(get_procedure(top.code)))
         coverage = covered / whole.mass if whole.mass else 0.0
         lead = top.score - hits[1].score if len(hits) > 1 else 1.0
-        # min_lead: the learned ranking's own calibration, a closer call is not sure
-        matched = self._is_confident(coverage, top.dense, lead) and lead >= min_lead
+        matched = sure and self._is_confident(coverage, top.dense, lead)
         ministry = other_ministry(asked or question, top.name, matched)  # what is asked, not the context
         confident = matched and not ministry
         top_base = base_name(top.name)

@@ -22,7 +22,7 @@ class KnowledgeSettings(BaseSettings):
     st_passage_prefix: str = ""  # "passage: " for them
     # The learned ranking stage over the hybrid's first candidates (knowledge/rerank.py; its model is built by
     # `python -m knowledge build` into models_dir/rerank.json): off, the hybrid's own order is answered.
-    rerank: bool = False
+    rerank: bool = True
 
 
 @lru_cache

@@ -23,13 +23,17 @@ def test_exported_trees_follow_lightgbm_splits():
     assert rerank.Trees.from_json(trees.to_json()).predict(x).tolist() == [1.25, 1.25, -0.75]
 
 
-def test_corrections_reorder_the_head_and_keep_the_tail_below():
+def test_corrections_decide_the_order_and_the_hybrid_scores_stay_rank_for_rank():
     head = [Hit("a", "A", 0.9), Hit("b", "B", 0.8)]
     tail = [Hit("c", "C", 0.7)]
-    hits = rerank.apply(head, tail, np.array([0.0, 0.3]))
+    hits, sure = rerank.apply(head, tail, np.array([0.0, 0.3]))
     assert [h.code for h in hits] == ["b", "a", "c"]
-    assert hits[0].score == pytest.approx(1.1)
-    assert hits[2].score <= hits[1].score
+    assert [h.score for h in hits] == [0.9, 0.8, 0.7]  # the margins the answer reads keep their scale
+    assert sure
+    # overruling the hybrid's first by less than the calibrated lead: not sure
+    assert rerank.apply(head, tail, np.array([0.0, 0.3]), min_lead=0.5)[1] is False
+    # agreeing with the hybrid's first: as sure as the hybrid
+    assert rerank.apply(head, tail, np.array([0.3, 0.0]), min_lead=0.5)[1] is True
 
 
 @pytest.fixture(scope="module")
