@@ -47,12 +47,14 @@ def test_no_empty_reply(explored):
     assert explored.counts["empty"] == 0, found(explored, "empty")
 
 
-@pytest.mark.xfail(reason="issue 31 item 4, open: 'doi gplx' is answered, then 'Nếu bạn thuộc trường hợp khác, "
-                          "chọn thủ tục tương ứng:' offers a single variant (1. Đổi giấy phép lái xe Công an nhân dân)",
-                   strict=False)
 def test_no_one_option_choice(explored):
     assert explored.counts["one-option"] == 0, found(explored, "one-option")
 
 
 def test_no_action_server_exception(explored):
     assert explored.counts["exception"] == 0, found(explored, "exception") + "\n" + "\n".join(explored.exception_lines)
+
+
+def test_no_follow_up_switches_procedure(explored):
+    """"có phải mang bản chính ko" once moved a citizen to a foreign reporters' permit."""
+    assert explored.counts["switch"] == 0, found(explored, "switch")
