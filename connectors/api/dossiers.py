@@ -11,11 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from common.status import DossierStatus
 from connectors.api.auth import require_staff
+from connectors.ratelimit import limit_client_address
 from dossiers.drafts import checklist, draft_json
 from dossiers.pdf import declaration_pdf
 from storage import audit, citizens
 
-router = APIRouter(tags=["dossiers"])
+# Public links (a PDF is rendered per request): limited per client address like the other public routes.
+router = APIRouter(tags=["dossiers"], dependencies=[Depends(limit_client_address)])
 staff_router = APIRouter(tags=["dossiers"])  # in the staff schema only (connectors/gateway.py)
 # A declaration holds a citizen's personal data: no browser, proxy or shared computer keeps a copy.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

@@ -160,6 +160,16 @@ def test_one_conversation_and_one_address_are_limited_politely(gateway):
     assert refused.status_code == 429 and refused.json()["detail"] == msg.RATE_LIMITED
 
 
+def test_dossier_links_are_limited_per_address_like_other_public_routes(gateway):
+    """A PDF is rendered per request: guessing or hammering dossier links is limited per address too."""
+    client = gateway(FakeCore(), rate_limit_address="2/minute")
+    statuses = [client.get("/dossiers/HS-2026-000001.pdf", params={"key": "guess"}).status_code for _ in range(2)]
+    statuses.append(client.get("/dossiers/HS-2026-000001.json", params={"key": "guess"}).status_code)
+    assert statuses == [404, 404, 429]
+    refused = client.get("/dossiers/HS-2026-000001.pdf", params={"key": "guess"})
+    assert refused.status_code == 429 and refused.json()["detail"] == msg.RATE_LIMITED
+
+
 def test_pages_carry_a_policy_without_inline_script(gateway):
     client = gateway(FakeCore(), frame_ancestors="'self' https://dichvucong.example.gov.vn")
     page = client.get("/")
