@@ -60,6 +60,8 @@ class GatewaySettings(BaseSettings):
     zalo_max_event_age_s: int = 300
 
     stt_engine: str = "auto"  # auto | viet-asr | sherpa:/path/to/model
+    stt_max_seconds: int = 30  # the kiosk records at most 30 s (kiosk.js); longer recordings are refused
+    stt_concurrency: int = 1  # recordings transcribed at once per gateway process; more get 503 at once
     tts_piper_voice: str = ""  # an operator's vi_VN piper voice (.onnx); else espeak-ng
     kiosk_office_name: str = "Bộ phận Một cửa"  # printed at the top of a kiosk's printout
 

@@ -27,7 +27,11 @@ SAMPLE_RATE = 16_000
 # What browsers and recorders produce. A header may claim any rate: 1 Hz would make a tiny file
 # decode into hours of audio (resampling multiplies samples by 16,000 / rate), so only these pass.
 ACCEPTED_RATES = frozenset({8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000})
-MAX_SECONDS = 120  # a kiosk question; longer recordings are refused before any decoding work
+MAX_SECONDS = 30  # a kiosk question (the page records at most 30 s); longer recordings are refused before decoding
+
+
+class RecordingTooLong(ValueError):
+    """A recording longer than the kiosk records."""
 
 
 class SpeechToText(Protocol):
@@ -38,16 +42,16 @@ class SpeechToText(Protocol):
         ...
 
 
-def decode_wav(data: bytes) -> np.ndarray:
-    """16-bit PCM WAV (a rate of ``ACCEPTED_RATES``, mono or stereo, at most ``MAX_SECONDS``) ->
-    16 kHz mono float32; ValueError if unreadable or outside those bounds."""
+def decode_wav(data: bytes, max_seconds: float = MAX_SECONDS) -> np.ndarray:
+    """16-bit PCM WAV (a rate of ``ACCEPTED_RATES``, mono or stereo, at most ``max_seconds``) ->
+    16 kHz mono float32; ValueError if unreadable or outside those bounds (RecordingTooLong if longer)."""
     try:
         with wave.open(io.BytesIO(data)) as wav:
             channels, rate, width = wav.getnchannels(), wav.getframerate(), wav.getsampwidth()
             if width != 2 or channels not in {1, 2} or rate not in ACCEPTED_RATES:
                 raise ValueError("only 16-bit PCM WAV, mono or stereo, at a common rate is supported")
-            if wav.getnframes() > MAX_SECONDS * rate:
-                raise ValueError("recording too long")
+            if wav.getnframes() > max_seconds * rate:
+                raise RecordingTooLong("recording too long")
             raw = wav.readframes(wav.getnframes())
     except (wave.Error, EOFError) as exc:
         raise ValueError(f"not a readable WAV file: {exc}") from exc
@@ -68,7 +72,9 @@ class VietAsrEngine:
 
         self._pipeline = vietasr.Pipeline.preset("transcribe")
         atexit.register(self._pipeline.close)  # before interpreter teardown, when its __del__ would fail
-        self._lock = threading.Lock()  # one native pipeline; the gateway transcribes in a thread pool
+        # One native pipeline. The kiosk route admits only STT_CONCURRENCY transcriptions at once and
+        # refuses the rest, so requests do not wait here holding the gateway's worker threads.
+        self._lock = threading.Lock()
 
     def transcribe(self, samples: np.ndarray) -> str:
         pcm = np.clip(samples * 32767, -32768, 32767).astype(np.int16)

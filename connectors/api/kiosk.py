@@ -11,9 +11,19 @@ from connectors import messages as msg
 from connectors.conversations import KIOSK_PREFIX, conversation_of
 from connectors.ratelimit import limit_client_address
 from connectors.settings import GatewaySettings, get_settings
-from connectors.speech import decode_wav, speech_to_text, text_to_speech
+from connectors.speech import RecordingTooLong, decode_wav, speech_to_text, text_to_speech
 
 router = APIRouter(prefix="/kiosk", tags=["kiosk"], dependencies=[Depends(limit_client_address)])
+VOICE_BUSY = "Kiosk đang nhận dạng một đoạn ghi âm khác. Bạn vui lòng đợi vài giây rồi nói lại, hoặc gõ câu hỏi."
+BUSY_RETRY_SECONDS = "5"
+
+
+def kiosk_conversation(settings: GatewaySettings, token: str | None) -> str:
+    """The kiosk conversation ``token`` signs, else 401: voice costs CPU and is a kiosk's own."""
+    conversation_id = conversation_of(settings, token)
+    if conversation_id is None or not conversation_id.startswith(KIOSK_PREFIX):
+        raise HTTPException(401, msg.CONVERSATION_EXPIRED)
+    return conversation_id
 
 
 @router.get("/settings")
@@ -23,17 +33,33 @@ def kiosk_settings(settings: GatewaySettings = Depends(get_settings)) -> dict[st
 
 
 @router.post("/speech")
-async def speech(request: Request, settings: GatewaySettings = Depends(get_settings)) -> dict[str, str]:
-    """WAV audio in the body -> ``{"text": ...}``, or ``{"message": ...}`` explaining why not."""
-    audio = await request.body()  # bounded by the gateway's body limit for this path
-    engine = await run_in_threadpool(speech_to_text, settings.stt_engine)
-    if engine is None:
-        return {"message": msg.VOICE_UNAVAILABLE}
+async def speech(
+    request: Request, settings: GatewaySettings = Depends(get_settings),
+    x_conversation_token: str | None = Header(default=None),
+) -> dict[str, str]:
+    """WAV audio in the body -> ``{"text": ...}``, or ``{"message": ...}`` explaining why not; for a
+    kiosk's own conversation only (its token). At most ``STT_CONCURRENCY`` recordings are transcribed
+    at once: the others get 503 at once rather than wait in the worker threads chat needs too."""
+    kiosk_conversation(settings, x_conversation_token)
+    state = request.app.state
+    busy = getattr(state, "kiosk_transcribing", 0)  # checked and taken on the event loop: no race
+    if busy >= max(1, settings.stt_concurrency):
+        raise HTTPException(503, VOICE_BUSY, headers={"Retry-After": BUSY_RETRY_SECONDS})
+    state.kiosk_transcribing = busy + 1
     try:
-        samples = await run_in_threadpool(decode_wav, audio)
-    except ValueError:
-        raise HTTPException(400, msg.AUDIO_UNREADABLE) from None
-    text = await run_in_threadpool(engine.transcribe, samples)
+        audio = await request.body()  # bounded by the gateway's body limit for this path
+        engine = await run_in_threadpool(speech_to_text, settings.stt_engine)
+        if engine is None:
+            return {"message": msg.VOICE_UNAVAILABLE}
+        try:
+            samples = await run_in_threadpool(decode_wav, audio, settings.stt_max_seconds)
+        except RecordingTooLong:
+            raise HTTPException(400, msg.AUDIO_TOO_LONG) from None
+        except ValueError:
+            raise HTTPException(400, msg.AUDIO_UNREADABLE) from None
+        text = await run_in_threadpool(engine.transcribe, samples)
+    finally:
+        state.kiosk_transcribing -= 1
     return {"text": text} if text else {"message": msg.AUDIO_NOT_UNDERSTOOD}
 
 
@@ -48,9 +74,7 @@ async def tts(
 ) -> Response:
     """A reply spoken as WAV, for a kiosk's own conversation only (its token): speech costs CPU and
     is nobody else's to ask for."""
-    conversation_id = conversation_of(settings, x_conversation_token)
-    if conversation_id is None or not conversation_id.startswith(KIOSK_PREFIX):
-        raise HTTPException(401, msg.CONVERSATION_EXPIRED)
+    kiosk_conversation(settings, x_conversation_token)
     text = clean_text(body.text)  # control characters (a NUL) and markup are not spoken
     if not text:
         raise HTTPException(400, msg.NOTHING_TO_SAY)

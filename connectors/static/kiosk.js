@@ -174,7 +174,9 @@
     return new Blob([view], { type: "audio/wav" });
   }
   function upload(blob) {
-    fetch("/kiosk/speech", { method: "POST", headers: { "Content-Type": "audio/wav" }, body: blob })
+    var token = chat.token();  // recognition is for this kiosk conversation only, as reading aloud is
+    if (!token) { chat.addReplies([{ text: "Xin lỗi, chưa nhận dạng được giọng nói. Bạn vui lòng thử lại." }]); return; }
+    fetch("/kiosk/speech", { method: "POST", headers: { "Content-Type": "audio/wav", "X-Conversation-Token": token }, body: blob })
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (body.text) { chat.ask(body.text); } else { chat.addReplies([{ text: body.message || body.detail }]); }

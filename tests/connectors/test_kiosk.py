@@ -47,16 +47,25 @@ def wav_bytes(seconds: float = 0.5, rate: int = 16_000) -> bytes:
     return buffer.getvalue()
 
 
+def kiosk_token(base: str) -> str:
+    """A kiosk conversation's token: the voice routes serve a kiosk's own conversation only."""
+    start = urllib.request.Request(f"{base}/webhooks/rest/conversations", data=b'{"device": "kiosk"}',
+                                   headers={"Content-Type": "application/json"})
+    return json.loads(urllib.request.urlopen(start, timeout=30).read())["token"]
+
+
 def test_speech_endpoint_answers_in_vietnamese_without_an_engine_or_with_bad_audio(stack):
     url = f"{stack.url('gateway')}/kiosk/speech"
-    request = urllib.request.Request(url, data=b"not audio", headers={"Content-Type": "audio/wav"})
+    headers = {"Content-Type": "audio/wav", "X-Conversation-Token": kiosk_token(stack.url("gateway"))}
+    request = urllib.request.Request(url, data=b"not audio", headers=headers)
     try:
         body = json.loads(urllib.request.urlopen(request, timeout=30).read())
     except urllib.error.HTTPError as error:
         assert error.code == 400
         body = {"message": json.loads(error.read())["detail"]}
     assert body["message"] == (msg.AUDIO_UNREADABLE if speech_to_text() else msg.VOICE_UNAVAILABLE)
-    assert post_raw(url, wav_bytes(), {"Content-Type": "audio/wav"}) == 200
+    assert post_raw(url, wav_bytes(), headers) == 200
+    assert post_raw(url, wav_bytes(), {"Content-Type": "audio/wav"}) == 401  # no kiosk conversation
 
 
 def test_text_to_speech_with_espeak(stack):
@@ -97,9 +106,10 @@ def test_voice_end_to_end_with_human_recordings(stack):
     """The embedded engine (viet-asr, installed by default) on real human speech: most words right."""
     assert speech_to_text() is not None, "viet-asr is a default dependency"
     heard = expected = 0
+    token = kiosk_token(stack.url("gateway"))
     for audio, transcript in human_recordings():
         request = urllib.request.Request(f"{stack.url('gateway')}/kiosk/speech", data=audio,
-                                         headers={"Content-Type": "audio/wav"})
+                                         headers={"Content-Type": "audio/wav", "X-Conversation-Token": token})
         text = json.loads(urllib.request.urlopen(request, timeout=120).read())["text"]
         said = set(words(text))
         heard += sum(w in said for w in words(transcript))

@@ -4,13 +4,16 @@ cannot make a tiny upload decode into hours of audio."""
 
 import io
 import shutil
+import threading
+import time
 import wave
 
 import pytest
 
 from connectors import messages as msg
+from connectors.api import kiosk as kiosk_api
 from connectors.speech import decode_wav
-from tests.connectors.inprocess import FakeCore
+from tests.connectors.inprocess import FakeCore, chat
 
 
 def kiosk_token(client, device="kiosk"):
@@ -68,7 +71,7 @@ def test_a_wav_at_a_rate_no_microphone_records_is_refused(rate):
         decode_wav(audio)
 
 
-def test_a_wav_claiming_more_than_two_minutes_is_refused_before_decoding():
+def test_a_wav_claiming_more_than_the_limit_is_refused_before_decoding():
     audio = wav(8_000, frames=10)
     claimed = (8_000 * 121 * 2).to_bytes(4, "little")  # the data chunk's size: 121 s, though 20 bytes follow
     with pytest.raises(ValueError):
@@ -82,8 +85,90 @@ def test_common_rates_decode_to_16k_mono():
 
 def test_unreadable_audio_gets_400_with_a_vietnamese_message(gateway):
     client = gateway(FakeCore())
-    response = client.post("/kiosk/speech", content=wav(1, frames=40), headers={"Content-Type": "audio/wav"})
+    response = listen(client, wav(1, frames=40), kiosk_token(client))
     if response.status_code == 200:  # no recogniser installed here: it says so before reading the audio
         assert response.json()["message"] == msg.VOICE_UNAVAILABLE
     else:
         assert response.status_code == 400 and response.json()["detail"] == msg.AUDIO_UNREADABLE
+
+
+def listen(client, audio, token):
+    return client.post("/kiosk/speech", content=audio, headers={"Content-Type": "audio/wav", "X-Conversation-Token": token})
+
+
+class SlowEngine:
+    """A recogniser that holds its transcription until released (a long recording on a busy kiosk)."""
+
+    name = "slow"
+
+    def __init__(self):
+        self.started, self.release, self.calls = threading.Event(), threading.Event(), 0
+
+    def transcribe(self, samples):
+        self.calls += 1
+        self.started.set()
+        self.release.wait(30)
+        return "lệ phí làm hộ chiếu"
+
+
+@pytest.fixture()
+def slow_engine(monkeypatch):
+    engine = SlowEngine()
+    monkeypatch.setattr(kiosk_api, "speech_to_text", lambda spec="auto": engine)
+    yield engine
+    engine.release.set()
+
+
+def test_recognition_is_only_for_a_kiosk_conversation(gateway, slow_engine):
+    slow_engine.release.set()
+    client = gateway(FakeCore())
+    audio = wav(16_000, frames=1_600)
+    assert client.post("/kiosk/speech", content=audio, headers={"Content-Type": "audio/wav"}).status_code == 401
+    assert listen(client, audio, "forged.token").status_code == 401
+    assert listen(client, audio, kiosk_token(client, device="web")).status_code == 401
+    heard = listen(client, audio, kiosk_token(client))
+    assert heard.status_code == 200 and heard.json() == {"text": "lệ phí làm hộ chiếu"}
+    assert slow_engine.calls == 1  # the refused ones never reached the recogniser
+
+
+def test_a_recording_longer_than_the_kiosk_records_is_refused_in_vietnamese(gateway, slow_engine):
+    slow_engine.release.set()
+    client = gateway(FakeCore())
+    token = kiosk_token(client)
+    assert listen(client, wav(8_000, frames=8_000 * 30), token).status_code == 200  # the kiosk's 30 s
+    refused = listen(client, wav(8_000, frames=8_000 * 31), token)
+    assert refused.status_code == 400 and refused.json()["detail"] == msg.AUDIO_TOO_LONG
+    assert slow_engine.calls == 1
+
+
+def test_while_one_recording_is_transcribed_others_are_refused_at_once_and_chat_goes_on(gateway, slow_engine):
+    """Recordings beyond the one being transcribed get 503 at once (never queued in the gateway's
+    worker threads, of which a flood would leave none for chat), and a chat turn is not delayed."""
+    client = gateway(FakeCore(), rate_limit_address="1000/minute")
+    token = kiosk_token(client)
+    audio = wav(16_000, frames=16_000)
+    first = []
+    running = threading.Thread(target=lambda: first.append(listen(client, audio, token)))
+    running.start()
+    assert slow_engine.started.wait(10)
+    results = []
+    flood = [threading.Thread(target=lambda: results.append(listen(client, audio, token))) for _ in range(45)]
+    started = time.perf_counter()
+    for thread in flood:
+        thread.start()
+    for thread in flood:
+        thread.join(max(0.0, started + 10 - time.perf_counter()))
+    refused_within = time.perf_counter() - started
+    assert len(results) == 45 and {r.status_code for r in results} == {503}, refused_within
+    assert refused_within < 5 and all(r.headers["Retry-After"] for r in results)
+    assert results[0].json()["detail"] == kiosk_api.VOICE_BUSY
+    turn = threading.Thread(target=lambda: results.append(chat(client, "u-busy-kiosk", "lệ phí làm hộ chiếu")))
+    before = time.perf_counter()
+    turn.start()
+    turn.join(10)
+    assert not turn.is_alive() and time.perf_counter() - before < 5  # the chat is answered meanwhile
+    assert results[-1][0]["text"] == "Chào bạn"
+    slow_engine.release.set()
+    running.join(10)
+    assert first[0].status_code == 200 and slow_engine.calls == 1
+    assert listen(client, audio, token).status_code == 200  # free again once it is done
