@@ -2,9 +2,11 @@
 (argon2) gives a signed session cookie, which a logout revokes. What the page shows comes from the
 staff API (``officer.py``, ``analytics.py``), which accepts that cookie.
 
-Failed sign-ins are counted (the ``limits`` library, in the gateway's rate-limit storage: Redis when
-replicas share counts) per account and per client address; past either limit every sign-in there is
-refused for a while, a right password included, so guessing gets nowhere."""
+Sign-in attempts are counted (the ``limits`` library, in the gateway's rate-limit storage: Redis when
+replicas share counts) per account at a client address and per client address, before the password
+is checked (one atomic count, so attempts sent at once cannot all pass a check made before any is
+counted); past either limit every sign-in there is refused for a while, a right password included,
+so guessing gets nowhere. Guesses from one address do not lock the officer out from another."""
 
 from __future__ import annotations
 
@@ -24,30 +26,29 @@ from storage import staff
 
 router = APIRouter(prefix="/officer", tags=["console"])
 NO_CACHE = {"Cache-Control": "no-cache"}
-FAILED_PER_ACCOUNT = parse("5/15 minutes")
-FAILED_PER_ADDRESS = parse("20/15 minutes")
+ATTEMPTS_PER_ACCOUNT_AND_ADDRESS = parse("5/15 minutes")
+ATTEMPTS_PER_ADDRESS = parse("20/15 minutes")
 
 
 class LoginThrottle:
-    """Failed sign-ins per account and per address (a moving window)."""
+    """Sign-in attempts per account at an address and per address (a moving window), counted before
+    the password is checked."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(settings.rate_limit_storage))
 
-    def allowed(self, username: str, address: str) -> bool:
-        return (self._limiter.test(FAILED_PER_ACCOUNT, "staff-login-account", username)
-                and self._limiter.test(FAILED_PER_ADDRESS, "staff-login-address", address))
+    def attempt(self, username: str, address: str) -> bool:
+        """Count one attempt; False past either limit (each ``hit`` checks and counts atomically)."""
+        return (self._limiter.hit(ATTEMPTS_PER_ACCOUNT_AND_ADDRESS, "staff-login-account", username, address)
+                and self._limiter.hit(ATTEMPTS_PER_ADDRESS, "staff-login-address", address))
 
-    def failed(self, username: str, address: str) -> None:
-        self._limiter.hit(FAILED_PER_ACCOUNT, "staff-login-account", username)
-        self._limiter.hit(FAILED_PER_ADDRESS, "staff-login-address", address)
-
-    def succeeded(self, username: str) -> None:
-        self._limiter.clear(FAILED_PER_ACCOUNT, "staff-login-account", username)
+    def succeeded(self, username: str, address: str) -> None:
+        """The officer's own mistakes at this address are forgotten (the address's count stays)."""
+        self._limiter.clear(ATTEMPTS_PER_ACCOUNT_AND_ADDRESS, "staff-login-account", username, address)
 
 
-def login_throttle(request: Request) -> LoginThrottle:
-    """The app's throttle, made on first use."""
+async def login_throttle(request: Request) -> LoginThrottle:
+    """The app's throttle, made on first use (on the event loop: sign-ins arriving at once share one)."""
     state = request.app.state
     if getattr(state, "staff_login_throttle", None) is None:
         state.staff_login_throttle = LoginThrottle(state.settings)
@@ -79,13 +80,12 @@ def chart_library() -> FileResponse:
 async def login(body: Credentials, request: Request, response: Response, settings: GatewaySettings = Depends(get_settings),
                 throttle: LoginThrottle = Depends(login_throttle)) -> dict[str, str]:
     address = request.client.host if request.client else "unknown"
-    if not throttle.allowed(body.username, address):
+    if not throttle.attempt(body.username, address):
         raise HTTPException(429, msg.STAFF_LOGIN_THROTTLED, headers={"Retry-After": "900"})
     account = await run_in_threadpool(authenticate, body.username, body.password)
     if account is None:
-        throttle.failed(body.username, address)
         raise HTTPException(401, msg.STAFF_LOGIN_FAILED)
-    throttle.succeeded(body.username)
+    throttle.succeeded(body.username, address)
     response.set_cookie(SESSION_COOKIE, session_value(account, signing_key(settings)),
                         max_age=SESSION_HOURS * 3600, httponly=True, samesite="strict", path="/",
                         secure=settings.public_url.startswith("https://"))

@@ -124,6 +124,41 @@ def test_failed_sign_ins_are_throttled_per_address_whatever_the_name(gateway, la
     assert refused.status_code == 429 and refused.json()["detail"] == msg.STAFF_LOGIN_THROTTLED
 
 
+def sign_in_from(client, address, password, username="lan"):
+    return client.post("/officer/login", json={"username": username, "password": password},
+                       headers={"X-Forwarded-For": address})  # through our own proxy (trusted_proxies)
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_officer_out_elsewhere(gateway, lan):
+    """Guessing an officer's password from one address throttles that address, not the officer: the
+    right password from an address that has not failed still signs in."""
+    client = gateway(FakeCore(), trusted_proxies="testclient")
+    for _ in range(5):
+        assert sign_in_from(client, "203.0.113.9", "doan-sai-mat-khau").status_code == 401
+    assert sign_in_from(client, "203.0.113.9", "mat-khau-rat-dai").status_code == 429  # the guesser is throttled
+    signed_in = sign_in_from(client, "198.51.100.7", "mat-khau-rat-dai")
+    assert signed_in.status_code == 200 and SESSION_COOKIE in signed_in.cookies
+
+
+def test_concurrent_guesses_are_counted_before_the_password_is_checked(gateway, lan):
+    """19 guesses at once: no more get a password check than the limit allows (5 per account and address)."""
+    import threading
+
+    client = gateway(FakeCore())
+    barrier, statuses = threading.Barrier(19), []
+
+    def guess():
+        barrier.wait()
+        statuses.append(client.post("/officer/login", json={"username": "lan", "password": "doan-sai-mat-khau"}).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(19)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [401] * 5 + [429] * 14
+
+
 def test_a_successful_sign_in_forgets_earlier_mistakes(gateway, lan):
     client = gateway(FakeCore())
     for _ in range(2):
