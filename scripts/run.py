@@ -63,6 +63,10 @@ def service_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env.setdefault("RASA_WORKERS", str(DEFAULT_RASA_WORKERS))
     env.setdefault("RASA_URL", ",".join(f"http://127.0.0.1:{port}" for port in rasa_worker_ports(env)))
     env.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{env['ACTION_PORT']}")
+    if env["TRACKER_DB_DIALECT"] == "sqlite":  # Rasa would create it readable by every local user
+        from storage.db import private_file
+
+        private_file(Path(env["TRACKER_DB_NAME"]))
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,13 +38,24 @@ def engine() -> Engine:
     with _lock:
         if url not in _engines:
             if url.startswith("sqlite:///"):
-                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+                private_file(Path(url.removeprefix("sqlite:///")))
             created = open_engine(url)
             from storage.migrate import upgrade  # local: migrations import every table module
 
             upgrade(created)
             _engines[url] = created
     return _engines[url]
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite file ``path`` (and its folder) readable and writable by its owner only, or
+    make an existing one so: it holds citizens' personal data. SQLite gives its journal and
+    write-ahead log the database file's permissions."""
+    if str(path) in {"", ":memory:"}:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # an empty file is an empty database
+    os.chmod(path, 0o600)
 
 
 def open_engine(url: str) -> Engine:
