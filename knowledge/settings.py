@@ -21,8 +21,9 @@ class KnowledgeSettings(BaseSettings):
     st_query_prefix: str = ""  # "query: " for e5-style sentence-transformers models
     st_passage_prefix: str = ""  # "passage: " for them
     # The learned ranking stage over the hybrid's first candidates (knowledge/rerank.py; its model is built by
-    # `python -m knowledge build` into models_dir/rerank.json): off, the hybrid's own order is answered.
-    rerank: bool = True
+    # `python -m knowledge build` into models_dir/rerank.json). Off: on the test split it moved R@1 0.611 -> 0.617
+    # and R@5 0.857 -> 0.851 (one question each way of 175), no gain beyond noise (benchmarks/rerank.py).
+    rerank: bool = False
 
 
 @lru_cache
