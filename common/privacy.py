@@ -64,6 +64,9 @@ def _date_at(typed: list[str], digits: list[str], seps: list[str], i: int) -> tu
             return i + 3, ["**", seps[i], "**", seps[i + 1], typed[i + 2]]
         if len(a) == 4 and len(b) <= 2 and len(c) <= 2 and _is_date(c, b, a):  # 1990-03-15
             return i + 3, [typed[i], seps[i], "**", seps[i + 1], "**"]
+        if (len(a) <= 2 and len(b) <= 2 and len(c) == 2 and seps[i] in "/-" and 1 <= int(a) <= 31
+                and 1 <= int(b) <= 12 and (i + 3 == len(digits) or seps[i + 2] not in _CODE_SEPARATORS)):
+            return i + 3, ["**", seps[i], "**", seps[i + 1], typed[i + 2]]  # 15/3/90: the year stays
     group = digits[i]
     if len(group) == 8:
         if _is_date(group[:2], group[2:4], group[4:]):  # 15031990
@@ -94,6 +97,8 @@ def _kind(number: str, digits: list[str], seps: list[str], *, plus: bool, money:
         cccd = len(number) == 12 and number[0] == "0"
         mobile = len(number) == 10 and number[0] == "0" and number[1] in _MOBILE_NETWORKS
         return (3, 3) if cccd or mobile else None
+    if number.startswith("0084"):
+        return None  # "0084 912 345 678": read whole as a long number (_long_number_at), not cut at 10 digits
     if number[0] == "0" and not plus and len(number) in {10, 11, 12}:
         return 3, 3  # mobile or landline; CCCD (a province code opens it)
     if plus or (number.startswith("84") and len(number) == 11):
@@ -123,6 +128,20 @@ def _hide(typed: list[str], seps: list[str], keep: tuple[int, int], total: int) 
     return out
 
 
+def _long_number_at(typed: list[str], digits: list[str], seps: list[str], i: int) -> tuple[int, list[str]] | None:
+    """A bank account, card or tax code starting at group ``i``: groups joined by no thousands separator
+    holding ``_SHORTEST_NUMBER`` digits or more ("0123456789012", "4111 1111 1111 1111", "8012345678"),
+    with all but two digits at either end hidden. Its groups are taken whole (each is read once
+    when one is found; a failed look reads fewer than ``_SHORTEST_NUMBER`` groups)."""
+    j, total = i + 1, len(digits[i])
+    while j < len(digits) and seps[j - 1] not in _THOUSANDS:
+        total += len(digits[j])
+        j += 1
+    if total < _SHORTEST_NUMBER:
+        return None
+    return j, _hide(typed[i:j], seps[i:j - 1], (2, 2), total)
+
+
 def _mask_groups(typed: list[str], digits: list[str], seps: list[str], *, plus: bool = False,
                  money: bool = False, strict: bool = False) -> list[str]:
     """Groups (``typed``, their ASCII ``digits``) joined by ``seps``, with the personal numbers and dates
@@ -148,6 +167,8 @@ def _mask_groups(typed: list[str], digits: list[str], seps: list[str], *, plus: 
                 if keep:
                     found = j, _hide(typed[i:j], seps[i:j - 1], keep, total)
                     break
+        if found is None and not strict and not money and _may_start(digits, seps, i, money):
+            found = _long_number_at(typed, digits, seps, i)
         j, pieces = found or (i + 1, [typed[i]])
         out.extend(pieces)
         if j < n:
@@ -187,8 +208,8 @@ def _mask_run(text: str, run: list[re.Match], before: re.Match | None, after: re
     return "".join(pieces)
 
 
-# Fewer digits than this hold neither a date (1/3/1990) nor a personal number: left without a look.
-_FEWEST_DIGITS = 6
+# Fewer digits than this hold neither a date (1/3/90) nor a personal number: left without a look.
+_FEWEST_DIGITS = 4  # "1/3/90"
 
 
 def _mask_numbers(text: str) -> str:
@@ -242,7 +263,36 @@ def _mask_spoken(match: re.Match) -> str:
 # ---- dates in words, e-mails, access keys, addresses, names ------------------------------------------
 
 _DATE_WORDS_RE = re.compile(
-    r"\b(ngày|ngay)\s*\d{1,2}\s*(tháng|thang)\s*\d{1,2}\s*(năm|nam)\s*(\d{4})\b", re.IGNORECASE)
+    r"\b(?:(ngày|ngay)\s{0,3})?\d{1,2}\s{0,3}(tháng|thang)\s{0,3}\d{1,2}\s{0,3},?\s{0,3}(năm|nam)\s{0,3}(\d{4})\b",
+    re.IGNORECASE)
+
+
+def _mask_date_words(match: re.Match) -> str:
+    day = f"{match.group(1)} ** " if match.group(1) else "** "
+    return f"{day}{match.group(2)} ** {match.group(3)} {match.group(4)}"
+
+
+# A passport number: one letter and seven or eight digits ("C7654321", "B12345678"), standing alone
+# (not inside a code "H99.12-…" or a plate "29A-123.45"); the letter and the last two digits stay.
+_PASSPORT_RE = re.compile(r"(?<![\w.\-/])([A-Za-z])(\d{5,6})(\d\d)(?![\w]|[.,\-/]\d)")
+# A phone number with its area or network code in brackets ("(091) 234 5678", "(028) 3823 4567",
+# "(+84) 912 345 678"): the code and the last three digits stay.
+_BRACKETED_PHONE_RE = re.compile(r"\((\+?\d{2,4})\)((?:[ .\-]?\d{1,4}){1,3})(?![\d])")
+
+
+def _mask_bracketed_phone(match: re.Match) -> str:
+    code, rest = match.groups()
+    total = sum(ch.isdigit() for ch in rest)
+    if total < 6:
+        return match.group(0)  # "(1) 2 3": no phone number
+    seen, out = 0, []
+    for ch in rest:
+        if ch.isdigit():
+            out.append(ch if seen >= total - 3 else "*")
+            seen += 1
+        else:
+            out.append(ch)
+    return f"({code}){''.join(out)}"
 # An address starts where its characters start (one attempt a token: "1.1.1…" without an "@" is
 # scanned once, not once a character).
 _EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)\b")
@@ -315,7 +365,9 @@ def mask_pii(text: str) -> str:
     e-mails their first letter and domain, addresses become '[địa chỉ]', introduced names '[họ tên]'."""
     text = _ACCESS_KEY_RE.sub(r"\1***", text)
     text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
-    text = _DATE_WORDS_RE.sub(lambda m: f"{m.group(1)} ** {m.group(2)} ** {m.group(3)} {m.group(4)}", text)
+    text = _DATE_WORDS_RE.sub(_mask_date_words, text)
+    text = _PASSPORT_RE.sub(lambda m: f"{m.group(1)}{'*' * len(m.group(2))}{m.group(3)}", text)
+    text = _BRACKETED_PHONE_RE.sub(_mask_bracketed_phone, text)
     text = _mask_numbers(text)  # before addresses: a date is no house number
     text = _SPOKEN_RUN_RE.sub(_mask_spoken, text)
     text = _ADDRESS_RE.sub(ADDRESS_MASK, text)

@@ -222,6 +222,32 @@ def test_names_after_a_cue_are_masked_in_any_case(surname, given_name, context, 
     assert "[họ tên]" in masked and given_name.split()[-1].lower() not in masked.lower(), masked
 
 
+@pytest.mark.parametrize("text, expected", [
+    # formats the second attack run found kept in clear (passports, tax codes, accounts and cards, dates
+    # in words without "ngày", two-digit years, bracketed and 0084 phone numbers)
+    ("hộ chiếu C7654321", "hộ chiếu C*****21"), ("passport B12345678", "passport B******78"),
+    ("mã số thuế 8012345678", "mã số thuế 80******78"),
+    ("STK 0123456789012 Vietcombank", "STK 01*********12 Vietcombank"),
+    ("số tài khoản 1234-5678-9012", "số tài khoản 12**-****-**12"),
+    ("thẻ 4111 1111 1111 1111", "thẻ 41** **** **** **11"),
+    ("sinh 15 tháng 3 năm 1990", "sinh ** tháng ** năm 1990"), ("sinh 15/3/90", "sinh **/**/90"),
+    ("(091) 234 5678", "(091) *** *678"), ("(028) 3823 4567", "(028) **** *567"),
+    ("(+84) 912 345 678", "(+84) *** *** 678"),
+    ("0084912345678", "00*********78"), ("0084 912 345 678", "00** *** *** *78"),
+])
+def test_identifiers_found_by_the_second_attack_run_are_masked(text, expected):
+    assert mask_pii(text) == expected
+    assert mask_pii(expected) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "mã hồ sơ H99.12-240101-0001", "thủ tục 1.001193", "lệ phí 70.000 đồng", "biển số 29A-123.45",
+    "Điều 1.2.10", "mục (2) 123", "phí 1500000000 đồng", "Thông tư số 53/2025/TT-BCA",
+])
+def test_what_looks_like_those_identifiers_but_is_not_stays(text):
+    assert mask_pii(text) == text
+
+
 # --- non-personal text over generated formats (hypothesis): never changed --------------------------
 
 def money(amount: int, style: str) -> str:
