@@ -39,7 +39,7 @@ def find(question: str, top_k: int = SEARCHED) -> SearchResult:
 async def record(tracker: Tracker, question: str, result: SearchResult) -> None:
     """Count the question for the staff's analytics: its procedure if answered, else as unanswered."""
     await run_in_threadpool(analytics.record_question, question, result.results[0].code if result.confident else None,
-                            result.confident, tracker.get_latest_input_channel())
+                            result.confident, tracker.get_latest_input_channel(), conversation_id=tracker.sender_id)
 
 
 def buttons(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:

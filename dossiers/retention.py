@@ -67,6 +67,7 @@ def erase_conversation(conversation_id: str) -> int:
     removed = citizens.delete_personal_data(conversation_id)
     removed += handover.delete_conversation(conversation_id)
     removed += analytics.delete_feedback(conversation_id)
+    removed += analytics.delete_questions(conversation_id)
     engine = tracker_engine()
     if _has_events_table(engine):
         with engine.begin() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ questions = Table(
     Column("confident", Boolean, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
     Column("channel", String(32)),  # rest | web | kiosk | telegram | zalo (migration 0007; older rows: none)
+    # Its conversation, hashed (migration 0009; older rows: none): erasing the conversation removes it.
+    Column("conversation_hash", String(64), index=True),
 )
 feedback = Table(
     "feedback",
@@ -33,12 +36,25 @@ feedback = Table(
 STORED_QUESTION_CHARS = 500
 
 
-def record_question(question: str, procedure_code: str | None, confident: bool, channel: str | None = None) -> None:
+def conversation_hash(conversation_id: str) -> str:
+    """What ties a question to its conversation, without the conversation's id in the analytics."""
+    return hashlib.sha256(conversation_id.encode()).hexdigest()
+
+
+def record_question(question: str, procedure_code: str | None, confident: bool, channel: str | None = None,
+                    conversation_id: str | None = None) -> None:
     with engine().begin() as conn:
         conn.execute(questions.insert().values(
             question=mask_pii(question)[:STORED_QUESTION_CHARS], procedure_code=procedure_code,
             confident=confident, at=now(), channel=channel,
+            conversation_hash=conversation_hash(conversation_id) if conversation_id else None,
         ))
+
+
+def delete_questions(conversation_id: str) -> int:
+    """The questions asked in one conversation (its erasure)."""
+    with engine().begin() as conn:
+        return conn.execute(delete(questions).where(questions.c.conversation_hash == conversation_hash(conversation_id))).rowcount
 
 
 def record_feedback(sender_id: str, rating: int, procedure_code: str | None, question: str | None) -> None:

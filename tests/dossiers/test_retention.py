@@ -57,6 +57,19 @@ def test_erasing_a_conversation_removes_it_everywhere(trackers):
     assert analytics.analytics(datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC))["ratings"] == 0
 
 
+def test_erasing_a_conversation_removes_its_questions_from_the_analytics(trackers):
+    """A question is kept masked, but the masker cannot know every identifier a citizen may type: the
+    conversation's questions go with it when it is erased; others' stay."""
+    from storage import analytics
+
+    me, other = "web:me", "web:other"
+    analytics.record_question("số hộ chiếu của tôi là X1234567 hỏi gia hạn", None, False, "web", conversation_id=me)
+    analytics.record_question("đăng ký khai sinh", "1.001193", True, "web", conversation_id=other)
+    retention.erase_conversation(me)
+    period = analytics.analytics(datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC))
+    assert period["unanswered_questions"] == [] and period["top_procedures"] == [{"code": "1.001193", "count": 1}]
+
+
 def test_purge_keeps_only_what_is_younger_than_the_retention_period(trackers):
     from storage import analytics, handover
     from storage.db import engine

@@ -38,7 +38,7 @@ def test_store_works_unchanged_on_postgresql(postgres_url):
     db.configure(postgres_url)
     try:
         assert db.engine().dialect.name == "postgresql"
-        assert current(db.engine()) == "0008"  # migrated on first use
+        assert current(db.engine()) == "0009"  # migrated on first use
         sender, citizen = "pg-user", "pg-citizen"
         identities.link(sender, citizen)
         assert identities.take_login_link(identities.new_login_link(sender))["conversation_id"] == sender
