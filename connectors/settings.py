@@ -30,7 +30,7 @@ class GatewaySettings(BaseSettings):
     conversation_token_days: float = 30  # a browser conversation's token is refused (401) this long after issue
     allowed_origins: str = ""  # comma-separated origins of the portals that embed the widget
     max_body_bytes: int = 256 * 1024  # larger request bodies are refused before they are read
-    max_audio_bytes: int = 10 * 1024 * 1024  # the kiosk's recordings (~5 min of 16 kHz mono WAV)
+    max_audio_bytes: int = 6 * 1024 * 1024  # the kiosk's recordings: 30 s (STT_MAX_SECONDS) of 48 kHz stereo WAV fit
     rate_limit_conversation: str = "30/minute"  # messages of one conversation, any channel
     rate_limit_address: str = "300/minute"  # requests to public routes from one address (offices share one)
     rate_limit_storage: str = "memory://"  # redis://host:6379 to share the counts between replicas

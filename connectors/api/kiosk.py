@@ -41,13 +41,14 @@ async def speech(
     kiosk's own conversation only (its token). At most ``STT_CONCURRENCY`` recordings are transcribed
     at once: the others get 503 at once rather than wait in the worker threads chat needs too."""
     kiosk_conversation(settings, x_conversation_token)
+    # Read before a place is taken: a slow upload holds no place (bounded by the body limit for this path).
+    audio = await request.body()
     state = request.app.state
     busy = getattr(state, "kiosk_transcribing", 0)  # checked and taken on the event loop: no race
     if busy >= max(1, settings.stt_concurrency):
         raise HTTPException(503, VOICE_BUSY, headers={"Retry-After": BUSY_RETRY_SECONDS})
     state.kiosk_transcribing = busy + 1
     try:
-        audio = await request.body()  # bounded by the gateway's body limit for this path
         engine = await run_in_threadpool(speech_to_text, settings.stt_engine)
         if engine is None:
             return {"message": msg.VOICE_UNAVAILABLE}

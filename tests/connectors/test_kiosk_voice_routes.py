@@ -141,6 +141,16 @@ def test_a_recording_longer_than_the_kiosk_records_is_refused_in_vietnamese(gate
     assert slow_engine.calls == 1
 
 
+def test_a_body_larger_than_thirty_seconds_of_audio_is_refused_before_it_is_read(gateway, slow_engine):
+    """30 s of 48 kHz stereo is under 6 MiB: a larger upload is refused (memory for waiting uploads)."""
+    slow_engine.release.set()
+    client = gateway(FakeCore())
+    token = kiosk_token(client)
+    assert listen(client, wav(48_000, frames=48_000 * 30, channels=2), token).status_code == 200
+    refused = listen(client, b"\0" * (6 * 1024 * 1024 + 1), token)
+    assert refused.status_code == 413 and refused.json()["detail"] == msg.AUDIO_TOO_LONG
+
+
 def test_while_one_recording_is_transcribed_others_are_refused_at_once_and_chat_goes_on(gateway, slow_engine):
     """Recordings beyond the one being transcribed get 503 at once (never queued in the gateway's
     worker threads, of which a flood would leave none for chat), and a chat turn is not delayed."""
