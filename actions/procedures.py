@@ -476,7 +476,7 @@ def reply_life_event(dispatcher: CollectingDispatcher, text: str, result: Search
         code = top.code  # the search's variant of that step
     elif base_name(top.name) == base_name(get_procedure(code).name):
         code = top.code  # unsure, yet its best is a variant of the step: "ông tôi mất ở Mỹ", the foreign khai tử
-    events = answer(dispatcher, code, aspect)
+    events = answer(dispatcher, code, aspect, question=text)  # "… không có giấy chứng sinh thì khai sinh được ko"
     others = [s for s in event.steps if s.code not in {code, step.code}]
     if len(others) == 1:  # one more step is no list to choose from: said, to be asked by name
         dispatcher.utter_message(text=m.ONE_MORE_STEP.format(title=event.title, name=others[0].label))

@@ -40,8 +40,8 @@ MIN_COVERAGE = 0.65
 # before what the best sentence says of it.
 YES_NO_ASKED = re.compile(r"\b(co phai|co can|phai|can|duoc|dc|co bat buoc|bat buoc)\b")
 POLARITY_WINDOW = 4
-# Who the question is about ("sinh con ở nhà…", "bé có phải…") is seldom what it asks: such a word weighs
-# at most this much.
+# Who the question is about ("sinh con ở nhà…", "vợ tôi sinh em bé…") is seldom what it asks: such a word
+# counts only when nothing else is asked, and then at most this much.
 PERSON_WORDS = frozenset({"con", "be", "chau", "tre", "bo", "me", "ba", "ong", "vo", "chong", "anh", "chi", "em"})
 PERSON_WEIGHT = 1.0
 # Only a negated obligation or permission says no: a bare "không"/"chưa" is mostly a case ("trường hợp
@@ -53,7 +53,7 @@ FEE_CUES = ("mat phi", "mat tien", "ton tien", "co phi", "thu phi", "mat le phi"
             "phai tra tien", "mien phi")
 POST_CUES = ("buu dien", "buu chinh", "gui ve", "gui ve nha", "tra ve nha", "nhan tai nha", "ship")
 PAIR_BONUS = 0.1
-RARE_SHARE = 0.6
+RARE_SHARE = 0.5
 STRONG_COVERAGE = 0.8
 
 
@@ -178,7 +178,11 @@ def ground(procedure: Procedure, question: str) -> Grounding:
     # A word weighs as the most telling wording the record has for it (one it never has: the most);
     # a sentence says it as strongly as the wording it holds.
     weight = {w: max((idf[t] for t in ways if any(held[t])), default=most) for w, ways in asked.items()}
-    weight = {w: min(v, PERSON_WEIGHT) if fold(w) in PERSON_WORDS else v for w, v in weight.items()}
+    # Who is asking counts only when nothing else is asked ("vợ tôi sinh em bé …, không có giấy chứng sinh")
+    cap = 0.0 if any(fold(w) not in PERSON_WORDS for w in weight) else PERSON_WEIGHT
+    weight = {w: min(v, cap) if fold(w) in PERSON_WORDS else v for w, v in weight.items()}
+    if not any(weight.values()):
+        return Grounding((), verdict, basis)
     total = sum(weight.values())
     pairs = {pair: [_holds(pair, words) for words in unit_words] for pair in _pairs(question)}
     pair_idf = {pair: math.log((len(units) + 1) / (0.5 + sum(h))) for pair, h in pairs.items()}

@@ -161,3 +161,10 @@ def test_a_yes_no_question_about_papers_stays_on_the_current_procedure(app_db, c
     reply = texts(run(ActionYesNo(), tracker("có phải mang bản chính ko", {"current_procedure": current},
                                              intent="deny"))[1])
     assert reply.split("\n")[0].endswith(f"(mã {current})"), reply
+
+
+def test_a_life_event_story_asking_whether_gets_the_record_s_answer(app_db):
+    reply = texts(run(ActionAnswerProcedure(), tracker(
+        "vợ tôi sinh em bé ở nhà, ko có giấy chứng sinh thì khai sinh được ko"))[1])
+    assert reply.startswith(f"Đăng ký khai sinh (mã {BIRTH})") and "người làm chứng xác nhận về việc sinh" in reply \
+        and m.RECORD_SAYS in reply, reply
