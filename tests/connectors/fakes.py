@@ -11,16 +11,20 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 
+STARTUP_SECONDS = 30
+
 
 def serve(app: FastAPI, port: int) -> uvicorn.Server:
     """Run ``app`` on 127.0.0.1:port in a background thread; returns the server (set should_exit to stop)."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    for _ in range(100):
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_SECONDS  # a loaded CI machine once took over 5 s
+    while time.monotonic() < deadline and thread.is_alive():
         if server.started:
             return server
         time.sleep(0.05)
-    raise RuntimeError(f"fake server on {port} did not start")
+    raise RuntimeError(f"fake server on {port} did not start" + ("" if thread.is_alive() else " (it exited: port in use?)"))
 
 
 def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1):

@@ -61,7 +61,10 @@ def first_texts_widget(stack):
             page.fill(".dvc-form input", turn)
             page.keyboard.press("Enter")
             page.wait_for_function(f"document.querySelectorAll('.dvc-msg.dvc-bot').length > {before}", timeout=30_000)
-            answers.append(page.locator(".dvc-msg.dvc-bot").nth(before).inner_text())
+            # The widget shows a link by its site ("dichvucong.gov.vn"); its address is the answer's text.
+            answers.append(page.locator(".dvc-msg.dvc-bot").nth(before).evaluate(
+                "el => { el.querySelectorAll('a[href]').forEach(a => { a.textContent = a.getAttribute('href'); });"
+                " return el.innerText; }"))
     return answers
 
 

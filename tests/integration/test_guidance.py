@@ -12,6 +12,7 @@ import pytest
 
 from actions import answers
 from actions import messages as m
+from dossiers.answers import asks_whether
 from knowledge.catalogue import get_procedure
 from tests.helpers import texts
 
@@ -65,6 +66,8 @@ def test_answers_the_aspect_asked_about_the_procedure_in_context(chat, turns, co
         assert f"(mã {procedure.code})" in text and procedure.name in text, (turn, text)
         assert procedure.source_url in text
         expected = answers.aspect_answer(procedure, aspect) if aspect else answers.overview(procedure)
+        if aspect == "nộp trực tuyến" and asks_whether(turn):  # "co nop online duoc ko": yes or no first
+            expected = m.RECORD_VERDICTS[("online", "Có" if procedure.online else "Không")]
         assert expected in text, (turn, text)
         titles = [b["title"] for b in reply[0]["buttons"] if b["title"] != m.MORE_BUTTON]  # first when the answer is long
         assert [t for t, _ in m.NEXT_STEP_BUTTONS] == titles[: len(m.NEXT_STEP_BUTTONS)]
