@@ -173,8 +173,12 @@ def ground(procedure: Procedure, question: str) -> Grounding:
     unit_words = [_words(u.text) for u in units]
     terms = {t for ways in asked.values() for t in ways}
     held = {t: [_holds(t, words) for words in unit_words] for t in terms}
-    most = math.log((len(units) + 1) / 0.5)
-    idf = {t: math.log((len(units) + 1) / (0.5 + sum(h))) for t, h in held.items()}
+
+    def rarity(sentences_holding: int) -> float:  # how telling a wording is in this record
+        return math.log((len(units) + 1) / (0.5 + sentences_holding))
+
+    most = rarity(0)
+    idf = {t: rarity(sum(h)) for t, h in held.items()}
     # A word weighs as the most telling wording the record has for it (one it never has: the most);
     # a sentence says it as strongly as the wording it holds.
     weight = {w: max((idf[t] for t in ways if any(held[t])), default=most) for w, ways in asked.items()}
@@ -185,7 +189,7 @@ def ground(procedure: Procedure, question: str) -> Grounding:
         return Grounding((), verdict, basis)
     total = sum(weight.values())
     pairs = {pair: [_holds(pair, words) for words in unit_words] for pair in _pairs(question)}
-    pair_idf = {pair: math.log((len(units) + 1) / (0.5 + sum(h))) for pair, h in pairs.items()}
+    pair_idf = {pair: rarity(sum(h)) for pair, h in pairs.items()}
     scored = []
     for i, unit in enumerate(units):
         said = {w: max((idf[t] for t in ways if held[t][i]), default=0.0) for w, ways in asked.items()}
@@ -196,7 +200,7 @@ def ground(procedure: Procedure, question: str) -> Grounding:
     scored.sort(key=lambda row: -row[0])
     quoted = tuple(dict.fromkeys(Passage(u.field, _quote(u.text)) for _, _, u in scored[:MAX_QUOTES]))
     coverage = scored[0][1] if scored else 0.0
-    if verdict is None and coverage >= STRONG_COVERAGE and YES_NO_ASKED.search(_folded_text(question)):
+    if verdict is None and coverage >= STRONG_COVERAGE and YES_NO_ASKED.search(canonical(question).lower()):
         # The strong sentences must agree: "không bắt buộc phải công chứng" for a relative's authorisation
         # and "phải được công chứng" for anyone else's are two cases, no yes and no no.
         terms = [t for ways in asked.values() for t in ways]
@@ -216,7 +220,7 @@ def _field_verdict(procedure: Procedure, question: str) -> tuple[str | None, str
     fits = age_fits(procedure.name, stated_age(question))
     if fits is not None:
         return ("Có" if fits else "Không"), "age"
-    said = f" {_folded_text(question)} "
+    said = f" {canonical(question).lower()} "
     if procedure.ways and any(f" {cue} " in said for cue in FEE_CUES):
         fees = [fold(w.fee).lower() for w in procedure.ways if w.fee.strip()]
         if fees and all("mien" in f or "khong" in f for f in fees):
@@ -234,11 +238,7 @@ def _field_verdict(procedure: Procedure, question: str) -> tuple[str | None, str
 @cache
 def _online_cues() -> tuple[str, ...]:
     """How citizens ask about online submission: the aspect lexicon's phrases for it, folded."""
-    return tuple(fold(canonical(row[0])).lower() for row in lexicon("aspects") if row[1:2] == ["nộp trực tuyến"])
-
-
-def _folded_text(text: str) -> str:
-    return " ".join(fold(expand_abbreviations(text)).lower().split())
+    return tuple(canonical(row[0]).lower() for row in lexicon("aspects") if row[1:2] == ["nộp trực tuyến"])
 
 
 def _polarity(sentence: str, terms: list[tuple[str, ...]]) -> str | None:
