@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
 from actions.answers import aspect_answer
-from actions.aspects import aspect_in
+from actions.aspects import aspect_in, aspects_in
 from actions.procedures import (
     ActionAnswerProcedure,
     buttons,
@@ -35,7 +35,7 @@ from actions.procedures import (
 from bot.vietnamese import canonical, expand_abbreviations, fold, phrase_list, without_phrases
 from common.privacy import mask_pii
 from common.status import DossierStatus
-from dossiers.answers import Meaning, folded, means
+from dossiers.answers import Meaning, asks_what, folded, means
 from dossiers.drafts import checklist
 from dossiers.forms import FORMS, Form, cross_check, form_for, form_offers
 from dossiers.retention import ERASE_MARK
@@ -154,9 +154,17 @@ def prefill_value(form: Form, key: str, citizen_id: str | None, procedure_code: 
     return field.default_for(procedure_code)
 
 
+# Words by which a question asks the assistant to fill the form ("điền tờ khai thế nào", "giúp tôi làm đơn
+# ở đâu"), folded; without them, "ai ký tờ khai", "hồ sơ cần gì" ask about the procedure.
+FILL_WORDS = re.compile(r"\b(dien|soan|giup|form)\b")
+
+
 def asks_for_a_form(text: str) -> bool:
-    """Whether the message asks to fill a declaration ("điền tờ khai …"), not just names a procedure."""
+    """Whether the message asks to fill a declaration ("điền tờ khai …"), not just names a procedure or
+    asks about its papers ("bé 10 tuổi có làm được không, ai ký tờ khai", "hồ sơ cần gì")."""
     padded = f" {canonical(text)} "
+    if asks_what(text) and not FILL_WORDS.search(folded(text)):
+        return False
     return any(f" {word} " in padded for word in phrase_list("form_requests"))
 
 
@@ -474,6 +482,9 @@ class ActionDeleteProfile(Action):
         return [*reset_slots(), SlotSet("delete_pending", None)]
 
 
+OWN_DOSSIER = re.compile(r"\bcua (toi|minh|em|tui|chau|con)\b")  # folded: "hồ sơ của tôi"
+
+
 class ActionCheckDossierStatus(Action):
     def name(self) -> str:
         return "action_check_dossier_status"
@@ -486,6 +497,9 @@ class ActionCheckDossierStatus(Action):
             return []
         match = re.search(r"hs\s*-?\s*(\d{4})\s*-\s*(\d{1,6})", fold(text).lower())
         if not match:
+            if tracker.get_slot("current_procedure") and aspects_in(text) and not OWN_DOSSIER.search(folded(text)):
+                # "hồ sơ cần gì" asks the papers of the procedure under discussion; "kết quả hồ sơ của tôi" a status
+                return await ActionAnswerProcedure().run(dispatcher, tracker, domain)
             story = await reply_to_story(dispatcher, tracker)
             if story is not None:
                 return story

@@ -10,7 +10,8 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
-from actions.procedures import buttons, read_turn, reply_to_named_procedure
+from actions.procedures import NAMING_WORDS, buttons, content_words, read_turn, reply_to_named_procedure
+from dossiers.answers import asks_question
 
 
 class ActionFallback(Action):
@@ -33,17 +34,24 @@ class ActionFallback(Action):
 
 
 class ActionSmallTalk(Action):
-    """"Are you a bot?" and off-topic messages get their canned answer — unless the NLU put a life
+    """"Are you a bot?", off-topic messages and courtesies get their canned answer — unless the NLU put a
+    reply to what is pending there ("không phải thường trú, mình chỉ ở tạm vài năm thôi" read as goodbye), a life
     event there ("dẹp quán không bán nữa thì có phải báo ai không": "báo ai" read as "who are you") or
     a procedure it names ("xin giấy miễn thị thực 5 năm cho chồng")."""
 
-    RESPONSES = {"bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope"}
+    RESPONSES = {"bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope", "greet": "utter_greet",
+                 "goodbye": "utter_goodbye", "thank": "utter_thank"}
+    COURTESIES = frozenset({"greet", "goodbye", "thank"})
 
     def name(self) -> str:
         return "action_small_talk"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        if intent in self.COURTESIES and len(content_words(text)) < NAMING_WORDS + 1 and not asks_question(text):
+            dispatcher.utter_message(response=self.RESPONSES[intent])  # "cảm ơn bạn nhiều": nothing more to read
+            return []
         # "có phải về quê làm không", taken for off-topic; "cả hai người có phải có mặt không" for "are you a
         # person?" — answered if the record says, else the assistant's own answer
         replied = await read_turn(dispatcher, tracker, only_if_said=intent == "bot_challenge")

@@ -216,8 +216,11 @@ def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     such replies as anything ("cháu 8 tuổi" or "2" as a rating, "ở Việt Nam" as nonsense), so every
     action a reply may reach asks this first. None when it is no such reply."""
     chosen = typed_choice(tracker)
-    return answer(dispatcher, chosen, detect_aspect(tracker) or pending_aspect(tracker),
-                  question=tracker.get_slot("options_question")) if chosen else None
+    if not chosen:
+        return None
+    also = aspects_in(tracker.latest_message.get("text") or "")  # "bé 15 tuổi rồi. làm ở đâu, mấy ngày có"
+    return answer(dispatcher, chosen, detect_aspect(tracker) or pending_aspect(tracker), also=also,
+                  question=tracker.get_slot("options_question"))
 
 
 async def reply_to_named_procedure(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -356,6 +359,8 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
                 within = await run_in_threadpool(find, f"{text} {topic(procedure.name)}")
                 hit = next((h for h in within.results[:CONTEXT_HITS]
                             if h.code != procedure.code and name_words_typed(h.name, own, text)), None)
+                if within.results and within.results[0].code == procedure.code:
+                    hit = None  # "tờ khai viết thế nào" after tạm trú: still about it, not a foreigner's "phiếu khai báo"
                 if hit is not None:
                     return answer(dispatcher, hit.code, aspect_in(text))
         if life_event_in(text) and not grounding.passages:
@@ -424,6 +429,23 @@ def names_top(result: SearchResult, words: set[str], text: str) -> bool:
     """Whether the message names the search's best procedure, which the search is sure of: its content
     words are in the name, or an officer's learned phrase picked it."""
     return result.confident and (result.learned or shares_top_name(result, words, text))
+
+
+async def names_another(result: SearchResult, words: set[str], text: str, current: str | None) -> bool:
+    """Whether a short follow-up names a procedure other than the one under discussion: the search is
+    sure of a procedure it names — and, read in the current one's context, the message is not still
+    best about the current one ("nội dung khai báo gồm những gì" after "khai báo tạm vắng" shares "nội
+    dung" with a TV channel's licence; "thoi han bao lau" after a vehicle's transfer, "thời hạn" with a
+    building's). A message with more than FOLLOW_UP_WORDS words of its own is a question of its own."""
+    if not names_top(result, words, text):
+        return False
+    procedure = get_procedure(current or "")
+    if procedure is None or result.results[0].code == procedure.code or result.learned:
+        return True
+    if len(words - name_words_typed(procedure.name, words, text)) > FOLLOW_UP_WORDS:
+        return True
+    within = await run_in_threadpool(find, f"{text} {topic(procedure.name)}")
+    return not within.results or within.results[0].code != procedure.code
 
 
 def shares_top_name(result: SearchResult, words: set[str], text: str, at_least: int = NAMING_WORDS) -> bool:
@@ -553,10 +575,11 @@ class ActionAnswerProcedure(Action):
         return "action_answer_procedure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        chosen = chosen_procedure(tracker) or typed_choice(tracker)
-        if chosen:  # a button or a reply to the situation question: answer what was asked before the choice
+        chosen = chosen_procedure(tracker)
+        if chosen:  # a button: answer what was asked before the choice
             return answer(dispatcher, chosen, pending_aspect(tracker), question=tracker.get_slot("options_question"))
-        replied = await read_turn(dispatcher, tracker)  # "không có cái nào đúng", "bé có phải đi cùng ko"
+        # a typed pick ("cháu mới 10 tuổi"), "không có cái nào đúng", "bé có phải đi cùng ko"
+        replied = await read_turn(dispatcher, tracker)
         if replied is not None:
             return replied
         question = tracker.latest_message.get("text") or ""
@@ -569,7 +592,7 @@ class ActionAnswerProcedure(Action):
         checklist = reply_life_event(dispatcher, question, result, words, aspect)
         if checklist is not None:
             return checklist
-        if aspect and current and not names_top(result, words, question):
+        if aspect and current and not await names_another(result, words, question, current):
             return answer(dispatcher, current, aspect, also=also)
         await record(tracker, question, result)
         if not result.confident:
@@ -613,7 +636,7 @@ class ActionAnswerAspect(Action):
         checklist = reply_life_event(dispatcher, text, result, words, aspect)
         if checklist is not None:
             return checklist
-        named = names_top(result, words, text)
+        named = await names_another(result, words, text, current)
         if named or not current:  # a question of its own (not a follow-up): the analytics count it
             await record(tracker, text, result)
         if named:  # "cap the can cuoc" read as a follow-up: variants are asked about as for any question

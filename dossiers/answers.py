@@ -59,8 +59,10 @@ COURTESY = frozenset({"da", "a", "vang", "thua", "u", "uh", "o", "oi", "thoi", "
 
 # Words that make a message a question even without "?" or a closing "ko": "cần những gì", "ai được
 # làm", "có phải …", "… được không". Folded, whole words.
-QUESTION_CUE = re.compile(r"\b(gi|j|nao|dau|ai|bao gio|bao nhieu|bao lau|may ngay|(?:thi|tai|vi|lam|ra) sao|sao lai|"
-                          r"co phai|co can|co duoc|co bat buoc|the nao|duoc khong|dc khong|phai khong|hay khong)\b")
+# Question words that ask what, who, where, when, how much or how (folded) — not whether.
+WH_CUE = r"gi|j|nao|dau|ai|bao gio|bao nhieu|bao lau|may ngay|(?:thi|tai|vi|lam|ra) sao|sao lai|the nao"
+QUESTION_CUE = re.compile(rf"\b({WH_CUE}|co phai|co can|co duoc|co bat buoc|duoc khong|dc khong|phai khong|hay khong)\b")
+ASKS_WHAT = re.compile(rf"\b({WH_CUE})\b")
 
 
 # Closing particles that ask, read with their diacritics ("phải có mặt à", "làm ở đây được hả"): folded,
@@ -76,6 +78,11 @@ WHETHER_CUE = re.compile(r"\b(co phai|co can|co duoc|co bat buoc|duoc khong|dc k
 def asks_whether(text: str) -> bool:
     """Whether ``text`` asks a yes/no question: closed by "ko", or asking "có phải / được không"."""
     return asks_yes_no(text) or bool(WHETHER_CUE.search(folded(text))) or bool(ASKING_END.search(text or ""))
+
+
+def asks_what(text: str) -> bool:
+    """Whether ``text`` asks what, who, where, when, how much or how ("ai ký tờ khai", "hồ sơ cần gì")."""
+    return bool(ASKS_WHAT.search(folded(text)))
 
 
 def asks_question(text: str) -> bool:

@@ -83,16 +83,19 @@ def question_for(codes: list[str]) -> tuple[SituationQuestion, list[str]] | None
 
 def typed_answer(question: SituationQuestion, text: str, codes: list[str], yes: bool = False,
                  no: bool = False) -> int | None:
-    """Which answer (index) a reply gives, ``codes`` being the variants in the order of the answers: a
-    bare yes/no (as the caller read it); else the one answer whose typed phrases or variant cues
-    ("chồng tôi là người Nhật") the reply contains; else the one variant an age fits ("cháu 10 tuổi")."""
+    """Which answer (index) a reply gives, ``codes`` being the variants in the order of the answers:
+    the one variant a stated age fits ("không phải, bé 15 tuổi rồi": the age, not the "không", answers
+    "đã đủ 14 tuổi chưa?"); else a bare yes/no (as the caller read it); else the one answer whose typed
+    phrases or variant cues ("chồng tôi là người Nhật") the reply contains."""
+    age = stated_age(text)
+    fitting = {index for index, code in enumerate(codes) if age_fits(get_procedure(code).name, age)} \
+        if age is not None else set()
+    if len(fitting) == 1:
+        return fitting.pop()
     for index, answer in enumerate(question.answers):
         if (yes and answer.yes) or (no and answer.no):
             return index
     padded, cues = f" {canonical(text)} ", cued_markers(text)
     found = {index for index, answer in enumerate(question.answers)
              if any(f" {phrase} " in padded for phrase in answer.typed) or (answer.name_has and answer.name_has in cues)}
-    age = stated_age(text)
-    if not found and age is not None:
-        found = {index for index, code in enumerate(codes) if age_fits(get_procedure(code).name, age)}
     return found.pop() if len(found) == 1 else None

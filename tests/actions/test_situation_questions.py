@@ -102,6 +102,20 @@ def test_a_yes_or_no_in_the_citizens_words_answers_the_foreign_question(app_db, 
     assert f"(mã {code})" in texts(said) and slots_of(events)["current_procedure"] == code
 
 
+@pytest.mark.parametrize("intent", ["deny", "bot_challenge", "ask_aspect"])
+def test_a_stated_age_outweighs_the_no_it_starts_with_and_the_aspects_asked_with_it_are_answered(app_db, intent):
+    """"Đủ 14 tuổi chưa?" — "không phải, bé nhà em 15 tuổi rồi. làm ở đâu, mấy ngày có": the adult's
+    card (not the child's, which the "không" would pick), its place and its time."""
+    slots = {"clarify_options": [ID_FROM_14, ID_UNDER_14], "clarify_question": "age_14"}
+    action = ActionYesNo() if intent == "deny" else ActionAnswerProcedure()
+    events, said = run(action, tracker("không phải, bé nhà em 15 tuổi rồi. làm ở đâu, mấy ngày có", slots,
+                                       intent=intent))
+    procedure = get_procedure(ID_FROM_14)
+    assert slots_of(events)["current_procedure"] == ID_FROM_14
+    assert answers.aspect_answer(procedure, Aspect.TIME) in texts(said)
+    assert answers.aspect_answer(procedure, Aspect.PLACE) in texts(said)
+
+
 def test_a_yes_with_no_question_pending_is_acknowledged():
     assert run(ActionYesNo(), tracker("ok", intent="affirm"))[1] == [
         {"text": None, "buttons": [], "elements": [], "custom": {}, "template": "utter_affirm_ack",

@@ -7,6 +7,10 @@ import time
 import pytest
 
 from actions import messages as m
+from actions.dossier import ActionCheckDossierStatus, ActionStartDossier
+from actions.fallback import ActionSmallTalk
+from actions.dossier import ActionCheckDossierStatus, ActionStartDossier
+from actions.fallback import ActionSmallTalk
 from actions.handover import ActionHandover
 from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
 from knowledge.situations import situation_questions
@@ -195,3 +199,38 @@ def test_the_complaint_procedures_themselves_are_still_answered(app_db):
     said = texts(run(ActionAnswerProcedure(), tracker("thủ tục giải quyết khiếu nại lần đầu"))[1])
     assert m.COMPLAINT.format(url=m.COMPLAINT_URL) not in said and "Giải quyết khiếu nại lần đầu" in said
     assert texts(run(ActionHandover(), tracker("cho tôi gặp cán bộ", intent="request_human"))[1]) == m.HANDOVER_QUEUED
+
+
+@pytest.mark.parametrize(("action", "intent", "text", "current"), [
+    (ActionCheckDossierStatus, "check_dossier_status", "hồ sơ cần gì", "1.004194"),
+    (ActionStartDossier, "start_dossier", "bé 10 tuổi có làm được không, ai ký tờ khai", "1.001456"),
+    (ActionStartDossier, "start_dossier", "tờ khai viết thế nào", "1.004194"),
+])
+def test_a_question_about_the_procedure_taken_for_a_form_or_a_status_is_answered_about_it(app_db, action, intent,
+                                                                                          text, current):
+    """"Hồ sơ", "tờ khai" in a question about the procedure under discussion: its answer, not a request
+    for a dossier code nor the list of forms."""
+    events, said = run(action(), tracker(text, {"current_procedure": current}, intent=intent))
+    assert f"(mã {current})" in texts(said), texts(said)
+    assert m.STATUS_ASK_CODE not in texts(said) and m.DOSSIER_SUPPORTED not in texts(said)
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_a_status_question_and_a_form_request_keep_their_own_answers(app_db):
+    said = run(ActionCheckDossierStatus(), tracker("kết quả hồ sơ của tôi bao giờ có", {"current_procedure": "1.004194"},
+                                                   intent="check_dossier_status"))[1]
+    assert texts(said) == m.STATUS_ASK_CODE
+    events = run(ActionStartDossier(), tracker("giúp tôi điền tờ khai thế nào", {"current_procedure": "1.004194"},
+                                               intent="start_dossier"))[0]
+    assert any(e.get("event") == "followup" and e.get("name") == "dossier_form" for e in events)
+
+
+@pytest.mark.parametrize("intent", ["goodbye", "thank", "greet"])
+def test_a_reply_to_the_options_taken_for_a_courtesy_is_read_as_a_reply(app_db, intent):
+    """"Không phải thường trú, mình chỉ ở tạm vài năm thôi" to the residence options is no goodbye."""
+    slots = slots_of(run(ActionAnswerProcedure(), tracker("đăng ký cư trú cho người thuê nhà"))[0])
+    if not slots.get("clarify_options"):
+        pytest.skip("the search answered outright")
+    said = run(ActionSmallTalk(), tracker("không phải thường trú, mình chỉ ở tạm vài năm thôi", slots, intent=intent))[1]
+    assert said[0].get("response") is None and "tạm trú" in texts(said).split("\n")[0], texts(said)
+    assert run(ActionSmallTalk(), tracker("cảm ơn bạn", slots, intent="thank"))[1][0].get("response") == "utter_thank"
