@@ -11,8 +11,12 @@
   var state = load();
 
   function load() {
-    try { var s = JSON.parse(sessionStorage.getItem(STORE)); if (s && s.sender && s.token) return s; } catch (e) {}
-    return { sender: null, token: null, history: [], open: kiosk, handover: "none" };
+    try {
+      var s = JSON.parse(sessionStorage.getItem(STORE));
+      if (s && s.sender && s.token) { s.queue = s.queue || []; return s; }
+    } catch (e) {}
+    // queue: questions typed while the assistant was answering, not sent yet (kept across a reload).
+    return { sender: null, token: null, history: [], open: kiosk, handover: "none", queue: [] };
   }
   function save() { sessionStorage.setItem(STORE, JSON.stringify(state)); }
 
@@ -181,7 +185,8 @@
   }
   function render(item) {
     if (item.author === "notice") { log.appendChild(el("p", "dvc-notice", item.text)); return; }
-    var who = item.author === "user" ? "dvc-user" : item.author === "officer" ? "dvc-officer" : "dvc-bot";
+    var who = item.author === "user" ? "dvc-user" + (item.queued ? " dvc-queued" : "") :
+              item.author === "officer" ? "dvc-officer" : "dvc-bot";
     var qrs = [];
     if (item.text) {
       var bubble = el("div", "dvc-msg " + who);
@@ -242,22 +247,32 @@
   }
 
   // A question typed (or a chip pressed) while the assistant is answering is shown at once and sent
-  // as soon as the answer came: never dropped.
-  var busy = false, waiting = [];
+  // as soon as the answer came: never dropped. The queue is kept with the conversation (sessionStorage),
+  // so a reload sends it too; a question leaves the stored queue as it is sent: sent once, never twice.
+  var busy = false;
   function ask(message, shown, silent) {
-    var bubble = null;
-    if (!silent) {
-      add({ author: "user", text: shown || message });
-      bubble = log.lastChild;
-      reveal(null);
-    }
     if (busy) {
-      if (bubble) bubble.classList.add("dvc-queued");
-      waiting.push({ message: message, bubble: bubble });
+      if (!silent) add({ author: "user", text: shown || message, queued: true });
+      state.queue.push({ message: message, shown: !silent }); save();
+      if (!silent) reveal(null);
       typing.textContent = "Trợ lý đang trả lời… Câu hỏi tiếp theo sẽ được gửi ngay sau đó.";
       return;
     }
+    if (!silent) { add({ author: "user", text: shown || message }); reveal(null); }
     turn(message, silent);
+  }
+  function sendQueued() {
+    var next = state.queue.shift();
+    if (!next) return false;
+    if (next.shown) {
+      var item = state.history.filter(function (h) { return h.queued; })[0];
+      if (item) delete item.queued;
+      var bubble = log.querySelector(".dvc-queued");
+      if (bubble) bubble.classList.remove("dvc-queued");
+    }
+    save();  // out of the stored queue before it leaves: a reload from now on does not send it again
+    turn(next.message);
+    return true;
   }
   function turn(message, greeting) {
     busy = true; typing.textContent = "Trợ lý đang trả lời…";
@@ -275,9 +290,7 @@
       .then(function () {
         if (epoch !== resets) return;
         busy = false; typing.textContent = "";
-        var next = waiting.shift();
-        if (next) { if (next.bubble) next.bubble.classList.remove("dvc-queued"); turn(next.message); }
-        else if (state.open && !kiosk) input.focus();
+        if (!sendQueued() && state.open && !kiosk) input.focus();
       });
   }
 
@@ -370,7 +383,7 @@
 
   var resets = 0;
   function reset() {
-    resets++; busy = false; waiting = []; typing.textContent = ""; status.hidden = true;
+    resets++; busy = false; typing.textContent = ""; status.hidden = true;
     sessionStorage.removeItem(STORE); state = load(); log.textContent = ""; cue.hidden = true; greet();
   }
   // The greeting is asked for, not said by the citizen: no "Xin chào" bubble of theirs.
@@ -384,6 +397,7 @@
   refreshAccount();
   if (state.handover === "waiting" || state.handover === "active") checkHandover();
   if (state.open) greet();
+  if (!busy) sendQueued();  // what was waiting when the page was reloaded
   toggle.addEventListener("click", greet);
   setInterval(poll, 5000);
 

@@ -45,6 +45,30 @@ def test_a_question_typed_while_the_bot_answers_is_shown_at_once_and_sent_after(
         assert "dvc-queued" not in users.nth(1).get_attribute("class")
 
 
+def test_a_queued_question_survives_a_reload_and_is_sent_once(served):
+    gateway = served(slow=2.0)
+    with browser_page() as page:
+        open_widget(page, gateway.url)
+        page.fill(".dvc-form input", "hỏi chậm: làm giấy khai sinh")
+        page.keyboard.press("Enter")
+        page.fill(".dvc-form input", "lệ phí bao nhiêu")
+        page.keyboard.press("Enter")
+        assert "dvc-queued" in page.locator(".dvc-msg.dvc-user").nth(1).get_attribute("class")
+        page.reload()  # before the first answer came, so before the second question was sent
+        page.wait_for_selector(".dvc-msg.dvc-user")
+        users = page.locator(".dvc-msg.dvc-user")
+        assert users.all_inner_texts() == ["hỏi chậm: làm giấy khai sinh", "lệ phí bao nhiêu"]  # still on screen
+        answered = page.locator(".dvc-msg.dvc-user:has-text('lệ phí bao nhiêu') ~ .dvc-msg.dvc-bot")
+        answered.first.wait_for(timeout=15_000)  # sent after the reload, and answered
+        assert "dvc-queued" not in users.nth(1).get_attribute("class")
+        page.reload()  # again, once it was sent: not sent a second time
+        page.wait_for_selector(".dvc-msg.dvc-user")
+        page.wait_for_timeout(2500)
+        assert gateway.core.sent.count("lệ phí bao nhiêu") == 1
+        assert page.locator(".dvc-msg.dvc-user").all_inner_texts() == ["hỏi chậm: làm giấy khai sinh", "lệ phí bao nhiêu"]
+        assert page.locator(".dvc-msg.dvc-user:has-text('lệ phí bao nhiêu') ~ .dvc-msg.dvc-bot").count() == 1
+
+
 def test_on_a_phone_the_chat_fills_the_screen_with_big_chips_and_a_cue_to_the_options(served):
     gateway = served()
     with browser_page() as page:
