@@ -139,3 +139,120 @@ def test_the_printout_names_the_office_and_the_date(served):
         assert "UBND phường Bến Thành — Bộ phận Một cửa" in printed
         assert datetime.date.today().strftime("%d/%m/%Y") in printed
         assert "Miễn lệ phí" in page.inner_text(".dvc-log")
+
+
+LANDSCAPE = {"width": 1920, "height": 1080}
+
+
+def tap(page, *keys):
+    """Taps keys of the on-screen keyboard by what they say (a letter, "Dấu sắc", "Xóa", "Gửi"…)."""
+    for key in keys:
+        page.locator("#keyboard").get_by_role("button", name=key, exact=True).click()
+
+
+def keyboard_problems(page):
+    """Keys smaller than a finger (60 px), and whether the keyboard overlaps the chat or the button bar."""
+    keyboard, bar, chat = (page.locator(s).bounding_box() for s in ("#keyboard", ".bar", ".dvc-panel"))
+    problems = [f"{k.inner_text()!r} {k.bounding_box()['width']:.0f}×{k.bounding_box()['height']:.0f}"
+                for k in page.locator("#keyboard button").all()
+                if min(k.bounding_box()["width"], k.bounding_box()["height"]) < 60]
+    if chat["y"] + chat["height"] > keyboard["y"] + 1:
+        problems.append("the keyboard covers the chat")
+    if keyboard["y"] + keyboard["height"] > bar["y"] + 1 or keyboard["y"] < 0:
+        problems.append("the keyboard is not between the chat and the bar")
+    return problems
+
+
+def test_the_on_screen_keyboard_types_vietnamese_with_tones_sends_and_leaves_the_answer_in_view(served):
+    gateway = served()
+    with browser_page(bypass_csp=False) as page:  # under the page's own policy: no inline script, no outside file
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_viewport_size(KIOSK)
+        page.goto(f"{gateway.url}/kiosk")
+        page.wait_for_selector(".dvc-root.kiosk .dvc-msg.dvc-bot")
+        page.click("button[data-ask]:has-text('Khai sinh')")
+        page.locator(".dvc-msg.dvc-bot").nth(1).wait_for()
+        assert page.is_hidden("#keyboard")  # the answer has the screen until the citizen wants to type
+
+        page.click(".dvc-form input")  # a tap on the question box opens the keyboard
+        page.wait_for_selector("#keyboard", state="visible")
+        assert page.get_attribute("#keyboard-toggle", "aria-pressed") == "true"
+        assert keyboard_problems(page) == []
+        for key in ["a", "z", "ă", "â", "đ", "ê", "ô", "ơ", "ư", "0", "9", "Dấu sắc", "Dấu huyền", "Dấu hỏi", "Dấu ngã",
+                    "Dấu nặng", "Dấu cách", "Xóa", "Gửi", "Đóng bàn phím"]:
+            assert page.locator("#keyboard").get_by_role("button", name=key, exact=True).count() == 1, key
+
+        def typed():
+            return page.input_value(".dvc-form input")
+
+        # The tone goes on the right vowel of the word being typed, wherever the citizen puts it.
+        tap(page, "h", "o", "a", "Dấu sắc")
+        assert typed() in ("hóa", "hoá")
+        tap(page, "Dấu cách", "q", "u", "y", "Dấu huyền")
+        assert typed().endswith(" quỳ")
+        tap(page, "Dấu cách", "n", "g", "ư", "ơ", "i", "Dấu huyền")
+        assert typed().endswith(" người")
+        tap(page, "Dấu cách", "t", "o", "a", "n", "Dấu sắc")  # a closed syllable: on the second vowel
+        assert typed().endswith(" toán")
+        tap(page, "Dấu cách", "d", "a", "đ", "Dấu hỏi", "Dấu ngã")  # đ after the d; a second tone replaces the first
+        assert typed() in ("hóa quỳ người toán đã", "hoá quỳ người toán đã")
+        for _ in range(len("hóa quỳ người toán đã")):
+            tap(page, "Xóa")
+        assert typed() == ""
+
+        # "hộ chiếu": the hat (ô, ê) may come after its vowel, the tone after the whole word.
+        tap(page, "h", "o", "ô", "Dấu nặng", "Dấu cách", "c", "h", "i", "e", "u", "ê", "Dấu sắc")
+        assert typed() == "hộ chiếu"
+        tap(page, "Gửi")
+        page.locator(".dvc-msg.dvc-user", has_text="hộ chiếu").wait_for()
+        page.locator(".dvc-msg.dvc-bot").nth(2).wait_for()  # answered
+        assert gateway.core.sent[-1] == "hộ chiếu"  # sent as typed, with its diacritics
+        assert typed() == "" and page.is_visible("#keyboard")  # ready for the next question
+
+        answer = page.locator(".dvc-msg.dvc-bot").nth(2).bounding_box()
+        log, keyboard = page.locator(".dvc-log").bounding_box(), page.locator("#keyboard").bounding_box()
+        assert log["y"] <= answer["y"] and answer["y"] + 40 <= log["y"] + log["height"] <= keyboard["y"] + 1  # in view
+        assert keyboard_problems(page) == []
+
+        tap(page, "Đóng bàn phím")
+        page.wait_for_selector("#keyboard", state="hidden")
+        assert page.get_attribute("#keyboard-toggle", "aria-pressed") == "false"
+        bar, chat = page.locator(".bar").bounding_box(), page.locator(".dvc-panel").bounding_box()
+        assert abs(chat["y"] + chat["height"] - bar["y"]) <= 1  # the chat has the room back
+        page.click("#keyboard-toggle")  # "Bàn phím" opens it again
+        page.wait_for_selector("#keyboard", state="visible")
+        assert [e for e in errors if "Content Security Policy" in e or "Refused" in e] == []
+
+
+def test_the_keyboard_fits_a_landscape_kiosk(served):
+    gateway = served()
+    with browser_page() as page:
+        page.set_viewport_size(LANDSCAPE)
+        page.goto(f"{gateway.url}/kiosk")
+        page.wait_for_selector(".dvc-root.kiosk .dvc-msg.dvc-bot")
+        page.click("button[data-ask]:has-text('Khai sinh')")
+        page.locator(".dvc-msg.dvc-bot").nth(1).wait_for()
+        page.click("#keyboard-toggle")
+        page.wait_for_selector("#keyboard", state="visible")
+        assert keyboard_problems(page) == []
+        assert page.locator(".dvc-log").bounding_box()["height"] >= 200  # room left to read the answer
+        tap(page, "c", "a", "Dấu cách", "c", "u", "o", "ư", "ơ", "c", "Dấu sắc")
+        assert page.input_value(".dvc-form input") == "ca cước"
+
+
+def test_the_idle_wipe_closes_the_keyboard_and_clears_what_was_typed(served):
+    gateway = served()
+    with browser_page() as page:
+        open_kiosk(page, gateway.url, idle=6)
+        page.click("#keyboard-toggle")
+        page.wait_for_selector("#keyboard", state="visible")
+        tap(page, "h", "ô", "Dấu nặng")
+        assert page.input_value(".dvc-form input") == "hộ"
+        sender = page.evaluate("window.dvcChat.sender()")
+        page.wait_for_function(f"window.dvcChat.sender() !== '{sender}'", timeout=15_000)  # left alone: wiped
+        assert page.is_hidden("#keyboard") and page.input_value(".dvc-form input") == ""
+        assert page.get_attribute("#keyboard-toggle", "aria-pressed") == "false"
+        bar, chat = page.locator(".bar").bounding_box(), page.locator(".dvc-panel").bounding_box()
+        assert abs(chat["y"] + chat["height"] - bar["y"]) <= 1
