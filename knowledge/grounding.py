@@ -25,8 +25,11 @@ co khong ko k hok hong chua phai duoc dc can thi la gi nao sao the nhu vay a ah 
 cua cho va voi hay hoac ma neu khi thi de roi nua cung da dang se bi duoc may bao nhieu
 toi minh em anh chi bac co chu ong ba ban oi da vang xin hoi cho hoi
 lam nop di o tai ve den ra vao len xuong nay do kia day ay the cung luon
-e m mk t j z v ak oi nha vs ne nhe nhes nguoi
+e m mk t j z v ak oi nha vs ne nhe nhes nguoi them kieu gio moi no
 """.split())
+# An acknowledgement opening a question ("ok, có cần mang giấy khai sinh không"): not what it asks
+# ("ok" expands to "đồng ý", which records do speak of).
+OPENING_ACK = re.compile(r"^\s*(?:ok|oke|okay|ừ|uh|vâng|dạ|được)\b[\s,.!]*", re.IGNORECASE)
 # ...but these, typed with their diacritics, are content ("bà" is not the particle "ba").
 KEEP_WITH_DIACRITICS = frozenset({"bà", "ông", "chú", "cô", "con", "mẹ", "bố"})
 
@@ -131,7 +134,7 @@ def _is_question_word(word: str) -> bool:
 def _record_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(citizen's phrase, canonical; the record's phrases) from ``nlu_data/lexicon/record_words.tsv``,
     longest first: "bố mẹ" is read before "bố"."""
-    rows = [(canonical(row[0]).lower(), tuple(p.strip() for p in row[1].split(";") if p.strip()))
+    rows = [(" ".join(_words(row[0])), tuple(p.strip() for p in row[1].split(";") if p.strip()))
             for row in lexicon("record_words")]
     return tuple(sorted(rows, key=lambda row: -len(row[0].split())))
 
@@ -140,18 +143,42 @@ def asked_words(question: str, procedure: Procedure) -> dict[str, list[tuple[str
     """What the question asks, each with the ways the record may say it: the everyday phrases of
     ``record_words.tsv`` it holds ("đi cùng": itself, "đưa", "có mặt"), and its other words — none a
     question word, none a word of the procedure's name."""
-    name = {fold(w) for w in _words(procedure.name)}
-    padded = f" {canonical(question).lower()} "
+    named = _words(procedure.name)
+    typed = _words(OPENING_ACK.sub("", question))
     asked: dict[str, list[tuple[str, ...]]] = {}
-    for phrase, record_phrases in _record_words():
-        if f" {phrase} " in padded and not any(f" {phrase} " in f" {other} " for other in asked):
+    for phrase, record_phrases in _record_words():  # typed with diacritics, a word matches only the same:
+        # "còn" is no "con"
+        words = tuple(phrase.split())
+        if len(words) == 1 and any(_same(w, phrase) and _is_question_word(w) for w in typed):
+            continue  # "anh" (the brother) typed as it is spelt, not "ảnh"
+        if _typed(words, typed) and not any(f" {phrase} " in f" {other} " for other in asked):
             asked[phrase] = [tuple(phrase.split()), *(tuple(_words(r)) for r in record_phrases)]
-    in_phrases = {w for phrase in asked for w in phrase.split()}
-    for word in _words(question):
-        if not _is_question_word(word) and fold(word) not in name | in_phrases:
+    in_phrases = {fold(w) for phrase in asked for w in phrase.split()}
+    for i, word in enumerate(typed):
+        if not _is_question_word(word) and fold(word) not in in_phrases and not _names(typed, i, named):
             asked.setdefault(word, [(word,)])
-    named = _words(procedure.name)  # "bé" is the name's "người dưới 14 tuổi": which procedure, not what
+    # "bé" is the name's "người dưới 14 tuổi": which procedure, not what is asked
     return {w: ways for w, ways in asked.items() if not any(_holds(t, named) for t in ways if len(t) > 1)}
+
+
+def _names(typed: list[str], i: int, named: list[str]) -> bool:
+    """Whether the i-th typed word is the procedure's name speaking: a word of the name typed beside
+    another as the name has them ("tình trạng hôn nhân"), or among question words only ("thẻ có giá trị
+    bao lâu"). Beside a word of its own it says something else: "hôn" of "ly hôn" is no "hôn nhân"."""
+    if not any(_same(typed[i], w) for w in named):
+        return False
+    pairs = [tuple(typed[j:j + 2]) for j in (i - 1, i) if j >= 0 and j + 2 <= len(typed)]
+    if any(_holds(pair, named) for pair in pairs):
+        return True
+    neighbours = [typed[j] for j in (i - 1, i + 1) if 0 <= j < len(typed)]
+    return all(_is_question_word(w) for w in neighbours)
+
+
+def _typed(phrase: tuple[str, ...], typed: list[str]) -> bool:
+    """Whether the citizen typed ``phrase`` (the lexicon's words, with diacritics): a word typed with
+    diacritics must be the same word, one typed without any of its spellings."""
+    n = len(phrase)
+    return any(all(_same(t, w) for t, w in zip(typed[i:i + n], phrase)) for i in range(len(typed) - n + 1))
 
 
 def _holds(term: tuple[str, ...], words: list[str]) -> bool:

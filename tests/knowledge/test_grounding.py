@@ -16,6 +16,11 @@ CHILD_CARD, BIRTH, MARRIAGE = "1.014062", "1.001193", "1.000894"
     (BIRTH, "không có giấy chứng sinh thì sao", "người làm chứng xác nhận về việc sinh"),
     (BIRTH, "ông bà đi khai sinh cho cháu được không", "ông hoặc bà"),
     (MARRIAGE, "có phải hai người cùng có mặt không", "hai bên nam, nữ phải có mặt"),
+    # "hôn" of "ly hôn" is no word of "tình trạng hôn nhân"'s name; "thêm" asks nothing
+    ("1.004873", "toi da ly hon roi thi can them gi", "ly hôn"),
+    ("1.004194", "hop dong thue tro co phai cong chung ko", "không bắt buộc phải công chứng"),  # "thuê trọ"
+    ("1.003197", "tôi làm thay được không hay anh ấy phải về", "đại diện hộ gia đình"),  # "anh" is no "ảnh"
+    ("3.000228", "dùng số điện thoại của bố được không", "số thuê bao di động chính chủ"),
 ])
 def test_the_sentence_that_answers_is_quoted_first_or_second(code, question, said):
     quoted = [p.text for p in ground(get_procedure(code), question).passages]
@@ -54,3 +59,13 @@ def test_sentences_of_two_cases_that_disagree_give_no_yes_or_no():
     # A relative's authorisation "không bắt buộc phải công chứng", anyone else's "phải được công chứng".
     said = ground(get_procedure("1.001612"), "văn bản ủy quyền đó có phải công chứng không")
     assert said.verdict is None and len(said.passages) >= 2
+
+
+def test_words_typed_with_diacritics_and_an_opening_ok_ask_nothing_else():
+    """"còn nhờ…" is no "con" (a child), "ok, …" no "đồng ý" (consent)."""
+    from knowledge.grounding import asked_words
+    household = get_procedure("1.001612")
+    assert "con" not in asked_words("còn nhờ người quen đi nộp thì sao", household)
+    assert "con" in asked_words("con tôi đi nộp thay được không", household)
+    assert not any("đồng ý" in w or "dong y" in w for w in asked_words("ok, có cần mang giấy khai sinh theo không",
+                                                                       get_procedure("1.014061")))
