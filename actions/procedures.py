@@ -21,7 +21,8 @@ from knowledge.catalogue import get_procedure
 from knowledge.grounding import Grounding, ground
 from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
 from knowledge.schema import Procedure
-from knowledge.search import STORY_WORDS, SearchResult, asking_sentence, base_name, folk_wordings, search
+from knowledge.search import STORY_WORDS, SearchResult, age_fits, asking_sentence, base_name, folk_wordings, search, \
+    stated_age
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 
@@ -176,10 +177,48 @@ async def read_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
     "bạn có phải người thật không" asks the assistant). None: the message is the action's own job."""
     replied = await reply_to_pending(dispatcher, tracker)
     if replied is None:
+        replied = await reply_to_correction(dispatcher, tracker)
+    if replied is None:
         replied = reply_to_complaint(dispatcher, tracker)
     if replied is None:
         replied = await reply_about_current(dispatcher, tracker, only_if_said)
     return replied
+
+
+# A message that opens by saying the answer just given is not the citizen's case (folded): "không phải,
+# bé nhà em 15 tuổi rồi", "ko phai doi, la mat", "sai rồi, …". "Không phải mang bé theo à" asks instead.
+CORRECTION = re.compile(r"^\W*(?:(?:(?:khong|ko|k|kh|hong|hok) phai|sai roi|chua dung|nham roi)\b(?P<punct> *[,.!])?"
+                        r"|(?:khong|ko|sai|nham)(?P<comma> *[,.!]))")
+
+
+async def reply_to_correction(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """"Không phải, …" to the procedure just answered, with what the case is: what follows is searched in
+    that procedure's context ("bé nhà em 15 tuổi rồi" + "thẻ căn cước": the 14+ card; "là mất hạn" +
+    "giấy phép lái xe": the re-issue), the procedure itself left out, a stated age kept to the variants
+    it fits; the best answered with every aspect asked, else the best few offered. None when nothing was
+    answered, a choice is pending, the message asks whether ("không phải mang bé theo à") or says no
+    more than its no."""
+    procedure = get_procedure(tracker.get_slot("current_procedure") or "")
+    text = tracker.latest_message.get("text") or ""
+    opening = CORRECTION.match(fold(text).lower())
+    if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options") or opening is None:
+        return None
+    rest = text[opening.end():]
+    if (asks_whether(text) and not (opening.group("punct") or opening.group("comma"))) or not content_words(rest):
+        return None
+    within = await run_in_threadpool(find, f"{rest} {topic(procedure.name)}")
+    others = [h for h in within.results if h.code != procedure.code]
+    age = stated_age(text)
+    fitting = [h for h in others if age_fits(h.name, age)] if age is not None else []
+    best = (fitting or others)[:1]
+    if not best:
+        return None
+    also = aspects_in(text)
+    aspect = also[0] if also else None
+    if within.confident or fitting:
+        return answer(dispatcher, best[0].code, aspect, also=also[1:], question=text if asks_whether(text) else "")
+    offered = [h.code for h in within.options if h.code != procedure.code] or [best[0].code]
+    return offer_choice(dispatcher, m.NOT_CONFIDENT_OPTIONS, offered, text, aspect)
 
 
 async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:

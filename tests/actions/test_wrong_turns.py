@@ -234,3 +234,24 @@ def test_a_reply_to_the_options_taken_for_a_courtesy_is_read_as_a_reply(app_db, 
     said = run(ActionSmallTalk(), tracker("không phải thường trú, mình chỉ ở tạm vài năm thôi", slots, intent=intent))[1]
     assert said[0].get("response") is None and "tạm trú" in texts(said).split("\n")[0], texts(said)
     assert run(ActionSmallTalk(), tracker("cảm ơn bạn", slots, intent="thank"))[1][0].get("response") == "utter_thank"
+
+
+@pytest.mark.parametrize(("current", "text", "intent", "right"), [
+    ("1.014062", "không phải, bé nhà em 15 tuổi rồi. làm ở đâu, mấy ngày có", "bot_challenge", {"1.014061"}),
+    ("1.004873", "không, tôi không cần giấy độc thân, tôi muốn đăng ký kết hôn luôn", "deny", {"1.000894"}),
+    ("1.010094", "không, hộ chiếu chưa hết hạn mà là bị mất. có phải báo mất trước không", "deny",
+     {"1.010386", "2.000539", "1.001456", "1.001471"}),
+])
+def test_a_correction_of_the_procedure_just_answered_is_searched_in_its_context(app_db, current, text, intent, right):
+    """"Không phải, …" after an answer says which case it is: another procedure of the same topic, the
+    aspects asked answered — not "I am a bot", not the same procedure again."""
+    action = {"deny": ActionYesNo, "bot_challenge": ActionSmallTalk}[intent]()
+    events, said = run(action, tracker(text, {"current_procedure": current}, intent=intent))
+    assert slots_of(events).get("current_procedure") in right, texts(said)
+    if "ở đâu" in text:
+        assert "Nơi nộp hồ sơ" in texts(said) and "Thời gian giải quyết" in texts(said)
+
+
+def test_a_question_opening_with_khong_phai_is_no_correction(app_db):
+    said = run(ActionAnswerProcedure(), tracker("không phải mang bé theo à", {"current_procedure": "1.014062"}))[1]
+    assert "(mã 1.014062)" in texts(said)
