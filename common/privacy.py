@@ -2,10 +2,12 @@
 
 Masked, as citizens and officers really write them:
 - CCCD/CMND and phone numbers in any grouping ("001 191 012 345", "0912.345.678", "+84 912 345 678",
-  "0912/345/678", "001_090_012_345"), in full-width digits ("０９１２…"), glued to their label
+  "0912/345/678", "001_090_012_345", "001190 - 012345", "0912 – 345 – 678", "001190, 012345"), in full-width digits ("０９１２…"), glued to their label
   ("CCCD001090012345", "zalo0912345678") or read out in words ("không chín một hai …");
 - dates in figures ("15/03/1990", "1990-03-15", "15031990") or in words: the year stays;
-- e-mail addresses (first letter and domain stay), house numbers with their street, names after
+- e-mail addresses (first letter and domain stay), house numbers with their street ("45/2 Lê Lợi",
+  "địa chỉ 123/45 Nguyễn Trãi"), hamlets, residential groups and apartments ("thôn 3", "tổ 5, ấp 2",
+  "căn hộ 1203 tòa A"), names after
   "tên là", "tôi là", "mình là", "họ tên" (capitalised, or in any case from a family name on) and a
   dossier link's access key.
 Left as they are: money ("150.000.000 đồng", "150 000 000 đ"), procedure codes ("1.004873"), dossier
@@ -15,7 +17,9 @@ Every pass reads the text a bounded number of times (linear, whatever its length
 ``benchmarks/text_scanning.py``). Numbers are read by a scanner: the text is cut into tokens (digit
 groups and words); digit groups joined by one separator make a run, read with the words on either side
 (a label, a code's letters, a currency); a run is split into personal numbers in windows of at most
-twelve digits, so each group is looked at a bounded number of times.
+twelve digits, so each group is looked at a bounded number of times. Runs further apart (spaces around
+a dash, dot or comma) make a chain, read together only where up to four whole runs make a CCCD or a
+phone number.
 """
 
 from __future__ import annotations
@@ -212,32 +216,93 @@ def _mask_run(text: str, run: list[re.Match], before: re.Match | None, after: re
 _FEWEST_DIGITS = 4  # "1/3/90"
 
 
+# Digit groups further apart than one separator ("001190 - 012345", "0912 – 345 – 678", "001190, 012345",
+# "0912 . 345 . 678", a line break) are read together only when whole runs make a CCCD, a mobile or a
+# landline number: spaces around one punctuation mark, or a dash with none, at most five characters.
+_LOOSE_SPACES = _SPACES | frozenset("\t\n\r")
+_LOOSE_MARKS = frozenset("-–—.,/－．，／")
+_LOOSE_GAP = 5
+_LOOSE_RUNS = 4  # "0912 - 345 - 678": at most four runs make one number
+_LOOSE_SHORTEST_RUN = 3  # digits; "01, 02, 03, 04, 05, 06" is a list, no number
+
+
+def _loose_gap(gap: str) -> bool:
+    """Whether ``gap`` (no single separator) may lie between the runs of one number."""
+    if not 1 <= len(gap) <= _LOOSE_GAP:
+        return False
+    mark = gap.strip("".join(_LOOSE_SPACES))
+    return all(ch in _LOOSE_SPACES for ch in gap.replace(mark, "", 1)) and (mark == "" or mark in _LOOSE_MARKS)
+
+
+def _loose_number(digits: str) -> tuple[int, int] | None:
+    """Digits kept at (start, end) if ``digits``, read across loose gaps, are a CCCD, a mobile or a
+    landline number (the stricter kinds: no CMND, no amount, no bank account across a gap)."""
+    if digits[0] != "0" or digits.startswith("00") and len(digits) != 12:
+        return None
+    if len(digits) == 12 or (len(digits) == 10 and digits[1] in _MOBILE_NETWORKS) or (
+            len(digits) == 11 and digits[1] == "2"):
+        return 3, 3
+    return None
+
+
 def _mask_numbers(text: str) -> str:
-    """The scanner: tokens in one pass, each run of digit groups masked once its next token is known."""
+    """The scanner: tokens in one pass; runs of digit groups (one separator between groups) are kept in
+    a chain while loose gaps join them, and each chain is masked once its next token is known."""
     out, position = [], 0
     run: list[re.Match] = []
+    chain: list[tuple[list[re.Match], re.Match | None]] = []  # (run, the token before it)
     before = previous = None
 
-    def flush(after: re.Match | None) -> None:
+    def mask_chain(after: re.Match | None) -> None:
         nonlocal position
-        start, end = run[0].start(), run[-1].end()
-        if end - start - (len(run) - 1) >= _FEWEST_DIGITS:
-            out.append(text[position:start] + _mask_run(text, run, before, after))
-            position = end
+        sizes = [sum(len(_ascii_digits(t.group())) for t in r) for r, _ in chain]
+        k = 0
+        while k < len(chain):
+            found = None
+            if sizes[k] >= _LOOSE_SHORTEST_RUN:
+                total, j = sizes[k], k + 1
+                while j < len(chain) and j - k < _LOOSE_RUNS and sizes[j] >= _LOOSE_SHORTEST_RUN \
+                        and total + sizes[j] <= _LONGEST_NUMBER:
+                    total += sizes[j]
+                    j += 1
+                    tokens = [t for r, _ in chain[k:j] for t in r]
+                    typed = [t.group() for t in tokens]
+                    keep = _loose_number("".join(_ascii_digits(g) for g in typed))
+                    if keep:
+                        found = j, tokens, typed, keep, total
+            if found:
+                j, tokens, typed, keep, total = found
+                seps = [text[a.end():b.start()] for a, b in zip(tokens, tokens[1:])]
+                out.append(text[position:tokens[0].start()] + "".join(_hide(typed, seps, keep, total)))
+                position = tokens[-1].end()
+                k = j
+                continue
+            r, ahead = chain[k]
+            start, end = r[0].start(), r[-1].end()
+            if end - start - (len(r) - 1) >= _FEWEST_DIGITS:
+                out.append(text[position:start] + _mask_run(text, r, ahead, chain[k + 1][0][0] if k + 1 < len(chain) else after))
+                position = end
+            k += 1
+        chain.clear()
 
     for token in _TOKEN_RE.finditer(text):
         digits = token.group()[0].isdecimal()
         if digits and run and token.start() == run[-1].end() + 1 and text[run[-1].end()] in _SEPARATORS:
             run.append(token)  # one separator from the group before: the same run
+        elif digits and run and _loose_gap(text[run[-1].end():token.start()]):
+            chain.append((run, before))  # a loose gap: a new run in the same chain
+            run, before = [token], run[-1]
         else:
             if run:
-                flush(token)
+                chain.append((run, before))
+                mask_chain(token)
                 run = []
             if digits:
                 run, before = [token], previous
         previous = token
     if run:
-        flush(None)
+        chain.append((run, before))
+        mask_chain(None)
     return "".join(out) + text[position:]
 
 
@@ -303,13 +368,75 @@ _ACCESS_KEY_RE = re.compile(r"([?&]key=)[\w\-]+")
 _STREET_WORDS = r"(?:đường|duong|phố|pho|ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet)"
 _HOUSE_NUMBER = r"\d{1,5}[a-zA-Z]?(?:/\d{1,5}[a-zA-Z]?){0,4}(?![.,/]?\d)"
 _ADDRESS_RE = re.compile(
-    rf"\b(?:(?:số nhà|so nha|số|so|nhà|nha)\s+{_HOUSE_NUMBER}(?:\s+{_STREET_WORDS})?"
+    rf"\b(?:(?:(?:địa chỉ|dia chi)\s*:?|số nhà|so nha|số|so|nhà|nha)\s+{_HOUSE_NUMBER}(?:\s+{_STREET_WORDS})?"
     rf"|{_HOUSE_NUMBER}\s+{_STREET_WORDS}"
     rf"|{_STREET_WORDS}\s+{_HOUSE_NUMBER})"
-    r"(?:\s+(?:[^\W\d_][^\W_]*))*?(?=\s*(?:,|\.|;|\n|$|\s+(?:phường|phuong|xã|xa|quận|quan|huyện|huyen|thị|thi|tp|tỉnh|tinh)\b))",
+    r"(?:\s+(?:[^\W\d_][^\W_]*))*?(?=\s*(?:,|\.|;|\n|$|\s+(?:phường|phuong|xã|xa|quận|quan|huyện|huyen|thị|thi|tp|tỉnh|tinh)\b"
+    r"|\s+(?:p|q|f|h|x|tp|tx)\.\s*\w))",
     re.IGNORECASE,
 )
 ADDRESS_MASK = "[địa chỉ]"
+# A house number with a slash ("45/2", "123/45", "12/3/4") before a street's name of two capitalised
+# words or more ("45/2 Lê Lợi P.Bến Nghé"), with no "số"/"đường" around it. "123/2015/NĐ-CP" (a year
+# after the slash, another slash) and "1234/QĐ-UBND" are no house numbers; a date needs its "ngày".
+_SLASH_ADDRESS_RE = re.compile(r"(?<![\w/.,\-])(\d{1,4}[a-zA-Z]?(?:/\d{1,3}[a-zA-Z]?){1,3})(?![\w/]|[.,\-]\d)"
+                               r"((?:[ \t]+[^\W\d_]+){2,6})")
+_NOT_BEFORE_SLASH_ADDRESS = re.compile(r"(?:ngày|ngay|hôm|hom|hạn|han|từ|tu|đến|den|trước|truoc|sau|tháng|thang)\s+$",
+                                       re.IGNORECASE)
+_ABBREVIATION_AFTER = re.compile(r"\.\s*\w")  # "P.Bến Nghé", "Q.1": a ward or district, after the street
+# A hamlet, a residential group, a neighbourhood or an apartment with its number ("thôn 3", "tổ 5",
+# "ấp 2", "tổ dân phố 7", "khu phố 4", "căn hộ 1203 tòa A") or, for a hamlet, its capitalised name
+# ("thôn Đông", "ấp Bình Hưng"): the commune, district and province after it stay.
+_UNIT_RE = re.compile(
+    r"\b(?:(thôn|thon|xóm|xom|ấp|khóm|khom)\s+([^\W\d_]+(?:[ \t]+[^\W\d_]+){0,2})"
+    r"|(?:thôn|thon|xóm|xom|ấp|khóm|khom|tổ dân phố|to dan pho|tổ|khu phố|khu pho|kp)\s+(?:số\s+)?\d{1,3}[a-zA-Z]?"
+    r"(?![\w/]|[.,\-]\d)"
+    r"|căn hộ(?:\s+số)?\s+[a-zA-Z]{0,3}[\-.]?\d{1,5}[a-zA-Z]?(?![\w/]|[.,\-]\d)"
+    r"(?:,?[ \t]+(?:tòa|toà|toa|tầng|tang|block|lô|lo)[ \t]+[^\W_]{1,6}(?![\w/]))*)",
+    re.IGNORECASE)
+_REPEATED_ADDRESS_RE = re.compile(r"\[địa chỉ\](?:[ \t]*[,\-][ \t]*\[địa chỉ\]|[ \t]+\[địa chỉ\])+")
+
+
+def _capitalised(words: list[str]) -> int:
+    """How many of ``words``, from the first, are capitalised names (not a one-letter abbreviation)."""
+    n = 0
+    for word in words:
+        if not (word[0].isupper() and len(word) > 1):
+            break
+        n += 1
+    return n
+
+
+def _mask_slash_address(match: re.Match) -> str:
+    text = match.string
+    if _NOT_BEFORE_SLASH_ADDRESS.search(text, max(0, match.start() - 8), match.start()):
+        return match.group(0)
+    words = list(re.finditer(r"[^\W\d_]+", match.group(2)))
+    n = _capitalised([w.group() for w in words])
+    if n == len(words) and _ABBREVIATION_AFTER.match(text, match.end()):
+        n -= 1  # "… Lợi P.Bến Nghé": the "P" is the ward's
+    if n < 2:
+        return match.group(0)
+    return ADDRESS_MASK + match.group(2)[words[n - 1].end():]
+
+
+def _mask_unit(match: re.Match) -> str:
+    if match.group(2) is None:
+        return ADDRESS_MASK
+    words = list(re.finditer(r"[^\W\d_]+", match.group(2)))
+    n = _capitalised([w.group() for w in words])
+    if n == len(words) and _ABBREVIATION_AFTER.match(match.string, match.end()):
+        n -= 1
+    if n == 0:
+        return match.group(0)
+    return ADDRESS_MASK + match.group(2)[words[n - 1].end():]
+
+
+def _mask_addresses(text: str) -> str:
+    text = _UNIT_RE.sub(_mask_unit, text)  # first: "tổ dân phố 7" is no street "phố 7"
+    text = _ADDRESS_RE.sub(ADDRESS_MASK, text)
+    text = _SLASH_ADDRESS_RE.sub(_mask_slash_address, text)
+    return _REPEATED_ADDRESS_RE.sub(ADDRESS_MASK, text)
 # A person's name after the words that introduce one ("tên là", "tôi là", "mình là", "họ tên").
 _NAME_CUE_RE = re.compile(
     r"\b(?:tên là|tên|tôi là|em là|mình là|họ và tên|họ tên|ten la|ten|toi la|em la|minh la|ho va ten|ho ten)"
@@ -370,7 +497,7 @@ def mask_pii(text: str) -> str:
     text = _BRACKETED_PHONE_RE.sub(_mask_bracketed_phone, text)
     text = _mask_numbers(text)  # before addresses: a date is no house number
     text = _SPOKEN_RUN_RE.sub(_mask_spoken, text)
-    text = _ADDRESS_RE.sub(ADDRESS_MASK, text)
+    text = _mask_addresses(text)
     return _mask_names(text)
 
 

@@ -248,6 +248,74 @@ def test_what_looks_like_those_identifiers_but_is_not_stays(text):
     assert mask_pii(text) == text
 
 
+@pytest.mark.parametrize("text, expected", [
+    # the third attack run: digit groups apart by spaces around a dash, a dot or a comma, or a line break
+    ("số cũ 001190 - 012345", "số cũ 001*** - ***345"),
+    ("điện thoại 0912 - 345 - 678", "điện thoại 091* - *** - 678"),
+    ("0912 – 345 – 678", "091* – *** – 678"), ("0912 . 345 . 678", "091* . *** . 678"),
+    ("0912 345 - 678", "091* *** - 678"), ("001190, 012345", "001***, ***345"), ("0912–345–678", "091*–***–678"),
+    ("số cccd\n001190\n012345", "số cccd\n001***\n***345"), ("028 - 3823 - 4567", "028 - **** - *567"),
+    ("CCCD 001 190 - 012 345", "CCCD 001 *** - *** 345"),
+    # addresses without "số"/"đường", after "địa chỉ", hamlets, residential groups, apartments
+    ("ở 45/2 Lê Lợi P.Bến Nghé Q.1", "ở [địa chỉ] P.Bến Nghé Q.1"),
+    ("địa chỉ 123/45 Nguyễn Trãi", "[địa chỉ]"), ("địa chỉ: 12 nguyễn trãi, phường 3", "[địa chỉ], phường 3"),
+    ("thôn 3 xã Tân Lập", "[địa chỉ] xã Tân Lập"), ("tổ 5, ấp 2", "[địa chỉ]"),
+    ("tổ dân phố 7, phường Bến Thành", "[địa chỉ], phường Bến Thành"),
+    ("thôn Đông, xã Tân Lập, huyện Đan Phượng", "[địa chỉ], xã Tân Lập, huyện Đan Phượng"),
+    ("căn hộ 1203 tòa A chung cư Vinhomes", "[địa chỉ] chung cư Vinhomes"),
+])
+def test_identifiers_found_by_the_third_attack_run_are_masked(text, expected):
+    assert mask_pii(text) == expected
+    assert mask_pii(expected) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "lệ phí 135.000 đồng", "135.000 - 200.000 đồng", "mất 7 ngày làm việc", "thủ tục 1.014062", "thủ tục 1.014062, 2.000620",
+    "mã hồ sơ H99.12-240101-0001 - đã xong", "Thông tư số 17/2024/TT-BCA", "Nghị định 123/2015/NĐ-CP",
+    "Quyết định 1234/QĐ-UBND", "trong 10 tháng", "bé 10 tuổi", "mục 01, 02, 03, 04, 05, 06", "năm 2024, 12345 người",
+    "hạn nộp ngày 15/3 Sở Tư pháp trả kết quả", "1.004873. 2.000620", "tổ chức, cá nhân", "ở Buôn Ma Thuột",
+    "làm ở ấp hay ở xã", "bản sao 2 bản", "từ 8 - 10 ngày", "10 - 15 ngày làm việc",
+])
+def test_what_looks_like_the_third_runs_identifiers_but_is_not_stays(text):
+    assert mask_pii(text) == text
+
+
+LOOSE_SEPARATORS = st.sampled_from([" - ", " – ", " — ", " . ", ", ", " , ", "–", "\n", "  ", " / "])
+
+
+@given(PROVINCES, st.text("0123456789", min_size=9, max_size=9), st.sampled_from([[6, 6], [4, 4, 4], [3, 3, 3, 3], [3, 3, 6]]),
+       LOOSE_SEPARATORS, st.sampled_from(["Số CCCD của tôi là {} nhé", "{}", "cccd: {}", "số cũ {}, cảm ơn"]))
+def test_cccd_in_groups_apart_by_a_spaced_separator_is_masked(province, rest, sizes, sep, context):
+    number = province + rest
+    masked = mask_pii(context.format(grouped(number, sizes, sep)))
+    assert digits_left(masked) == number[:3] + number[-3:], masked
+
+
+@given(st.sampled_from(["09", "03", "08", "07", "05"]), st.text("0123456789", min_size=8, max_size=8),
+       st.sampled_from([[4, 3, 3], [3, 3, 4], [4, 6], [6, 4]]), LOOSE_SEPARATORS,
+       st.sampled_from(["{}", "điện thoại {}, gọi giúp", "sđt: {}.", "zalo {} nhé"]))
+def test_mobile_numbers_in_groups_apart_by_a_spaced_separator_are_masked(prefix, rest, sizes, sep, context):
+    number = prefix + rest
+    masked = mask_pii(context.format(grouped(number, sizes, sep)))
+    assert digits_left(masked) == number[:3] + number[-3:], masked
+
+
+@given(st.integers(1, 999), st.integers(1, 99), STREETS, st.sampled_from(["ở {}", "địa chỉ {}", "địa chỉ: {}", "chỗ ở: {}", "{}"]),
+       st.sampled_from([" P.Bến Nghé Q.1", ", phường Bến Thành", ""]))
+@settings(max_examples=60)
+def test_house_numbers_with_a_slash_before_a_street_are_masked(number, sub, street, context, tail):
+    masked = mask_pii(context.format(f"{number}/{sub} {street}{tail}"))
+    assert street not in masked and f"{number}/{sub}" not in masked, masked
+
+
+@given(st.sampled_from(["thôn", "xóm", "ấp", "tổ", "tổ dân phố", "khu phố", "Thôn", "Tổ"]), st.integers(1, 99),
+       st.sampled_from([" xã Tân Lập", ", phường 3", ", ấp 2", ""]))
+@settings(max_examples=60)
+def test_hamlets_and_residential_groups_with_their_number_are_masked(unit, number, tail):
+    masked = mask_pii(f"tôi ở {unit} {number}{tail}")
+    assert f"{unit} {number}" not in masked and "[địa chỉ]" in masked, masked
+
+
 # --- non-personal text over generated formats (hypothesis): never changed --------------------------
 
 def money(amount: int, style: str) -> str:
@@ -278,6 +346,12 @@ ORDINARY = st.one_of(
     PORTAL_CODES.map("mã hồ sơ {}".format), PORTAL_CODES,
     st.integers(1900, 2099).map("năm {}".format), st.integers(1900, 2099).map(str),
     st.builds("{} {}".format, st.integers(0, 99_999), st.sampled_from(["người", "ngày", "hồ sơ", "bản sao", "tháng"])),
+    st.builds("{} {}".format, st.integers(0, 99_999), st.sampled_from(["ngày làm việc", "tuổi", "tháng tuổi"])),
+    st.builds("bé {} tuổi".format, st.integers(1, 17)),
+    st.builds("{} số {}/{}/{}".format, st.sampled_from(["Thông tư", "Nghị định", "Quyết định"]), st.integers(1, 999),
+              st.integers(1990, 2030), st.sampled_from(["TT-BCA", "NĐ-CP", "QĐ-UBND", "TT-BTP"])),
+    st.builds("{} {}/{}".format, st.sampled_from(["Quyết định", "Công văn"]), st.integers(1, 9999),
+              st.sampled_from(["QĐ-UBND", "UBND-VX"])),
 )
 
 
