@@ -27,6 +27,13 @@ def recent_history(tracker: Tracker) -> list[tuple[str, str]]:
     return lines[-HISTORY_MESSAGES:]
 
 
+def client_of(tracker: Tracker) -> str | None:
+    """The client that sent the latest message: the gateway's keyed hash of its address, which the
+    gateway alone sets (``metadata.client``, connectors/core.py); None for Telegram and Zalo."""
+    client = ((tracker.latest_message or {}).get("metadata") or {}).get("client")
+    return str(client)[:64] if client else None
+
+
 class ActionHandover(Action):
     def name(self) -> str:
         return "action_handover"
@@ -46,6 +53,11 @@ class ActionHandover(Action):
             if replied is not None:
                 return replied
         channel = tracker.get_latest_input_channel() or "rest"
-        await run_in_threadpool(handover.open_handover, channel, tracker.sender_id, recent_history(tracker))
+        try:
+            await run_in_threadpool(handover.open_handover, channel, tracker.sender_id, recent_history(tracker),
+                                    client_of(tracker))
+        except handover.QueueFull:
+            dispatcher.utter_message(text=m.HANDOVER_CLIENT_BUSY)
+            return []
         dispatcher.utter_message(text=m.HANDOVER_QUEUED)
         return []

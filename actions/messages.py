@@ -135,6 +135,12 @@ HANDOVER_QUEUED = (
     "Tôi đã chuyển cuộc trò chuyện tới cán bộ hỗ trợ. Cán bộ sẽ trả lời bạn ngay tại đây khi tiếp nhận; "
     "trong lúc chờ, bạn vẫn có thể hỏi tôi."
 )
+# One client (address) has as many conversations waiting for an officer, or handed over this hour, as it may.
+HANDOVER_CLIENT_BUSY = (
+    "Yêu cầu gặp cán bộ từ thiết bị hoặc mạng của bạn đã được ghi nhận và đang chờ cán bộ tiếp nhận, nên "
+    "tôi chưa thể chuyển thêm cuộc trò chuyện này. Xin bạn vui lòng thử lại sau ít phút; trong lúc chờ, "
+    "bạn vẫn có thể hỏi tôi."
+)
 
 RATING_BUTTONS = [("Hữu ích", '/give_feedback{"rating": "5"}'), ("Chưa đúng", '/give_feedback{"rating": "1"}')]
 FEEDBACK_ASK = "Bạn thấy câu trả lời vừa rồi thế nào?"

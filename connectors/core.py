@@ -5,6 +5,8 @@ Every channel adapter calls ``Core.ask(Inbound)``; nothing here knows any channe
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import re
 import zlib
@@ -18,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.vietnamese import clean_text
 from connectors import messages as msg
+from connectors.conversations import signing_key
 from connectors.ratelimit import RateLimits
 from connectors.settings import GatewaySettings
 from connectors.turn import Button, Inbound, Reply, from_rasa
@@ -41,6 +44,9 @@ RASA_CHANNEL_HEADER = "X-Gateway-Token"
 # (the intent of bot/domain.yml) and the yes/no to its confirmation question.
 ERASURE_INTENT = "delete_profile"
 CONFIRMATION_INTENTS = ("affirm", "deny")
+
+# The key of the message's metadata the gateway puts the (keyed) client address in (actions/handover.py).
+CLIENT_METADATA = "client"
 
 WORKER_GONE = (httpx.ConnectError, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
@@ -98,7 +104,7 @@ class Core:
             if queued["status"] == "active" and not await self.about_erasure(conversation, cleaned):
                 # An officer is serving this conversation: the bot stays silent.
                 return await run_in_threadpool(officer_replies, conversation)
-        replies, erase = await self.ask_rasa(inbound.channel, conversation, cleaned)
+        replies, erase = await self.ask_rasa(inbound.channel, conversation, cleaned, client=inbound.client)
         if queued and not erase:
             for r in replies:
                 if r.text:
@@ -186,11 +192,21 @@ class Core:
         return await self.http.post(f"{workers[-1]}{RASA_CHANNEL_PATH}", json=body, headers=headers,
                                     timeout=self.settings.core_timeout_s)
 
-    async def ask_rasa(self, channel: str, conversation: str, text: str) -> tuple[list[Reply], bool]:
-        """The core's replies, and whether it asks for the conversation to be erased everywhere."""
+    def client_key(self, address: str) -> str:
+        """A client address as the core may keep it: keyed (``CONVERSATION_SECRET``), so neither the
+        tracker store nor the queue holds the address, and equal for equal addresses."""
+        return hmac.new(signing_key(self.settings), b"client:" + address.encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def ask_rasa(self, channel: str, conversation: str, text: str,
+                       client: str | None = None) -> tuple[list[Reply], bool]:
+        """The core's replies, and whether it asks for the conversation to be erased everywhere. The
+        client's address goes with the message, keyed, as ``metadata.client`` (set here, never by the
+        client): the actions cap the officers' queue per client with it."""
+        body: dict[str, Any] = {"sender": conversation, "message": text, "input_channel": channel}
+        if client:
+            body["metadata"] = {CLIENT_METADATA: self.client_key(client)}
         try:
-            response = await self.post_to_rasa(
-                conversation, {"sender": conversation, "message": text, "input_channel": channel})
+            response = await self.post_to_rasa(conversation, body)
             response.raise_for_status()
             messages: list[dict[str, Any]] = response.json()
         except (httpx.HTTPError, ValueError) as exc:

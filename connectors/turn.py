@@ -18,6 +18,9 @@ class Inbound:
     sender_id: str  # the channel's own id: conversation id, REST sender, Telegram chat id, Zalo user id
     text: str = ""
     payload: str | None = None  # a clicked button's payload: sent to the core instead of the text
+    # The client's address as the gateway saw it (the peer, or what TRUSTED_PROXIES forwarded), for
+    # per-client caps (the officers' queue); None where the channel vouches for its senders (Telegram, Zalo).
+    client: str | None = None
 
     @property
     def conversation_id(self) -> str:

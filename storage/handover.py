@@ -1,10 +1,18 @@
-"""Conversations handed over to an officer: the queue, masked transcripts and the outbox of replies."""
+"""Conversations handed over to an officer: the queue, masked transcripts and the outbox of replies.
+
+One client (the gateway's keyed hash of its address) may keep only a few conversations waiting at once,
+and open only so many an hour; a waiting conversation nobody took leaves the queue after a while
+(``HandoverSettings``). The counts are read from the queue itself: exact, and shared by every action
+server and replica without a limiter's store.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+from pydantic_settings import BaseSettings
 from sqlalchemy import (
     Boolean,
     Column,
@@ -34,6 +42,9 @@ handovers = Table(
     Column("officer", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True)),
+    # Who asked: the gateway's keyed hash of the client's address (migration 0010); none for channels
+    # whose senders are vouched for (Telegram, Zalo) and for older rows.
+    Column("client", String(64), index=True),
 )
 transcript = Table(
     "transcript",
@@ -55,16 +66,59 @@ outbox = Table(
 )
 
 
-def open_handover(channel: str, sender_id: str, history: list[tuple[str, str]]) -> int:
-    """Queue a conversation for an officer (or return the open one), with its recent history masked."""
+class HandoverSettings(BaseSettings):
+    handover_waiting_hours: float = 8  # a waiting conversation nobody took leaves the queue after this
+    handover_waiting_per_client: int = 3  # conversations one client may keep waiting at once
+    handover_per_client_per_hour: int = 6  # conversations one client may hand over in an hour
+
+
+@lru_cache
+def handover_settings() -> HandoverSettings:
+    return HandoverSettings()
+
+
+class QueueFull(Exception):
+    """This client already has as many conversations waiting, or handed over this hour, as it may."""
+
+
+def _open() -> ColumnElement[bool]:
+    """Served, or waiting since less than ``HANDOVER_WAITING_HOURS``: still in the queue."""
+    cutoff = now() - timedelta(hours=handover_settings().handover_waiting_hours)
+    return (handovers.c.status == "active") | ((handovers.c.status == "waiting") & (handovers.c.created_at >= cutoff))
+
+
+def _close_expired(conn: Connection) -> None:
+    """Waiting conversations nobody took in time are closed (the citizen's next message goes to the bot)."""
+    cutoff = now() - timedelta(hours=handover_settings().handover_waiting_hours)
+    conn.execute(update(handovers).where(handovers.c.status == "waiting", handovers.c.created_at < cutoff)
+                 .values(status="closed", closed_at=now()))
+
+
+def _client_over_cap(conn: Connection, client: str) -> bool:
+    settings = handover_settings()
+    waiting = conn.execute(select(func.count()).select_from(handovers).where(
+        handovers.c.client == client, handovers.c.status == "waiting")).scalar() or 0
+    if waiting >= settings.handover_waiting_per_client:
+        return True
+    opened = conn.execute(select(func.count()).select_from(handovers).where(
+        handovers.c.client == client, handovers.c.created_at >= now() - timedelta(hours=1))).scalar() or 0
+    return opened >= settings.handover_per_client_per_hour
+
+
+def open_handover(channel: str, sender_id: str, history: list[tuple[str, str]], client: str | None = None) -> int:
+    """Queue a conversation for an officer (or return the open one), with its recent history masked.
+    ``client`` (the gateway's keyed hash of the client's address): ``QueueFull`` past its caps."""
     with engine().begin() as conn:
+        _close_expired(conn)
         existing = conn.execute(
             select(handovers.c.id).where(handovers.c.sender_id == sender_id, handovers.c.status != "closed")
         ).scalar()
         if existing:
             return int(existing)
-        handover_id = conn.execute(
-            handovers.insert().values(channel=channel, sender_id=sender_id, status="waiting", created_at=now())
+        if client and _client_over_cap(conn, client):
+            raise QueueFull(channel)
+        handover_id = conn.execute(handovers.insert().values(
+            channel=channel, sender_id=sender_id, status="waiting", created_at=now(), client=client or None)
         ).inserted_primary_key[0]
         for author, text in history:
             conn.execute(transcript.insert().values(handover_id=handover_id, author=author, text=mask_pii(text), at=now()))
@@ -72,16 +126,16 @@ def open_handover(channel: str, sender_id: str, history: list[tuple[str, str]]) 
 
 
 def active_handover(sender_id: str) -> dict[str, Any] | None:
-    """The open handover of a citizen (waiting or active), if any."""
+    """The open handover of a citizen (served, or waiting and not yet expired), if any."""
     with engine().connect() as conn:
-        return first(conn, select(handovers).where(handovers.c.sender_id == sender_id, handovers.c.status != "closed"))
+        return first(conn, select(handovers).where(handovers.c.sender_id == sender_id, _open()))
 
 
 def waiting_ahead(handover_id: int) -> int:
-    """How many conversations have been waiting for an officer longer than this one."""
+    """How many conversations (not yet expired) have been waiting for an officer longer than this one."""
     with engine().connect() as conn:
         return int(conn.execute(select(func.count()).select_from(handovers).where(
-            handovers.c.status == "waiting", handovers.c.id < handover_id)).scalar() or 0)
+            handovers.c.status == "waiting", _open(), handovers.c.id < handover_id)).scalar() or 0)
 
 
 def add_transcript(handover_id: int, author: str, text: str) -> None:
@@ -90,8 +144,9 @@ def add_transcript(handover_id: int, author: str, text: str) -> None:
 
 
 def list_handovers(status: str | None = None) -> list[dict[str, Any]]:
-    """Handovers (newest first) with their transcripts."""
-    with engine().connect() as conn:
+    """Handovers (newest first) with their transcripts; waiting ones nobody took in time are closed first."""
+    with engine().begin() as conn:
+        _close_expired(conn)
         query = select(handovers).order_by(handovers.c.id.desc())
         if status:
             query = query.where(handovers.c.status == status)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -72,15 +72,17 @@ async def start_conversation(body: NewConversation | None = None, core: Core = D
 
 @router.post("/webhooks/rest/webhook", response_model=list[RestReply], response_model_exclude_none=True)
 async def rest_webhook(
-    body: RestMessage, core: Core = Depends(get_core), x_conversation_token: str | None = Header(default=None)
+    body: RestMessage, request: Request, core: Core = Depends(get_core),
+    x_conversation_token: str | None = Header(default=None),
 ) -> list[dict[str, Any]]:
     conversation_id = bound_conversation(core, x_conversation_token)
     if conversation_id is not None and conversation_id != body.sender:
         raise HTTPException(403, msg.CONVERSATION_MISMATCH)
+    client = request.client.host if request.client else "unknown"  # as the per-address limit sees it
     if conversation_id:
-        inbound = Inbound(channel_of(conversation_id), conversation_id, body.message)
+        inbound = Inbound(channel_of(conversation_id), conversation_id, body.message, client=client)
     else:
-        inbound = Inbound("rest", body.sender, body.message)
+        inbound = Inbound("rest", body.sender, body.message, client=client)
     return to_rest(body.sender, await core.ask(inbound))
 
 

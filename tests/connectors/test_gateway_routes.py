@@ -14,7 +14,9 @@ from tests.connectors.inprocess import RASA, STAFF, FakeCore, chat
 def test_rest_message_reaches_the_core_cleaned_with_its_channel(gateway):
     core = FakeCore(replies=[{"text": "Hồ sơ", "custom": {"document": {"url": "/dossiers/x.pdf", "filename": "x.pdf"}}}])
     replies = chat(gateway(core), "u1", "  <b>làm   giấy khai sinh</b> ")
+    client = core.sent[0].pop("metadata")["client"]  # the gateway's keyed client address (the queue's caps)
     assert core.sent == [{"sender": "rest:u1", "message": "làm giấy khai sinh", "input_channel": "rest"}]
+    assert len(client) == 32 and "testclient" not in client
     assert replies == [{"recipient_id": "u1", "text": "Hồ sơ",
                         "custom": {"document": {"url": "/dossiers/x.pdf", "filename": "x.pdf"}}}]
 

@@ -10,7 +10,7 @@ def test_new_database_is_created_at_the_newest_revision(app_db):
     from storage import citizens, handover
 
     handover.open_handover("rest", "u1", [("citizen", "xin chào")])
-    assert current(app_db.engine()) == "0009"
+    assert current(app_db.engine()) == "0010"
     tables = set(sa.inspect(app_db.engine()).get_table_names())
     assert {"handovers", "transcript", "outbox", "questions", "feedback", "payloads", "channel_tokens",
             "seen_events", "profiles", "dossiers", "login_links", "identity_links", "alembic_version"} <= tables
@@ -28,7 +28,7 @@ def test_database_made_before_migrations_is_stamped_and_upgraded_in_place(tmp_pa
             "VALUES ('HS-2026-000001', 'k', 'u', '1.001193', 'f', '{}', 'cần bổ sung', '2026-01-01', '2026-01-01')"))
         conn.execute(sa.text("INSERT INTO profiles (sender_id, data, consented_at) VALUES ('u', '{}', '2026-01-01')"))
     upgrade(engine)
-    assert current(engine) == "0009"
+    assert current(engine) == "0010"
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT status FROM dossiers")).scalar() == "needs_more"
         # a profile kept for a conversation nobody signed in to is not carried over

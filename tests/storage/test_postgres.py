@@ -38,7 +38,7 @@ def test_store_works_unchanged_on_postgresql(postgres_url):
     db.configure(postgres_url)
     try:
         assert db.engine().dialect.name == "postgresql"
-        assert current(db.engine()) == "0009"  # migrated on first use
+        assert current(db.engine()) == "0010"  # migrated on first use
         sender, citizen = "pg-user", "pg-citizen"
         identities.link(sender, citizen)
         assert identities.take_login_link(identities.new_login_link(sender))["conversation_id"] == sender
@@ -49,7 +49,7 @@ def test_store_works_unchanged_on_postgresql(postgres_url):
         dossier = citizens.create_dossier(sender, "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {"purpose": "Kết hôn"})
         assert dossier["code"].startswith("HS-") and citizens.get_dossier(dossier["code"])["data"] == {"purpose": "Kết hôn"}
         assert citizens.set_dossier_status(dossier["code"], DossierStatus.SUBMITTED, None)["status"] == "submitted"
-        queued = handover.open_handover("rest", sender, [("citizen", "CCCD 079192012345")])
+        queued = handover.open_handover("rest", sender, [("citizen", "CCCD 079192012345")], client="c" * 32)
         assert handover.list_handovers("waiting")[0]["transcript"][0]["text"] == "CCCD 079******345"  # masked
         handover.officer_reply(queued, "cán bộ", "Chào bạn")
         assert handover.take_outbox(sender) == ["Chào bạn"] and handover.take_outbox(sender) == []
