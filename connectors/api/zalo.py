@@ -1,11 +1,12 @@
-"""Zalo OA webhook: verify the signature, answer 200 at once, process in the background."""
+"""Zalo OA webhook: verify the signature on the raw body (an unsigned body is never parsed), answer
+200 at once, process in the background."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request
 
 from connectors.core import Core, get_core
-from connectors.zalo import MalformedEvent, ZaloConfig, handle_event, parse_event, verify
+from connectors.zalo import MalformedEvent, ZaloConfig, handle_event, parse_event, signed, verify
 
 router = APIRouter(tags=["zalo"])
 
@@ -19,6 +20,8 @@ async def zalo_webhook(
     if config is None:
         raise HTTPException(404, "Zalo channel not configured")
     body = await request.body()
+    if not signed(config, body, x_zevent_signature):  # first, as Telegram's route checks its secret first
+        raise HTTPException(401, "Invalid or stale signature")
     try:
         event = parse_event(body)
     except MalformedEvent:

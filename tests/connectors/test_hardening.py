@@ -92,14 +92,40 @@ def signed_zalo(body: dict) -> tuple[bytes, dict]:
 @pytest.mark.parametrize("body", [
     {"app_id": "42", "event_name": "user_send_text", "timestamp": "abc", "sender": {"id": "z"}, "message": {"text": "a"}},
     {"app_id": "42", "event_name": "user_send_text", "timestamp": 1, "sender": "z", "message": {"text": "a"}},
-    {"app_id": "42", "event_name": "user_send_text", "sender": {"id": "z"}, "message": {"text": "a"}},
     {"app_id": "42", "event_name": "user_send_text", "timestamp": time.time() * 1000, "sender": {"id": "z"},
      "message": {"text": "a"}},  # milliseconds, but a float: signed and fresh, still no Zalo timestamp
-    {"app_id": "42", "event_name": "user_send_text", "timestamp": True, "sender": {"id": "z"}, "message": {"text": "a"}},
+    {"app_id": "42", "event_name": "user_send_text", "timestamp": 1, "sender": {"id": "z"},
+     "message": {"text": "a", "x": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}},
 ])
 def test_malformed_zalo_events_are_400_not_500(gateway, body):
     raw, headers = signed_zalo(body)
-    assert gateway(FakeCore(), **ZALO).post("/webhooks/zalo", content=raw, headers=headers).status_code == 400
+    if "[[[[" in raw.decode():  # nested deeper than Python's parser goes, and still signed by our OA
+        raw = raw.replace(b"[" * 30, b"[" * 100_000).replace(b"]" * 30, b"]" * 100_000)
+        headers["X-ZEvent-Signature"] = f"mac={signature('42', raw, '1', 'oa-secret')}"
+    client = gateway(FakeCore(), **ZALO, max_body_bytes=1024 * 1024)
+    assert client.post("/webhooks/zalo", content=raw, headers=headers).status_code == 400
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 100_000 + "]" * 100_000, '{"a":' * 60_000 + "1" + "}" * 60_000,
+    '{"timestamp": ' + "[" * 100_000 + "]" * 100_000 + "}", '{"timestamp": ' + "9" * 200_000 + "}",
+    '{"timestamp": "' + "9" * 200_000 + '"}', '{"timestamp": NaN}', '{"timestamp": 1, "timestamp": 2}',
+    json.dumps({"app_id": "42", "event_name": "user_send_text", "sender": {"id": "z"}, "message": {"text": "a"}}),
+    json.dumps({"app_id": "42", "event_name": "user_send_text", "timestamp": True, "sender": {"id": "z"}}),
+])
+@pytest.mark.parametrize("mac", [None, "mac=00", "mac=é".encode("latin-1")])
+def test_unsigned_zalo_bodies_are_refused_before_they_are_parsed(gateway, body, mac, monkeypatch):
+    """Attack run 3: deeply nested JSON was parsed before the signature was checked (500, a traceback
+    in the log each time). The signature is checked on the raw body first; a body it does not cover
+    (no timestamp to check it with) is refused the same way."""
+    import connectors.api.zalo as route
+
+    parsed = []
+    monkeypatch.setattr(route, "parse_event", lambda raw: parsed.append(raw))
+    headers = {"Content-Type": "application/json", **({"X-ZEvent-Signature": mac} if mac else {})}
+    client = gateway(FakeCore(), **ZALO, max_body_bytes=1024 * 1024)
+    assert client.post("/webhooks/zalo", content=body.encode(), headers=headers).status_code == 401
+    assert parsed == []
 
 
 def test_zalo_events_without_msg_id_are_not_taken_for_retries_of_each_other(gateway):
