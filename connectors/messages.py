@@ -13,6 +13,10 @@ CONVERSATION_EXPIRED = "Phiên trò chuyện không hợp lệ hoặc đã hết
 CONVERSATION_MISMATCH = "Tin nhắn không thuộc phiên trò chuyện này."
 RATE_LIMITED = "Bạn gửi nhanh quá. Bạn vui lòng đợi khoảng một phút rồi hỏi tiếp nhé."
 BODY_TOO_LARGE = "Nội dung gửi lên quá lớn. Bạn vui lòng gửi tin nhắn ngắn hơn."
+# To an officer teaching a wording (connectors/api/officer.py): aliases are kept and audited for good.
+ALIAS_PERSONAL_DATA = ("Cụm từ có thông tin cá nhân (số giấy tờ, số điện thoại, ngày sinh, địa chỉ, họ tên) hoặc phần "
+                       "đã được che (***, [họ tên], [địa chỉ]). Xin bỏ phần đó, chỉ giữ cách công dân gọi thủ tục, "
+                       "rồi gắn lại.")
 LOGIN_BUTTON = "Đăng nhập để tự điền"
 LOGIN_OFF = "(Đăng nhập chưa được bật trên hệ thống này, nên thông tin của bạn sẽ không được lưu lại.)"
 # What a reply offering a login says instead while no identity provider is configured.

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.vietnamese import canonical, clean_text
+from common.privacy import mask_pii
 from common.status import DossierStatus
 from connectors import messages as msg
 from connectors.api.auth import require_staff
@@ -273,6 +274,13 @@ class LearnedAliasIn(BaseModel):
 
 
 AliasId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# What the masker leaves of personal data: a phrase prefilled from a (masked) question may hold it.
+MASKED_MARKS = re.compile(r"\[(?:họ tên|địa chỉ)\]|\d\*|\*\d|\*\*")
+
+
+def holds_personal_data(phrase: str) -> bool:
+    """Whether an alias phrase holds personal data, or what the masker left of some."""
+    return mask_pii(phrase) != phrase or bool(MASKED_MARKS.search(phrase))
 
 
 @router.get("/aliases")
@@ -288,6 +296,8 @@ def add_alias(body: LearnedAliasIn, actor: str = Depends(require_staff)) -> dict
     the catalogue's data files for review."""
     if get_procedure(body.procedure_code) is None:
         raise HTTPException(404, "No such procedure")
+    if holds_personal_data(body.phrase):  # refused, not masked: the alias and its audit are kept for good
+        raise HTTPException(400, msg.ALIAS_PERSONAL_DATA)
     key = phrase_key(body.phrase)
     if not key:
         raise HTTPException(422, "The phrase has no words")

@@ -18,7 +18,13 @@
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (r) {
       if (r.status === 401) { showLogin(); throw new Error("signed out"); }
-      if (!r.ok) throw new Error("HTTP " + r.status);
+      if (!r.ok) {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          var error = new Error("HTTP " + r.status);
+          if (r.status === 400 && typeof body.detail === "string") error.detail = body.detail;  // ours, in Vietnamese
+          throw error;
+        });
+      }
       return r.status === 204 ? null : r.json();
     });
   }
@@ -366,7 +372,7 @@
           }, function () { say("Chưa hoàn tác được. Vui lòng thử lại.", true); });
         });
         status.appendChild(undo);
-      }, function () { say("Không gắn được: kiểm tra lại cụm từ và thủ tục.", true); });
+      }, function (error) { say(error.detail || "Không gắn được: kiểm tra lại cụm từ và thủ tục.", true); });
     });
     return form;
   }

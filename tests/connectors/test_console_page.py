@@ -165,6 +165,11 @@ def test_a_wording_is_taught_with_the_procedure_found_by_name_and_undone(console
     option.wait_for(timeout=15_000)
     option.click()
     assert long_row.locator(".chosen").inner_text() == "Đã chọn: Cấp Giấy xác nhận tình trạng hôn nhân (mã 1.004873)"
+    phrase.fill("giấy chưa vợ cho 0912 345 678")  # personal data: refused, and the officer told why
+    long_row.locator("button", has_text="Dạy trợ lý").click()
+    long_row.locator(".taught.failed").wait_for()
+    assert long_row.locator(".taught").inner_text() == msg.ALIAS_PERSONAL_DATA and aliases.listed() == []
+    phrase.fill("giấy chưa vợ")
     long_row.locator("button", has_text="Dạy trợ lý").click()
     taught = long_row.locator(".taught")  # said in the row, next to the form
     taught.locator("button", has_text="Hoàn tác").wait_for()
