@@ -191,6 +191,9 @@ CORRECTION = re.compile(r"^\W*(?:(?:(?:khong|ko|k|kh|hong|hok) phai|sai roi|chua
                         r"|(?:khong|ko|sai|nham)(?P<comma> *[,.!]))")
 
 
+REJECTED = re.compile(r"\b(?:khong|ko|k|chang|hong) (?:phai|can|muon)\b")  # folded: a clause saying what is not wanted
+
+
 async def reply_to_correction(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
     """"Không phải, …" to the procedure just answered, with what the case is: what follows is searched in
     that procedure's context ("bé nhà em 15 tuổi rồi" + "thẻ căn cước": the 14+ card; "là mất hạn" +
@@ -206,15 +209,23 @@ async def reply_to_correction(dispatcher: CollectingDispatcher, tracker: Tracker
     rest = text[opening.end():]
     if (asks_whether(text) and not (opening.group("punct") or opening.group("comma"))) or not content_words(rest):
         return None
-    within = await run_in_threadpool(find, f"{rest} {topic(procedure.name)}")
-    others = [h for h in within.results if h.code != procedure.code]
+    # What the citizen wants, without what it says it does not ("ko phải đổi", "tôi không cần giấy độc thân")
+    clauses = re.split(r"[,.;!?]+", text)
+    told = " ".join(c for c in clauses[1:] if not REJECTED.search(fold(c).lower())) or rest
+    within = await run_in_threadpool(find, f"{told} {topic(procedure.name)}")
     age = stated_age(text)
+    also = aspects_in(text)
+    aspect = also[0] if also else None
+    if within.results and within.results[0].code == procedure.code and age_fits(procedure.name, age) is not False \
+            and (opening.group("punct") or opening.group("comma")):
+        # "ko, tôi không cần đăng ký lại, chỉ cần bản sao thôi": the no is to something else; what it wants
+        # is what was answered ("không phải làm mới, …" says no to it: the others)
+        return answer(dispatcher, procedure.code, aspect, also=also[1:])
+    others = [h for h in within.results if h.code != procedure.code]
     fitting = [h for h in others if age_fits(h.name, age)] if age is not None else []
     best = (fitting or others)[:1]
     if not best:
         return None
-    also = aspects_in(text)
-    aspect = also[0] if also else None
     if within.confident or fitting:
         return answer(dispatcher, best[0].code, aspect, also=also[1:], question=text if asks_whether(text) else "")
     offered = [h.code for h in within.options if h.code != procedure.code] or [best[0].code]

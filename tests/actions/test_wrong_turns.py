@@ -255,3 +255,10 @@ def test_a_correction_of_the_procedure_just_answered_is_searched_in_its_context(
 def test_a_question_opening_with_khong_phai_is_no_correction(app_db):
     said = run(ActionAnswerProcedure(), tracker("không phải mang bé theo à", {"current_procedure": "1.014062"}))[1]
     assert "(mã 1.014062)" in texts(said)
+
+
+def test_a_no_to_something_else_keeps_the_procedure_the_citizen_wants(app_db):
+    """"Ko, tôi không cần đăng ký lại khai sinh, chỉ cần bản sao giấy khai sinh thôi" after the copy's answer."""
+    events, said = run(ActionYesNo(), tracker("ko, toi ko can dang ky lai khai sinh, chi can ban sao giay khai sinh thoi",
+                                              {"current_procedure": "2.000635"}, intent="deny"))
+    assert slots_of(events).get("current_procedure") == "2.000635" and "(mã 2.000635)" in texts(said)
