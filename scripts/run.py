@@ -131,12 +131,21 @@ def rasa_process(env: dict[str, str], model: Path, port: str) -> Process:
     return Process(command, url, rasa_ready(url, env["RASA_AUTH_TOKEN"]), 240)
 
 
+# The gateway's HTTP server wherever it runs (deploy/Dockerfile, docker-compose.yml and k8s/gateway.yaml say
+# the same; tests/test_deploy.py checks): h11, whose request line and headers are bounded (a header block
+# over 64 KiB is refused; httptools buffers any size), at most 500 connections or requests at once (then
+# 503 at once), idle keep-alive connections closed after 5 s.
+GATEWAY_SERVER_OPTIONS = ("--http", "h11", "--h11-max-incomplete-event-size", "65536", "--limit-concurrency", "500",
+                          "--timeout-keep-alive", "5")
+
+
 def gateway_process(port: str, *extra: str) -> Process:
     url = f"http://127.0.0.1:{port}"
     # --no-proxy-headers: uvicorn would believe X-Forwarded-For from any local peer; the gateway reads it
     # itself, from TRUSTED_PROXIES only.
     command = python_command("-m", "uvicorn", "--factory", "connectors.gateway:create_app", "--host", "127.0.0.1",
-                             "--port", port, "--log-level", "warning", "--no-proxy-headers", *extra)
+                             "--port", port, "--log-level", "warning", "--no-proxy-headers", *GATEWAY_SERVER_OPTIONS,
+                             *extra)
     return Process(command, url, http_ready(f"{url}/healthz"), 60)
 
 

@@ -19,6 +19,7 @@ from connectors.settings import GatewaySettings
 from dossiers.settings import DossierSettings
 from knowledge.settings import KnowledgeSettings
 from rasa_sdk_plugins import ActionServerSettings
+from scripts.run import GATEWAY_SERVER_OPTIONS
 from storage.settings import StorageSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +124,8 @@ def check_command(command: list[str]) -> tuple[str, int]:
     # uvicorn's own proxy handling would believe any (local, or with "*" every) peer's X-Forwarded-For:
     # off, the gateway believes only TRUSTED_PROXIES.
     assert "--no-proxy-headers" in args and "--proxy-headers" not in args and "--forwarded-allow-ips" not in args
+    # Header size, connections and keep-alive bounded as the supervisor's gateway is (attack run 3, F5).
+    assert " ".join(GATEWAY_SERVER_OPTIONS) in " ".join(args)
     module, factory = next(a for a in args if ":" in a).split(":")
     assert callable(getattr(importlib.import_module(module), factory))
     return "gateway", int(option(args, "--port"))

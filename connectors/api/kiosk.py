@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from bot.vietnamese import clean_text
 from connectors import messages as msg
@@ -16,6 +17,9 @@ from connectors.speech import RecordingTooLong, decode_wav, speech_to_text, text
 router = APIRouter(prefix="/kiosk", tags=["kiosk"], dependencies=[Depends(limit_client_address)])
 VOICE_BUSY = "Kiosk đang nhận dạng một đoạn ghi âm khác. Bạn vui lòng đợi vài giây rồi nói lại, hoặc gõ câu hỏi."
 BUSY_RETRY_SECONDS = "5"
+# Recordings received at once, per place to transcribe: each holds up to MAX_AUDIO_BYTES in memory while
+# it arrives, so slow uploads (a kiosk token is free to mint) cannot pile up without bound.
+RECEIVING_PER_PLACE = 4
 
 
 def kiosk_conversation(settings: GatewaySettings, token: str | None) -> str:
@@ -41,11 +45,22 @@ async def speech(
     kiosk's own conversation only (its token). At most ``STT_CONCURRENCY`` recordings are transcribed
     at once: the others get 503 at once rather than wait in the worker threads chat needs too."""
     kiosk_conversation(settings, x_conversation_token)
-    # Read before a place is taken: a slow upload holds no place (bounded by the body limit for this path).
-    audio = await request.body()
-    state = request.app.state
-    busy = getattr(state, "kiosk_transcribing", 0)  # checked and taken on the event loop: no race
-    if busy >= max(1, settings.stt_concurrency):
+    state, places = request.app.state, max(1, settings.stt_concurrency)
+    # Busy is told before the body is read (nothing is buffered for a recording that cannot be heard), and
+    # only so many recordings are received at once. The place itself is taken once the body is in: a slow
+    # upload holds no place (each is bounded by the body limit for this path).
+    receiving = getattr(state, "kiosk_receiving", 0)  # checked and counted on the event loop: no race
+    if getattr(state, "kiosk_transcribing", 0) >= places or receiving >= places * RECEIVING_PER_PLACE:
+        raise HTTPException(503, VOICE_BUSY, headers={"Retry-After": BUSY_RETRY_SECONDS})
+    state.kiosk_receiving = receiving + 1
+    try:
+        audio = await request.body()
+    except ClientDisconnect:  # the upload was abandoned: nobody to answer, nothing worth a traceback
+        raise HTTPException(400, msg.AUDIO_UNREADABLE) from None
+    finally:
+        state.kiosk_receiving -= 1
+    busy = getattr(state, "kiosk_transcribing", 0)
+    if busy >= places:
         raise HTTPException(503, VOICE_BUSY, headers={"Retry-After": BUSY_RETRY_SECONDS})
     state.kiosk_transcribing = busy + 1
     try:

@@ -182,3 +182,34 @@ def test_while_one_recording_is_transcribed_others_are_refused_at_once_and_chat_
     running.join(10)
     assert first[0].status_code == 200 and slow_engine.calls == 1
     assert listen(client, audio, token).status_code == 200  # free again once it is done
+
+
+def test_busy_is_told_before_a_recording_is_read_and_only_so_many_are_received_at_once(gateway, slow_engine,
+                                                                                         monkeypatch):
+    """Attack run 3: held, half-sent 6 MB uploads were all buffered before the busy check (+357 MB for
+    60). A recording that cannot be heard now is refused before its body is read, and the recordings
+    being received at once are bounded."""
+    from starlette.requests import Request
+
+    read = []
+    body = Request.body
+
+    async def counting(self):
+        if self.url.path == "/kiosk/speech":
+            read.append(self.url.path)
+        return await body(self)
+
+    monkeypatch.setattr(Request, "body", counting)
+    slow_engine.release.set()
+    client = gateway(FakeCore(), rate_limit_address="1000/minute")
+    token = kiosk_token(client)
+    audio = wav(16_000, frames=16_000)
+    state = client.app.state
+    state.kiosk_transcribing = 1  # a recording is being transcribed
+    refused = listen(client, audio, token)
+    assert refused.status_code == 503 and refused.json()["detail"] == kiosk_api.VOICE_BUSY and read == []
+    state.kiosk_transcribing, state.kiosk_receiving = 0, kiosk_api.RECEIVING_PER_PLACE  # uploads arriving
+    assert listen(client, audio, token).status_code == 503 and read == []
+    state.kiosk_receiving = 0
+    assert listen(client, audio, token).status_code == 200 and read == ["/kiosk/speech"]
+    assert state.kiosk_receiving == 0 and state.kiosk_transcribing == 0
