@@ -386,7 +386,8 @@ _NOT_BEFORE_SLASH_ADDRESS = re.compile(r"(?:ngày|ngay|hôm|hom|hạn|han|từ|t
 _ABBREVIATION_AFTER = re.compile(r"\.\s*\w")  # "P.Bến Nghé", "Q.1": a ward or district, after the street
 # A hamlet, a residential group, a neighbourhood or an apartment with its number ("thôn 3", "tổ 5",
 # "ấp 2", "tổ dân phố 7", "khu phố 4", "căn hộ 1203 tòa A") or, for a hamlet, its capitalised name
-# ("thôn Đông", "ấp Bình Hưng"): the commune, district and province after it stay.
+# followed by the commune ("thôn Đông, xã Tân Lập", "ấp Bình Hưng xã …"; not "nông thôn Hướng dẫn…",
+# "THÔN Bình chọn", "thôn Trạm Y tế"): the commune, district and province after it stay.
 _UNIT_RE = re.compile(
     r"\b(?:(thôn|thon|xóm|xom|ấp|khóm|khom)\s+([^\W\d_]+(?:[ \t]+[^\W\d_]+){0,2})"
     r"|(?:thôn|thon|xóm|xom|ấp|khóm|khom|tổ dân phố|to dan pho|tổ|khu phố|khu pho|kp)\s+(?:số\s+)?\d{1,3}[a-zA-Z]?"
@@ -394,6 +395,9 @@ _UNIT_RE = re.compile(
     r"|căn hộ(?:\s+số)?\s+[a-zA-Z]{0,3}[\-.]?\d{1,5}[a-zA-Z]?(?![\w/]|[.,\-]\d)"
     r"(?:,?[ \t]+(?:tòa|toà|toa|tầng|tang|block|lô|lo)[ \t]+[^\W_]{1,6}(?![\w/]))*)",
     re.IGNORECASE)
+_COMMUNE_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:xã|xa|phường|phuong|thị trấn|thi tran|huyện|huyen|quận|quan)\b",
+                            re.IGNORECASE)
+_RURAL_BEFORE = re.compile(r"(?:nông|nong)\s+$", re.IGNORECASE)  # "nông thôn": the countryside
 _REPEATED_ADDRESS_RE = re.compile(r"\[địa chỉ\](?:[ \t]*[,\-][ \t]*\[địa chỉ\]|[ \t]+\[địa chỉ\])+")
 
 
@@ -407,29 +411,31 @@ def _capitalised(words: list[str]) -> int:
     return n
 
 
-def _mask_slash_address(match: re.Match) -> str:
-    text = match.string
-    if _NOT_BEFORE_SLASH_ADDRESS.search(text, max(0, match.start() - 8), match.start()):
-        return match.group(0)
-    words = list(re.finditer(r"[^\W\d_]+", match.group(2)))
+def _mask_named(match: re.Match, fewest: int, commune_after: bool = False) -> str:
+    """The match masked up to the end of the capitalised name in its group 2 (at least ``fewest`` words,
+    and, if ``commune_after``, the commune named next), the words after that name kept; else the match
+    as it is."""
+    words = list(_WORD_RE.finditer(match.group(2)))
     n = _capitalised([w.group() for w in words])
-    if n == len(words) and _ABBREVIATION_AFTER.match(text, match.end()):
+    if n == len(words) and _ABBREVIATION_AFTER.match(match.string, match.end()):
         n -= 1  # "… Lợi P.Bến Nghé": the "P" is the ward's
-    if n < 2:
+    if n < fewest or (commune_after and not _COMMUNE_AFTER.match(match.string, match.start(2) + words[n - 1].end())):
         return match.group(0)
     return ADDRESS_MASK + match.group(2)[words[n - 1].end():]
+
+
+def _mask_slash_address(match: re.Match) -> str:
+    if _NOT_BEFORE_SLASH_ADDRESS.search(match.string, max(0, match.start() - 8), match.start()):
+        return match.group(0)
+    return _mask_named(match, 2)
 
 
 def _mask_unit(match: re.Match) -> str:
     if match.group(2) is None:
         return ADDRESS_MASK
-    words = list(re.finditer(r"[^\W\d_]+", match.group(2)))
-    n = _capitalised([w.group() for w in words])
-    if n == len(words) and _ABBREVIATION_AFTER.match(match.string, match.end()):
-        n -= 1
-    if n == 0:
-        return match.group(0)
-    return ADDRESS_MASK + match.group(2)[words[n - 1].end():]
+    if match.group(1).isupper() or _RURAL_BEFORE.search(match.string, max(0, match.start() - 6), match.start()):
+        return match.group(0)  # a heading ("THÔN …"), the countryside ("nông thôn")
+    return _mask_named(match, 1, commune_after=True)
 
 
 def _mask_addresses(text: str) -> str:
