@@ -12,6 +12,7 @@ from functools import lru_cache
 from rasa_sdk import Tracker
 
 from bot.vietnamese import canonical, lexicon, phrase_list, without_phrases
+from dossiers.answers import folded
 
 
 class Aspect(StrEnum):
@@ -83,3 +84,14 @@ def pending_aspect(tracker: Tracker) -> Aspect | None:
     slot back as the plain string it stored: it is read here, once, into an ``Aspect``."""
     value = tracker.get_slot("pending_aspect")
     return Aspect(value) if value in Aspect._value2member_map_ else None
+
+
+# A time question that asks a deadline or a period the record sets ("hạn chót là bao lâu", "phải gia hạn
+# trước mấy ngày", "chậm nhất bao lâu sau khi nghỉ việc"), not how long the office takes: folded.
+DEADLINE = re.compile(r"\b(han chot|thoi han|cham nhat|truoc may ngay|truoc bao lau|trong vong bao lau|han la|"
+                      r"han bao lau|sau khi .{1,40} bao lau|sau bao lau)\b")
+
+
+def asks_deadline(text: str) -> bool:
+    """Whether a time question asks the record's deadline or period, not the processing time."""
+    return bool(DEADLINE.search(folded(text)))

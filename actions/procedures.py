@@ -12,7 +12,15 @@ from starlette.concurrency import run_in_threadpool
 
 from actions import answers
 from actions import messages as m
-from actions.aspects import Aspect, aspect_in, aspects_in, detect_aspect, pending_aspect, without_aspect_phrases
+from actions.aspects import (
+    Aspect,
+    aspect_in,
+    aspects_in,
+    asks_deadline,
+    detect_aspect,
+    pending_aspect,
+    without_aspect_phrases,
+)
 from actions.complaints import reply_to_complaint
 from actions.titles import numbered_list, numbered_titles
 from bot.vietnamese import expand_abbreviations, fold, phrase_list, without_phrases
@@ -388,9 +396,14 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
     if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options") or not asks_question(text):
         return None
     asked = aspects_in(text)
+    grounding = await run_in_threadpool(ground, procedure, text)
+    if asked == [Aspect.TIME] and asks_deadline(text) and grounding.strong:  # "hạn chót là bao lâu": the
+        # record's "trong thời hạn 60 ngày", not the office's processing time
+        dispatcher.utter_message(text=answers.from_record(procedure, grounding),
+                                 buttons=buttons(m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
+        return [SlotSet("fallback_count", 0.0)]
     if asked and (not asks_yes_no(text) or asked[0] in FIELD_ANSWERED):
         return None  # "lệ phí bao nhiêu", "nộp online dc ko": the aspect's own answer
-    grounding = await run_in_threadpool(ground, procedure, text)
     if not grounding.strong:
         words = content_words(text)
         result = await run_in_threadpool(find, text)

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from actions import messages as m
+from actions.aspects import Aspect
 from actions.dossier import ActionCheckDossierStatus, ActionStartDossier
 from actions.fallback import ActionSmallTalk
 from actions.dossier import ActionCheckDossierStatus, ActionStartDossier
@@ -262,3 +263,20 @@ def test_a_no_to_something_else_keeps_the_procedure_the_citizen_wants(app_db):
     events, said = run(ActionYesNo(), tracker("ko, toi ko can dang ky lai khai sinh, chi can ban sao giay khai sinh thoi",
                                               {"current_procedure": "2.000635"}, intent="deny"))
     assert slots_of(events).get("current_procedure") == "2.000635" and "(mã 2.000635)" in texts(said)
+
+
+@pytest.mark.parametrize(("current", "text", "said"), [
+    ("1.001193", "hạn chót là bao lâu", "Trong thời hạn 60 ngày kể từ ngày sinh con"),
+    ("1.002755", "tạm trú sắp hết hạn, phải gia hạn trước mấy ngày", "Trong thời hạn 15 ngày trước ngày kết thúc"),
+    ("1.013076", "thoi han bao lau", "Trong thời hạn 30 ngày"),
+])
+def test_a_deadline_is_quoted_from_the_record_not_the_processing_time(app_db, current, text, said):
+    reply = texts(run(ActionAnswerAspect(), tracker(text, {"current_procedure": current}, intent="ask_aspect"))[1])
+    assert said in reply and f"(mã {current})" in reply
+
+
+def test_how_long_the_office_takes_is_still_the_processing_time(app_db):
+    from actions import answers
+    from knowledge.catalogue import get_procedure
+    reply = texts(run(ActionAnswerAspect(), tracker("mất bao lâu", {"current_procedure": "1.001193"}, intent="ask_aspect"))[1])
+    assert reply == answers.aspect_screens(get_procedure("1.001193"), Aspect.TIME)[0]
