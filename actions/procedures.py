@@ -220,10 +220,14 @@ async def reply_to_correction(dispatcher: CollectingDispatcher, tracker: Tracker
     # What the citizen wants, without what it says it does not ("ko phải đổi", "tôi không cần giấy độc thân")
     clauses = re.split(r"[,.;!?]+", text)
     told = " ".join(c for c in clauses[1:] if not REJECTED.search(fold(c).lower())) or rest
-    within = await run_in_threadpool(find, f"{told} {topic(procedure.name)}")
-    age = stated_age(text)
     also = aspects_in(text)
     aspect = also[0] if also else None
+    alone = await run_in_threadpool(find, told)
+    if names_top(alone, content_words(told), told) and alone.results[0].code != procedure.code:
+        await record(tracker, told, alone)  # "không phải, ý tôi là đăng ký kết hôn": a question of its own
+        return answer_found(dispatcher, alone, aspect, also)
+    within = await run_in_threadpool(find, f"{told} {topic(procedure.name)}")
+    age = stated_age(text)
     if within.results and within.results[0].code == procedure.code and age_fits(procedure.name, age) is not False \
             and (opening.group("punct") or opening.group("comma")):
         # "ko, tôi không cần đăng ký lại, chỉ cần bản sao thôi": the no is to something else; what it wants
