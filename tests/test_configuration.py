@@ -9,6 +9,7 @@ from connectors.settings import GatewaySettings
 from dossiers.settings import DossierSettings
 from knowledge.settings import KnowledgeSettings
 from rasa_sdk_plugins import ActionServerSettings
+from storage.handover import HandoverSettings
 from storage.settings import StorageSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +20,7 @@ DOCUMENTED = {name for row in TABLE.splitlines() if row.startswith("| `")
 
 
 @pytest.mark.parametrize("settings", [GatewaySettings, KnowledgeSettings, StorageSettings, DossierSettings,
-                                      ActionServerSettings])
+                                      ActionServerSettings, HandoverSettings])
 def test_every_setting_is_in_the_configuration_table(settings):
     prefix = settings.model_config.get("env_prefix", "")
     names = {f"{prefix}{name}".upper() for name in settings.model_fields}
