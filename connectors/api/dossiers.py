@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import weakref
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Response
@@ -21,6 +23,14 @@ router = APIRouter(tags=["dossiers"], dependencies=[Depends(limit_client_address
 staff_router = APIRouter(tags=["dossiers"])  # in the staff schema only (connectors/gateway.py)
 # A declaration holds a citizen's personal data: no browser, proxy or shared computer keeps a copy.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# Rendering a PDF takes a core for a while: one at a time per gateway process, so a client fetching its
+# link in a loop queues behind itself and the chat keeps the thread pool and the other cores.
+_RENDERING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def rendering() -> asyncio.Semaphore:
+    """The running event loop's one rendering place (a semaphore belongs to one loop)."""
+    return _RENDERING.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(1))
 
 
 def owned(code: str, key: str) -> dict[str, Any]:
@@ -34,7 +44,8 @@ def owned(code: str, key: str) -> dict[str, Any]:
 @router.get("/dossiers/{code}.pdf")
 async def dossier_pdf(code: str, key: str) -> Response:
     dossier = await run_in_threadpool(owned, code, key)
-    pdf = await run_in_threadpool(declaration_pdf, dossier, checklist(dossier["procedure_code"]))
+    async with rendering():
+        pdf = await run_in_threadpool(declaration_pdf, dossier, checklist(dossier["procedure_code"]))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{dossier["code"]}.pdf"', **NO_STORE})
 

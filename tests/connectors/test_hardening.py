@@ -347,3 +347,34 @@ def test_a_telegram_update_whose_chat_id_is_no_integer_is_400(gateway):
         assert good.json() == {"ok": True} and queued.get_nowait().effective_chat.id == 5001
     finally:
         client.app.state.telegram = None  # nothing to stop
+
+
+def test_declarations_are_rendered_one_at_a_time_so_downloads_cannot_crowd_out_the_chat(gateway, monkeypatch):
+    """Forty downloads of one's own link at once (the third attack run's P83) render one after another."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from connectors.api import dossiers as route
+    from storage import citizens
+
+    client = gateway(FakeCore(), rate_limit_address="10000/minute")
+    dossier = citizens.create_dossier("web:c", "1.004873", "to-khai-xac-nhan-tinh-trang-hon-nhan", {"purpose": "Kết hôn"})
+    rendering, most, lock, real = [0], [0], threading.Lock(), route.declaration_pdf
+
+    def counted(*args):
+        with lock:
+            rendering[0] += 1
+            most[0] = max(most[0], rendering[0])
+        try:
+            time.sleep(0.05)
+            return real(*args)
+        finally:
+            with lock:
+                rendering[0] -= 1
+
+    monkeypatch.setattr(route, "declaration_pdf", counted)
+    get = lambda _: client.get(f"/dossiers/{dossier['code']}.pdf", params={"key": dossier["access_key"]})  # noqa: E731
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(get, range(8)))
+    assert all(r.status_code == 200 and r.content.startswith(b"%PDF") for r in responses)
+    assert most[0] == 1
