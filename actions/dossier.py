@@ -25,6 +25,7 @@ from actions import messages as m
 from actions.answers import aspect_answer
 from actions.aspects import aspect_in, aspects_in
 from actions.procedures import (
+    ActionAnswerAspect,
     ActionAnswerProcedure,
     buttons,
     find,
@@ -497,9 +498,10 @@ class ActionCheckDossierStatus(Action):
             return []
         match = re.search(r"hs\s*-?\s*(\d{4})\s*-\s*(\d{1,6})", fold(text).lower())
         if not match:
-            if tracker.get_slot("current_procedure") and aspects_in(text) and not OWN_DOSSIER.search(folded(text)):
+            about = tracker.get_slot("current_procedure") or tracker.get_slot("clarify_options")  # or the options
+            if about and aspects_in(text) and not OWN_DOSSIER.search(folded(text)):
                 # "hồ sơ cần gì" asks the papers of the procedure under discussion; "kết quả hồ sơ của tôi" a status
-                return await ActionAnswerProcedure().run(dispatcher, tracker, domain)
+                return await ActionAnswerAspect().run(dispatcher, tracker, domain)
             story = await reply_to_story(dispatcher, tracker)
             if story is not None:
                 return story

@@ -10,7 +10,15 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as m
-from actions.procedures import NAMING_WORDS, buttons, content_words, read_turn, reply_to_named_procedure
+from actions.aspects import aspects_in
+from actions.procedures import (
+    NAMING_WORDS,
+    ActionAnswerAspect,
+    buttons,
+    content_words,
+    read_turn,
+    reply_to_named_procedure,
+)
 from dossiers.answers import asks_question
 
 
@@ -20,6 +28,10 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         replied = await read_turn(dispatcher, tracker)  # "ở Việt Nam", "bức xúc quá", "có cần bố đồng ý không"
+        text = tracker.latest_message.get("text") or ""
+        if replied is None and tracker.get_slot("current_procedure") and aspects_in(text):
+            # "hạn là bao lâu sau khi khai sinh" not understood: a follow-up about the procedure under discussion
+            return await ActionAnswerAspect().run(dispatcher, tracker, domain)
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)  # never a dead end
         if replied is not None:

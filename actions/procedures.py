@@ -14,9 +14,9 @@ from actions import answers
 from actions import messages as m
 from actions.aspects import (
     Aspect,
+    asks_deadline,
     aspect_in,
     aspects_in,
-    asks_deadline,
     detect_aspect,
     pending_aspect,
     without_aspect_phrases,
@@ -29,8 +29,16 @@ from knowledge.catalogue import get_procedure
 from knowledge.grounding import Grounding, ground
 from knowledge.life_events import LifeEvent, Step, cued_step, event_words, life_event_in
 from knowledge.schema import Procedure
-from knowledge.search import STORY_WORDS, SearchResult, age_fits, asking_sentence, base_name, folk_wordings, search, \
-    stated_age
+from knowledge.search import (
+    STORY_WORDS,
+    SearchResult,
+    age_fits,
+    asking_sentence,
+    base_name,
+    folk_wordings,
+    search,
+    stated_age,
+)
 from knowledge.situations import SituationQuestion, question_for, situation_questions, typed_answer
 from storage import aliases, analytics
 

@@ -10,8 +10,6 @@ from actions import messages as m
 from actions.aspects import Aspect
 from actions.dossier import ActionCheckDossierStatus, ActionStartDossier
 from actions.fallback import ActionSmallTalk
-from actions.dossier import ActionCheckDossierStatus, ActionStartDossier
-from actions.fallback import ActionSmallTalk
 from actions.handover import ActionHandover
 from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
 from knowledge.situations import situation_questions
@@ -280,3 +278,17 @@ def test_how_long_the_office_takes_is_still_the_processing_time(app_db):
     from knowledge.catalogue import get_procedure
     reply = texts(run(ActionAnswerAspect(), tracker("mất bao lâu", {"current_procedure": "1.001193"}, intent="ask_aspect"))[1])
     assert reply == answers.aspect_screens(get_procedure("1.001193"), Aspect.TIME)[0]
+
+
+def test_a_follow_up_the_nlu_did_not_understand_is_answered_about_the_procedure_under_discussion(app_db):
+    from actions.fallback import ActionFallback
+
+    said = texts(run(ActionFallback(), tracker("hạn là bao lâu sau khi khai sinh", {"current_procedure": "1.004222"},
+                                               intent="nlu_fallback"))[1])
+    assert "(mã 1.004222)" in said and not said.startswith("Xin lỗi")
+
+
+def test_a_question_about_the_papers_while_options_are_offered_is_no_status_question(app_db):
+    slots = {"clarify_options": ["1.001193", "1.004884"], "options_question": "khai sinh cho con"}
+    said = texts(run(ActionCheckDossierStatus(), tracker("hồ sơ cần gì", slots, intent="check_dossier_status"))[1])
+    assert m.STATUS_ASK_CODE not in said and "1. Đăng ký khai sinh" in said  # the choice kept open
