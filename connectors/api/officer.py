@@ -279,8 +279,9 @@ MASKED_MARKS = re.compile(r"\[(?:họ tên|địa chỉ)\]|\d\*|\*\d|\*\*")
 
 
 def holds_personal_data(phrase: str) -> bool:
-    """Whether an alias phrase holds personal data, or what the masker left of some."""
-    return mask_pii(phrase) != phrase or bool(MASKED_MARKS.search(phrase))
+    """Whether an alias phrase holds personal data, or what the masker left of some — read as it will be
+    stored (cleaned: a zero-width space or "&#8203;" between the digits hides nothing)."""
+    return any(mask_pii(text) != text or bool(MASKED_MARKS.search(text)) for text in (phrase, clean_text(phrase)))
 
 
 @router.get("/aliases")

@@ -28,7 +28,7 @@ async def telegram_webhook(
         raise HTTPException(403, "Invalid secret token")
     try:
         update = Update.de_json(json.loads(await request.body()), application.bot)
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # RecursionError: JSON nested too deep
         raise HTTPException(400, "Not a Telegram update") from None
     if update is None or not well_formed(update):
         raise HTTPException(400, "Not a Telegram update")

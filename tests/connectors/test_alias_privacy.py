@@ -12,6 +12,7 @@ from tests.connectors.inprocess import STAFF, FakeCore
     "làm lại căn cước số 001190 - 012345", "đổi hộ khẩu cho 0912 345 678", "sinh 15/03/1990 làm khai sinh",
     "chuyển hộ khẩu về 45/2 Lê Lợi", "làm lại căn cước, số cũ 001*** - ***345",  # prefilled from a masked question
     "xác nhận cư trú ở [địa chỉ]", "giấy tờ của [họ tên]",
+    "làm hộ chiếu số điện thoại 0912\u200b345678", "làm hộ chiếu số điện thoại 0912&#8203;345678",  # hidden as stored
 ])
 def test_a_phrase_with_personal_data_is_refused_and_kept_nowhere(gateway, phrase):
     from storage import aliases, audit

@@ -342,6 +342,8 @@ def test_a_telegram_update_whose_chat_id_is_no_integer_is_400(gateway):
             for update in (telegram_text_update(1, chat_id, "xin chào"), telegram_callback_update(2, chat_id, "k")):
                 answer = client.post("/webhooks/telegram", json=update, headers=secret)
                 assert answer.status_code == 400, (chat_id, update)
+        deep = "[" * 100_000 + "]" * 100_000  # with the secret, nested deeper than Python's parser goes
+        assert client.post("/webhooks/telegram", content=deep, headers=secret).status_code == 400
         assert queued.empty()
         good = client.post("/webhooks/telegram", json=telegram_text_update(3, 5001, "xin chào"), headers=secret)
         assert good.json() == {"ok": True} and queued.get_nowait().effective_chat.id == 5001
