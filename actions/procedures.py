@@ -223,7 +223,8 @@ async def reply_to_correction(dispatcher: CollectingDispatcher, tracker: Tracker
     if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options") or opening is None:
         return None
     rest = text[opening.end():]
-    if (asks_whether(text) and not (opening.group("punct") or opening.group("comma"))) or not content_words(rest):
+    punctuated = bool(opening.group("punct") or opening.group("comma"))  # "không," / "không phải," vs "không phải đổi"
+    if (asks_whether(text) and not punctuated) or not content_words(rest):
         return None
     # What the citizen wants, without what it says it does not ("ko phải đổi", "tôi không cần giấy độc thân")
     clauses = re.split(r"[,.;!?]+", text)
@@ -234,10 +235,10 @@ async def reply_to_correction(dispatcher: CollectingDispatcher, tracker: Tracker
     if names_top(alone, content_words(told), told) and alone.results[0].code != procedure.code:
         await record(tracker, told, alone)  # "không phải, ý tôi là đăng ký kết hôn": a question of its own
         return answer_found(dispatcher, alone, aspect, also)
-    within = await run_in_threadpool(find, f"{told} {topic(procedure.name)}")
+    within = await find_in_context(told, procedure)
     age = stated_age(text)
     if within.results and within.results[0].code == procedure.code and age_fits(procedure.name, age) is not False \
-            and (opening.group("punct") or opening.group("comma")):
+            and punctuated:
         # "ko, tôi không cần đăng ký lại, chỉ cần bản sao thôi": the no is to something else; what it wants
         # is what was answered ("không phải làm mới, …" says no to it: the others)
         return answer(dispatcher, procedure.code, aspect, also=also[1:])
@@ -396,6 +397,11 @@ def topic(name: str) -> str:
     return " ".join([w for w in base_name(name).split() if w not in ACTION_WORDS][:4])
 
 
+async def find_in_context(text: str, procedure: Procedure) -> SearchResult:
+    """The message searched as said about ``procedure``: with a few words of what it is about."""
+    return await run_in_threadpool(find, f"{text} {topic(procedure.name)}")
+
+
 async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker,
                               only_if_said: bool = False) -> list[dict[str, Any]] | None:
     """A question about the procedure under discussion that no aspect answer covers ("bé có phải đi
@@ -408,14 +414,13 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
     if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options") or not asks_question(text):
         return None
     asked = aspects_in(text)
-    grounding = await run_in_threadpool(ground, procedure, text)
-    if asked == [Aspect.TIME] and asks_deadline(text) and grounding.strong:  # "hạn chót là bao lâu": the
-        # record's "trong thời hạn 60 ngày", not the office's processing time
-        dispatcher.utter_message(text=answers.from_record(procedure, grounding),
-                                 buttons=buttons(m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS))
-        return [SlotSet("fallback_count", 0.0)]
-    if asked and (not asks_yes_no(text) or asked[0] in FIELD_ANSWERED):
+    # "hạn chót là bao lâu": the record's "trong thời hạn 60 ngày", if it says, not the office's processing time
+    deadline = asked == [Aspect.TIME] and asks_deadline(text)
+    if asked and not deadline and (not asks_yes_no(text) or asked[0] in FIELD_ANSWERED):
         return None  # "lệ phí bao nhiêu", "nộp online dc ko": the aspect's own answer
+    grounding = await run_in_threadpool(ground, procedure, text)
+    if deadline and not grounding.strong:
+        return None  # the processing time, as for any time question
     if not grounding.strong:
         words = content_words(text)
         result = await run_in_threadpool(find, text)
@@ -431,7 +436,7 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
                 # one's context ("thuế TNCN thì sao" after a household business is that business's tax, not a
                 # land sale's); none of the context's best names it ("kích hoạt thế nào" after VNeID): this
                 # record's honest "không nêu rõ", not a customs account's activation
-                within = await run_in_threadpool(find, f"{text} {topic(procedure.name)}")
+                within = await find_in_context(text, procedure)
                 hit = next((h for h in within.results[:CONTEXT_HITS]
                             if h.code != procedure.code and name_words_typed(h.name, own, text)), None)
                 if within.results and within.results[0].code == procedure.code:
@@ -519,7 +524,7 @@ async def names_another(result: SearchResult, words: set[str], text: str, curren
         return True
     if len(words - name_words_typed(procedure.name, words, text)) > FOLLOW_UP_WORDS:
         return True
-    within = await run_in_threadpool(find, f"{text} {topic(procedure.name)}")
+    within = await find_in_context(text, procedure)
     return not within.results or within.results[0].code != procedure.code
 
 

@@ -151,8 +151,8 @@ def asked_words(question: str, procedure: Procedure) -> dict[str, list[tuple[str
         words = tuple(phrase.split())
         if len(words) == 1 and any(_same(w, phrase) and _is_question_word(w) for w in typed):
             continue  # "anh" (the brother) typed as it is spelt, not "ảnh"
-        if _typed(words, typed) and not any(f" {phrase} " in f" {other} " for other in asked):
-            asked[phrase] = [tuple(phrase.split()), *(tuple(_words(r)) for r in record_phrases)]
+        if _holds(words, typed, typed_term=False) and not any(f" {phrase} " in f" {other} " for other in asked):
+            asked[phrase] = [words, *(tuple(_words(r)) for r in record_phrases)]
     in_phrases = {fold(w) for phrase in asked for w in phrase.split()}
     for i, word in enumerate(typed):
         if not _is_question_word(word) and fold(word) not in in_phrases and not _names(typed, i, named):
@@ -174,16 +174,12 @@ def _names(typed: list[str], i: int, named: list[str]) -> bool:
     return all(_is_question_word(w) for w in neighbours)
 
 
-def _typed(phrase: tuple[str, ...], typed: list[str]) -> bool:
-    """Whether the citizen typed ``phrase`` (the lexicon's words, with diacritics): a word typed with
-    diacritics must be the same word, one typed without any of its spellings."""
-    n = len(phrase)
-    return any(all(_same(t, w) for t, w in zip(typed[i:i + n], phrase)) for i in range(len(typed) - n + 1))
-
-
-def _holds(term: tuple[str, ...], words: list[str]) -> bool:
+def _holds(term: tuple[str, ...], words: list[str], typed_term: bool = True) -> bool:
+    """Whether ``words`` hold ``term`` side by side. The citizen typed ``term`` (``typed_term``), or
+    ``words`` (a lexicon phrase looked for in a question): the typed side's diacritics decide (_same)."""
     n = len(term)
-    return any(all(_same(t, w) for t, w in zip(term, words[i:i + n])) for i in range(len(words) - n + 1))
+    same = _same if typed_term else lambda t, w: _same(w, t)
+    return any(all(same(t, w) for t, w in zip(term, words[i:i + n])) for i in range(len(words) - n + 1))
 
 
 def _quote(text: str, limit: int = QUOTE_LEN) -> str:
