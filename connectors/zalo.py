@@ -81,10 +81,15 @@ _RAW_TIMESTAMP_RE = re.compile(rb'"timestamp"\s*:\s*(?:"([^"\\]{1,40})"|([^\s,}\
 _TIMESTAMPS_TRIED = 4
 
 
+def mac_of(header: str | None) -> str:
+    """The signature of ``X-ZEvent-Signature: mac=…``."""
+    return (header or "").removeprefix("mac=").strip()
+
+
 def signed(config: ZaloConfig, body: bytes, header: str | None) -> bool:
     """Whether the raw ``body`` carries our OA's signature under one of the timestamps it names (read
     without parsing it). Freshness and the app id are checked on the parsed event (``verify``)."""
-    mac = (header or "").removeprefix("mac=").strip()
+    mac = mac_of(header)
     if not mac:
         return False
     for found in islice(_RAW_TIMESTAMP_RE.finditer(body), _TIMESTAMPS_TRIED):
@@ -117,7 +122,7 @@ def parse_event(body: bytes) -> dict[str, Any]:
 def verify(config: ZaloConfig, event: dict[str, Any], body: bytes, header: str | None) -> bool:
     """Whether the event was signed by our OA and is fresh (not a replay)."""
     timestamp = str(event["timestamp"])
-    mac = (header or "").removeprefix("mac=").strip()
+    mac = mac_of(header)
     expected = signature(str(event.get("app_id", "")), body, timestamp, config.secret_key)
     if str(event.get("app_id")) != config.app_id or not hmac.compare_digest(mac.encode(), expected.encode()):
         return False

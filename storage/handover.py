@@ -81,16 +81,19 @@ class QueueFull(Exception):
     """This client already has as many conversations waiting, or handed over this hour, as it may."""
 
 
+def _waiting_since() -> datetime:
+    """The oldest a waiting conversation may be and still be in the queue (``HANDOVER_WAITING_HOURS``)."""
+    return now() - timedelta(hours=handover_settings().handover_waiting_hours)
+
+
 def _open() -> ColumnElement[bool]:
     """Served, or waiting since less than ``HANDOVER_WAITING_HOURS``: still in the queue."""
-    cutoff = now() - timedelta(hours=handover_settings().handover_waiting_hours)
-    return (handovers.c.status == "active") | ((handovers.c.status == "waiting") & (handovers.c.created_at >= cutoff))
+    return (handovers.c.status == "active") | ((handovers.c.status == "waiting") & (handovers.c.created_at >= _waiting_since()))
 
 
 def _close_expired(conn: Connection) -> None:
     """Waiting conversations nobody took in time are closed (the citizen's next message goes to the bot)."""
-    cutoff = now() - timedelta(hours=handover_settings().handover_waiting_hours)
-    conn.execute(update(handovers).where(handovers.c.status == "waiting", handovers.c.created_at < cutoff)
+    conn.execute(update(handovers).where(handovers.c.status == "waiting", handovers.c.created_at < _waiting_since())
                  .values(status="closed", closed_at=now()))
 
 
