@@ -60,8 +60,6 @@ REISSUED = DATA_DIR / "reissued.tsv"
 # foreigner — and where it places the procedure (accented words: folded "bo" is a father, "xa" far).
 PERSON_WORDS = ("toi", "minh", "em", "con", "vo", "chong", "bo me", "gia dinh", "ca nhan", "ban than", "nha toi",
                 "ho gia dinh")
-ORG_WORDS = ("cong ty", "doanh nghiep", "to chuc", "co so", "benh vien", "truong", "hop tac xa", "don vi",
-             "co quan", "chi nhanh", "van phong dai dien", "nha may", "nha dau tu", "hiep hoi")
 OFFICIAL_WORDS = ("can bo", "cong chuc", "vien chuc", "si quan", "quan nhan", "cong an nhan dan")
 FOREIGN_WORDS = ("nguoi nuoc ngoai", "quoc tich nuoc ngoai", "dinh cu o nuoc ngoai", "viet kieu")
 COMMUNE_WORDS = re.compile(r"\b(?:xã|phường|thị trấn)\b|\bubnd (?:xa|phuong)\b")
@@ -156,7 +154,7 @@ def _record(code: str) -> dict:
 
 def features(searcher: Searcher, question: str, asked: str | None, whole: Retrieved, hits: list[Hit]) -> np.ndarray:
     """One row of ``FEATURES`` for each hit (the hybrid's ranking, best first)."""
-    from knowledge.search import PARTS, folk_wordings
+    from knowledge.search import ORG_WORDS, PARTS, folk_wordings
 
     padded = f" {canonical(question).lower()} "
     lowered = question.lower()

@@ -128,6 +128,16 @@ PROVINCIAL_PENALTY = 0.5
 # unless it speaks of diplomacy; asked from abroad, the embassy's comes first ("mất hộ chiếu ở nước ngoài").
 ABROAD_PENALTY = 0.3
 ABROAD_BONUS = 0.15
+# A procedure only organisations file (its target groups name no person) ranks this much lower unless the
+# question speaks for a company, a shop or another body: the larger catalogue holds businesses' twins of
+# citizens' procedures ("gia hạn giấy phép xây dựng" of a railway crossing, postal licences "khi hết hạn").
+ORGANISATION_PENALTY = 0.1
+PERSON_GROUPS = ("công dân", "người nước ngoài", "người việt nam", "cán bộ", "viên chức", "đảng viên")
+# Who a question speaks for when it is a body (canonical, folded text).
+ORG_WORDS = ("cong ty", "doanh nghiep", "to chuc", "co so", "benh vien", "truong", "hop tac xa", "don vi",
+             "co quan", "chi nhanh", "van phong dai dien", "nha may", "nha dau tu", "hiep hoi")
+BUSINESS_WORDS = ORG_WORDS + ("kinh doanh", "cua hang", "tiem", "shop", "dai ly", "nha thuoc", "quay thuoc",
+                              "san xuat", "buon ban", "mo quan", "nha hang", "xuat khau", "nhap khau")
 # Dense scores are normalised over at least this span: among near-duplicates the candidates' similarities
 # differ by a hundredth, and min-max scaling blew that up into the whole weight of the dense side.
 DENSE_MIN_SPAN = 0.05
@@ -196,7 +206,7 @@ class Hit:
 
 # The components of a hybrid score, in Hit.parts: the normalised lexical and dense scores, then each prior.
 PARTS = ("lexical", "dense", "cued", "ruled_out", "uncued_markers", "central", "elsewhere", "province_named",
-         "abroad_penalty", "abroad_bonus", "age_fit")
+         "abroad_penalty", "abroad_bonus", "age_fit", "bodies_only")
 
 
 @dataclass(frozen=True)
@@ -710,6 +720,8 @@ class Searcher:
         age = stated_age(question)
         abroad_asked = speaks_of_abroad(question)
         diplomacy_asked = abroad_asked or " ngoai giao " in f" {folded_question} "
+        padded = f" {canonical(question).lower()} "
+        business_asked = any(f" {word} " in padded for word in BUSINESS_WORDS)
         hits = []
         for doc_id in candidates:
             procedure = self.procedures[doc_id]
@@ -741,13 +753,16 @@ class Searcher:
                 score -= ABROAD_PENALTY
             elif abroad_bonus:  # "mất hộ chiếu ở nước ngoài": the embassy's, not the commune's
                 score += ABROAD_BONUS
+            bodies_only = not business_asked and not any(g in procedure.target_groups.lower() for g in PERSON_GROUPS)
+            if bodies_only:
+                score -= ORGANISATION_PENALTY
             fits = age_fits(procedure.name, age)
             age_fit = 0
             if fits is not None and not (fits and elsewhere):  # "con tôi 10 tuổi": "dưới 14 tuổi", not "từ đủ 14 tuổi"
                 age_fit = 1 if fits else -1  # (another province's age rule: no bonus)
                 score += CUED_VARIANT_BONUS * age_fit
             parts = (lex, den, n_cued, n_done, n_uncued, central, elsewhere, province_named, abroad_penalty,
-                     abroad_bonus, age_fit)
+                     abroad_bonus, age_fit, bodies_only)
             hits.append(Hit(procedure.code, procedure.name, score, lex, dense_scores.get(doc_id, 0.0),
                             tuple(float(x) for x in parts)))
         hits = cued_over_siblings(hits, cued)

@@ -104,6 +104,15 @@ def test_an_embassy_s_procedure_only_for_a_citizen_abroad():
     assert load_catalogue()[abroad.results[0].code].done_abroad
 
 
+def test_a_citizen_is_not_answered_with_a_procedure_only_organisations_file():
+    # the postal licences "khi hết hạn" are a business's; a citizen's passport question must not lead to them
+    catalogue = load_catalogue()
+    first = catalogue[search("hộ chiếu sắp hết hạn làm lại thế nào").results[0].code]
+    assert "Công dân" in first.target_groups
+    # a company asking keeps its own procedures
+    assert search("công ty xin cấp lại giấy phép bưu chính hết hạn").results[0].code in {"1.003633", "1.004354"}
+
+
 def test_empty_markup_and_huge_questions_are_safe():
     assert search("").results == [] and not search("").confident
     assert not search("😀😀").confident
