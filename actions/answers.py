@@ -17,6 +17,7 @@ MAX_DOCUMENTS = 6
 MAX_STEPS = 5
 MAX_LEN = 300
 _UNIT = re.compile(r"\b(?:Ngày|Giờ|Tháng|Năm|Phút)\b")  # "8 Ngày làm việc" -> "8 ngày làm việc" mid-line
+FEE_RULE_LEN = 160  # a fee rule without an amount, quoted this long
 SHORT_VALUE = 40  # a fee or a time this short goes on one line with the others
 FIRST_SCREEN = 600  # characters an answer may take: a phone screen, a Zalo bubble, a kiosk panel
 # The portal splits "ngày 01/01/2026" between a paper's name and its count ("…ngày 01/01/", 20261) and
@@ -102,8 +103,10 @@ def way_fee(w: SubmissionWay, today: date | None = None) -> str:
         return amounts(w.fee)
     if _EXEMPT_RE.search(note):  # "Miễn lệ phí. Phí cấp bản sao (nếu có yêu cầu) theo …": the note says it best
         return _short(note.strip("() "), 200)
-    if _FEE_WORD_RE.search(note):  # a fee rule without an amount: not free, amount unknown
-        return m.FEE_BY_RULE + (" " + m.FEE_SET_BY_PROVINCE if _PROVINCE_SETS_RE.search(note) else "")
+    if _FEE_WORD_RE.search(note):  # a fee rule without an amount: not free, amount unknown — the rule quoted, as
+        # it names where the amount is set ("Thông tư số 244/2016/TT-BTC … phí cung cấp thông tin lý lịch tư pháp")
+        rule = m.FEE_BY_RULE.format(rule=_short(note.strip("() ").rstrip("."), FEE_RULE_LEN))
+        return rule + (" " + m.FEE_SET_BY_PROVINCE if _PROVINCE_SETS_RE.search(note) else "")
     return w.fee or m.NO_INFO
 
 

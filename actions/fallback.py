@@ -3,6 +3,7 @@ that turns out to tell a situation is answered as one."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,7 +20,12 @@ from actions.procedures import (
     read_turn,
     reply_to_named_procedure,
 )
-from dossiers.answers import asks_question
+from dossiers.answers import asks_question, folded
+
+# Words that ask about the assistant itself (folded): "bạn là ai", "có phải bot không", "đây là chatbot hả",
+# "bạn làm được gì". "Bạn" alone is not enough: undiacritised, "nguoi ban" is also the seller.
+ABOUT_ASSISTANT = re.compile(r"\b(bot|robot|chatbot|tri tue nhan tao|tro ly|nguoi that|nguoi hay may|voi may|"
+                             r"ai dang tra loi|(?:ban|em|may) (?:la|ten)|lam duoc gi|giup duoc gi|biet lam gi)\b")
 
 
 class ActionFallback(Action):
@@ -66,7 +72,10 @@ class ActionSmallTalk(Action):
             return []
         # "có phải về quê làm không", taken for off-topic; "cả hai người có phải có mặt không" for "are you a
         # person?" — answered if the record says, else the assistant's own answer
-        replied = await read_turn(dispatcher, tracker, only_if_said=intent == "bot_challenge")
+        # "người bán có phải đi làm thủ tục gì không" is no "are you a person?" ("ban" read as "bạn"): without
+        # words about the assistant, a question about the procedure under discussion is answered as one
+        challenge = intent == "bot_challenge" and bool(ABOUT_ASSISTANT.search(folded(text)))
+        replied = await read_turn(dispatcher, tracker, only_if_said=challenge)
         if replied is None:
             replied = await reply_to_named_procedure(dispatcher, tracker, small_talk=True)
         if replied is not None:

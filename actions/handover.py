@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,10 +11,21 @@ from starlette.concurrency import run_in_threadpool
 
 from actions import messages as m
 from actions.complaints import reply_to_complaint
-from actions.procedures import OFFICER_WORDS, reply_to_named_procedure, reply_to_pending, reply_to_story
+from actions.procedures import (
+    OFFICER_WORDS,
+    reply_about_current,
+    reply_to_named_procedure,
+    reply_to_pending,
+    reply_to_story,
+)
+from dossiers.answers import folded
 from storage import handover
 
 HISTORY_MESSAGES = 12
+# What asks for a person (folded), besides OFFICER_WORDS: "có ai trực không", "kết nối giúp tôi". Without
+# it, "có người xuống thẩm định không" asks about the procedure, though the NLU heard "người" as a call.
+ASKS_FOR_PERSON = re.compile(r"\b(gap|noi chuyen|ket noi|chuyen may|chuyen cho|goi|ho tro|tu van|tong dai|"
+                             r"nguoi that|ai truc|ai tra loi|giup toi|giup em|giup minh)\b")
 
 
 def recent_history(tracker: Tracker) -> list[tuple[str, str]]:
@@ -46,6 +58,8 @@ class ActionHandover(Action):
             # a call for an officer even while a yes/no question is pending; without officer words it may be
             # a reply ("không, đều là người Việt") or a procedure question ("thẻ tạm trú cho chồng tôi người Nhật")
             replied = await reply_to_pending(dispatcher, tracker)
+            if replied is None and not ASKS_FOR_PERSON.search(folded(tracker.latest_message.get("text") or "")):
+                replied = await reply_about_current(dispatcher, tracker)  # "có người xuống thẩm định không"
             if replied is None:
                 replied = await reply_to_story(dispatcher, tracker)
             if replied is None:

@@ -41,7 +41,7 @@ NO_INFO = "Cổng Dịch vụ công chưa công bố thông tin này cho thủ t
 TIME_NO_UNIT = "Lưu ý: Cổng Dịch vụ công chỉ ghi con số, không ghi là ngày hay giờ làm việc; bạn hỏi lại nơi nộp hồ sơ."
 TIME_NO_UNIT_SHORT = "Cổng không ghi đơn vị"
 NO_INFO_SHORT = "chưa có thông tin"
-FEE_BY_RULE = "Có thu phí/lệ phí theo quy định; Cổng Dịch vụ công không ghi mức cụ thể."
+FEE_BY_RULE = "Có thu phí, lệ phí theo quy định: “{rule}” (Cổng Dịch vụ công không ghi mức cụ thể)."
 FEE_SET_BY_PROVINCE = "Mức do Hội đồng nhân dân cấp tỉnh quyết định."
 FEE_PERIOD_LAPSED = "(Mức miễn, giảm ghi kèm chỉ áp dụng đến hết ngày {date}, nay đã hết hạn.)"
 FEE_NO_CURRENT_AMOUNT = ("Mức phí ghi trên Cổng Dịch vụ công chỉ áp dụng đến hết ngày {date}, nay đã hết hạn; Cổng chưa "
@@ -100,6 +100,11 @@ ONE_MORE_STEP = "{title}, thường cũng cần: “{name}”. Khi cần, bạn 
 LIFE_EVENT_OUTRO = "Bạn bấm vào một bước để xem giấy tờ, lệ phí, thời gian và nơi nộp của thủ tục đó."
 CLARIFY = "Thủ tục này có vài trường hợp khác nhau. Bạn đang cần trường hợp nào?"
 CLARIFY_FIRST = "Bạn chọn giúp tôi trường hợp của bạn trước, tôi sẽ trả lời ngay về {aspect}:"
+# A question asked instead of choosing between variants: answered for the likeliest, or once for all.
+ANSWER_FOR_VARIANT = ("(Tôi trả lời cho trường hợp “{title}”. Nếu bạn thuộc trường hợp khác, "
+                      "chọn trường hợp của bạn bên dưới.)")
+SAME_FOR_VARIANTS = "(Điều này như nhau ở mọi trường hợp của thủ tục. Bạn vẫn có thể chọn trường hợp của mình bên dưới.)"
+SWITCH_VARIANT = "Trường hợp của bạn là:"
 NO_CONDITIONS = "Cổng Dịch vụ công không công bố điều kiện riêng cho thủ tục này."
 TARGET_GROUPS = "Đối tượng thực hiện: {groups}"
 OFFICER_WAIT = (

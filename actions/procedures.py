@@ -22,7 +22,7 @@ from actions.aspects import (
     without_aspect_phrases,
 )
 from actions.complaints import reply_to_complaint
-from actions.titles import numbered_list, numbered_titles
+from actions.titles import distinguishing, numbered_list, numbered_titles, shorten
 from bot.vietnamese import expand_abbreviations, fold, phrase_list, without_phrases
 from dossiers.answers import Meaning, asks_question, asks_whether, asks_yes_no, folded, holds, means, phrases_meaning
 from knowledge.catalogue import get_procedure
@@ -43,8 +43,10 @@ from knowledge.situations import SituationQuestion, question_for, situation_ques
 from storage import aliases, analytics
 
 SEARCHED = 10  # hits kept: enough for the options offered when unsure (SearchResult.options)
+VARIANT_TITLE_CHARS = 60  # the variant an answer is for, named in its note: what sets it apart, in short
 MORE_SEARCHED = 15  # hits read when the citizen says none of the options is right: the next ones after them
-OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien|người thật|nguoi that)\b", re.IGNORECASE)
+OFFICER_WORDS = re.compile(r"\b(cán bộ|can bo|nhân viên|nhan vien|người thật|nguoi that|người hỗ trợ|nguoi ho tro|"
+                           r"hỗ trợ viên|ho tro vien|tư vấn viên|tu van vien|tổng đài|tong dai)\b", re.IGNORECASE)
 
 
 def find(question: str, top_k: int = SEARCHED) -> SearchResult:
@@ -262,24 +264,68 @@ async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -
     question = tracker.get_slot("options_question")
     text = tracker.latest_message.get("text") or ""
     words = content_words(text)
-    if len(options) < 2 or not question or text.startswith("/") or not words:
+    if len(options) < 2 or not question or text.startswith("/"):
         return None
-    alone = await run_in_threadpool(find, text)
-    if names_top(alone, words, text) or life_event_in(text):
-        return None  # "thế còn làm hộ chiếu": a new question
+    if words:
+        alone = await run_in_threadpool(find, text)
+        if names_top(alone, words, text) or life_event_in(text):
+            return None  # "thế còn làm hộ chiếu": a new question
     aspect = detect_aspect(tracker) or pending_aspect(tracker)
     situation = pending_situation(tracker)
-    if situation is None:
+    if situation is None and words:
         together = await run_in_threadpool(find, f"{question} {text}")
         chosen = next((h.code for h in together.results[:3] if h.code in options), None)
         if chosen and together.confident:
+            if asks_question(text):  # "ở nước ngoài thì nộp ở đâu": what it asks, not what was asked before
+                return answer(dispatcher, chosen, detect_aspect(tracker), also=aspects_in(text), question=text,
+                              follow_up=True)
             return answer(dispatcher, chosen, aspect, question=question)
+    answered = await answer_while_choosing(dispatcher, tracker)
+    if answered is not None or not words:
+        return answered
     if situation:
         ask_situation(dispatcher, *situation)
     else:
         offer_procedures(dispatcher, m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[aspect].lower()) if aspect
                          else m.CLARIFY, options)
     return [SlotSet("pending_aspect", aspect)]
+
+
+async def answer_while_choosing(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A question asked instead of choosing between the variants offered ("phí bao nhiêu", "có phải chụp ảnh
+    lại không"): waiting for the choice left it unanswered. Answered once when every variant's answer is the
+    same, else for the likeliest variant, saying so; the choice stays open, its buttons below to switch. None
+    when the message asks nothing or the options are no variants of one search's answer (unsure options)."""
+    options = tracker.get_slot("clarify_options") or []
+    question = tracker.get_slot("options_question")
+    text = tracker.latest_message.get("text") or ""
+    aspect = detect_aspect(tracker)
+    if len(options) < 2 or not question or not (aspect or asks_question(text)):
+        return None
+    result = await run_in_threadpool(find, question)
+    if not result.confident or not set(options) <= {h.code for h in result.results[:1] + result.variants}:
+        return None
+    # The first option is the likeliest: the search's best, or the situation question's first answer (the
+    # common case: "Ở Việt Nam", "Đã đủ 14 tuổi")
+    procedures = [get_procedure(code) for code in options]
+    replies = [reply_screens(p, aspect, text, follow_up=True)[0] for p in procedures]
+    situation = pending_situation(tracker)
+    title = situation[0].answers[0].title if situation else distinguishing([p.name for p in procedures])[0]
+    same = len({reply_body(p, said) for p, said in zip(procedures, replies)}) == 1 and m.RECORD_SILENT not in replies[0]
+    note = m.SAME_FOR_VARIANTS if same else m.ANSWER_FOR_VARIANT.format(title=shorten(title, VARIANT_TITLE_CHARS))
+    events = answer(dispatcher, options[0], aspect, note=note, also=aspects_in(text), question=text, follow_up=True)
+    if situation:
+        ask_situation(dispatcher, *situation)
+    else:
+        offer_procedures(dispatcher, m.SWITCH_VARIANT, options)
+    return [*events, SlotSet("clarify_options", options), SlotSet("options_question", question),
+            SlotSet("clarify_question", tracker.get_slot("clarify_question")), SlotSet("pending_aspect", aspect)]
+
+
+def reply_body(procedure: Procedure, text: str) -> str:
+    """A reply without what names its procedure (header, name, source link): what it says of the question."""
+    lines = text.split("\n")[1:]
+    return "\n".join(line.replace(procedure.name, "") for line in lines if not line.startswith(m.SOURCE_LINE[:6]))
 
 
 def reply_to_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -345,21 +391,19 @@ def chosen_procedure(tracker: Tracker) -> str | None:
 
 
 def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, note: str = "",
-           also: list[Aspect] | tuple[Aspect, ...] = (), question: str = "") -> list[dict[str, Any]]:
+           also: list[Aspect] | tuple[Aspect, ...] = (), question: str = "",
+           follow_up: bool = False) -> list[dict[str, Any]]:
     """Reply about one procedure (an aspect or the overview; ``note`` its last line) and remember it;
     any pending choice is over. ``also``: the other aspects the same message asked ("hết bao nhiêu
     tiền và mất mấy ngày"), each its own message; the buttons come with the last. ``question``: what
     the citizen asked, when it asked whether ("sinh con ở nhà, không có giấy chứng sinh thì khai sinh
-    được không"): the record's yes or no and its sentences, if it says, rather than the overview."""
+    được không"): the record's yes or no and its sentences, if it says, rather than the overview.
+    ``follow_up``: ``question`` follows a procedure already being discussed (``reply_screens``)."""
     procedure = get_procedure(code)
     if procedure is None:
         dispatcher.utter_message(text=m.NO_CURRENT_PROCEDURE)
         return []
-    said = said_by_record(procedure, question, aspect)
-    if said is not None:
-        text, rest = answers.from_record(procedure, said), []
-    else:
-        text, rest = answers.aspect_screens(procedure, aspect) if aspect else (answers.overview(procedure), [])
+    text, rest = reply_screens(procedure, aspect, question, follow_up)
     more = [answers.aspect_answer(procedure, a) for a in also if a != aspect] if aspect else []
     texts = [text, *more]
     texts[-1] = f"{texts[-1]}\n{note}" if note else texts[-1]
@@ -370,10 +414,28 @@ def answer(dispatcher: CollectingDispatcher, code: str, aspect: Aspect | None, n
     return [SlotSet("current_procedure", code), SlotSet("fallback_count", 0.0), *clarification_over()]
 
 
+def reply_screens(procedure: Procedure, aspect: Aspect | None, question: str = "",
+                  follow_up: bool = False) -> tuple[str, list[str]]:
+    """The reply about ``procedure`` to ``question``, and the screens "Xem đầy đủ" sends after it: the record's
+    yes or no and sentences for a question asking whether, else the aspect's answer, else the overview — or,
+    for a ``follow_up`` question no aspect covers ("ảnh thẻ có quy định gì"), what the record says of it."""
+    said = said_by_record(procedure, question, aspect)
+    if said is None and follow_up and not aspect and question:
+        said = ground(procedure, question)
+    if said is not None:
+        return answers.from_record(procedure, said), []
+    return answers.aspect_screens(procedure, aspect) if aspect else (answers.overview(procedure), [])
+
+
 def said_by_record(procedure: Procedure, question: str | None, aspect: Aspect | None) -> Grounding | None:
     """What the record says to a question asking whether, if it says anything (a yes or no, or sentences);
     None for any other question ("cần giấy tờ gì": the aspect's answer) or when it is silent."""
-    if not question or question.startswith("/") or aspect in FIELD_ANSWERED or not asks_whether(question):
+    if not question or question.startswith("/"):
+        return None
+    if aspect == Aspect.TIME and asks_deadline(question):  # "phải gia hạn trước mấy ngày": the record's deadline
+        said = ground(procedure, question)
+        return said if said.strong else None
+    if aspect in FIELD_ANSWERED or not asks_whether(question):
         return None
     said = ground(procedure, question)
     return said if said.verdict or said.passages else None
@@ -701,6 +763,9 @@ class ActionAnswerAspect(Action):
             return replied
         also = aspects_in(text)
         if options and len(options) > 1 and len(words) < NAMING_WORDS:  # a choice pending, nothing new asked: keep it open
+            answered = await answer_while_choosing(dispatcher, tracker)
+            if answered is not None:
+                return answered
             asked = aspect or pending_aspect(tracker)
             situation = pending_situation(tracker)
             if situation:

@@ -35,7 +35,13 @@ def click(code, slots):
     return tracker(procedure_payload(code), slots, entities=[{"entity": "procedure_code", "value": code}])
 
 
-def test_a_follow_up_during_a_clarification_waits_for_the_choice(app_db):
+def body(code, aspect):
+    """An aspect's answer without the lines naming its procedure (header, source link)."""
+    return [line for line in answers.aspect_answer(get_procedure(code), aspect).split("\n")[1:]
+            if not line.startswith("Nguồn:")]
+
+
+def test_a_follow_up_during_a_clarification_is_answered_for_the_likeliest_variant(app_db):
     events, said = run(ActionAnswerProcedure(), tracker("cấp phiếu lý lịch tư pháp mất bao lâu"))
     slots = slots_of(events)
     assert said[0]["text"].startswith(m.CLARIFY) and CRIMINAL_RECORD in slots["clarify_options"]
@@ -43,14 +49,31 @@ def test_a_follow_up_during_a_clarification_waits_for_the_choice(app_db):
     assert all(get_procedure(code).name in said[0]["text"] for code in slots["clarify_options"])
     assert slots["pending_aspect"] == Aspect.TIME and slots["current_procedure"] is None
     assert all(b["payload"].startswith("/ask_procedure") for b in said[0]["buttons"])
-    # "lệ phí bao nhiêu?" before choosing: nothing is picked for the citizen; the question is kept.
+    options = slots["clarify_options"]
+    assert body(options[0], Aspect.FEE) != body(options[1], Aspect.FEE)  # what makes the choice matter here
+    # "lệ phí bao nhiêu?" before choosing: answered for the likeliest variant, said to be for it, and the
+    # choice still open — every option a button, the other one a press away
     events, said = run(ActionAnswerAspect(), tracker("lệ phí bao nhiêu", slots, intent="ask_aspect"))
     slots |= slots_of(events)
-    assert texts(said).startswith(m.CLARIFY_FIRST.format(aspect="lệ phí")) and slots["pending_aspect"] == Aspect.FEE
-    events, said = run(ActionAnswerProcedure(), click(CRIMINAL_RECORD, slots))
-    assert texts(said) == answers.aspect_answer(get_procedure(CRIMINAL_RECORD), Aspect.FEE)
-    assert slots_of(events)["current_procedure"] == CRIMINAL_RECORD
-    assert slots_of(events)["clarify_options"] is None
+    first = said[0]["text"]
+    assert first.split("\n", 1)[0].endswith(f"(mã {options[0]})") and "\n".join(body(options[0], Aspect.FEE)) in first
+    assert "Tôi trả lời cho trường hợp" in first and m.CLARIFY_FIRST.split("{")[0] not in texts(said)
+    offered = [b["payload"] for b in said[-1]["buttons"]]
+    assert offered == [procedure_payload(code) for code in options]
+    assert slots["clarify_options"] == options and slots["pending_aspect"] == Aspect.FEE
+    events, said = run(ActionAnswerProcedure(), click(options[1], slots))
+    assert texts(said) == answers.aspect_answer(get_procedure(options[1]), Aspect.FEE)
+    assert slots_of(events)["current_procedure"] == options[1] and slots_of(events)["clarify_options"] is None
+
+
+def test_a_follow_up_the_variants_answer_alike_is_answered_once(app_db):
+    events, _ = run(ActionAnswerProcedure(), tracker("cấp phiếu lý lịch tư pháp mất bao lâu"))
+    slots = slots_of(events)
+    options = slots["clarify_options"]
+    assert len(options) > 1 and len({tuple(body(code, Aspect.TIME)) for code in options}) == 1
+    events, said = run(ActionAnswerAspect(), tracker("mất bao lâu", slots, intent="ask_aspect"))
+    assert "\n".join(body(options[0], Aspect.TIME)) in said[0]["text"]
+    assert m.SAME_FOR_VARIANTS in said[0]["text"] and len(said[-1]["buttons"]) == len(options)  # still to choose
 
 
 def test_a_clicked_name_is_never_read_for_an_aspect(app_db):
@@ -337,7 +360,8 @@ def test_a_new_question_while_a_choice_is_pending_is_answered(app_db):
     assert "(mã 1.000894)" in said[0]["text"].split("\n", 1)[0]  # not "choose from the list first"
     assert slots_of(events)["clarify_options"] is None
     said = texts(run(ActionAnswerAspect(), tracker("mất bao lâu", pending, intent="ask_aspect"))[1])
-    assert said.startswith(m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[Aspect.TIME].lower()))  # nothing new: choose
+    # nothing new asked, and no question the options answer to tell them apart by: choose
+    assert said.startswith(m.CLARIFY_FIRST.format(aspect=m.ASPECT_TITLES[Aspect.TIME].lower()))
 
 
 def test_a_number_in_a_typed_sentence_is_no_rating(app_db):

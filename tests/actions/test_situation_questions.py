@@ -47,10 +47,13 @@ def test_the_citizen_is_asked_about_the_situation_and_a_typed_answer_picks_the_v
     slots = slots_of(events)
     assert said[0]["text"] == situation_questions()["age_14"].question
     assert slots["clarify_options"] == [ID_FROM_14, ID_UNDER_14] and slots["pending_aspect"] == Aspect.TIME
-    # A question about something else before answering: the question again, the aspect kept.
+    # A question about something else before answering: answered for the first answer's variant, said to
+    # be for it, then the question again, the aspect kept for the answer.
     events, said = run(ActionAnswerAspect(), tracker("lệ phí bao nhiêu", slots, intent="ask_aspect"))
     slots |= slots_of(events)
-    assert texts(said) == situation_questions()["age_14"].question and slots["pending_aspect"] == Aspect.FEE
+    assert said[0]["text"].startswith(answers.aspect_screens(get_procedure(ID_FROM_14), Aspect.FEE)[0])
+    assert situation_questions()["age_14"].answers[0].title in said[0]["text"]
+    assert said[-1]["text"] == situation_questions()["age_14"].question and slots["pending_aspect"] == Aspect.FEE
     events, said = run(ActionAnswerProcedure(), tracker("cháu mới 10 tuổi", slots))
     assert texts(said).startswith(answers.aspect_screens(get_procedure(ID_UNDER_14), Aspect.FEE)[0])
     assert slots_of(events)["current_procedure"] == ID_UNDER_14 and slots_of(events)["clarify_question"] is None

@@ -292,3 +292,46 @@ def test_a_question_about_the_papers_while_options_are_offered_is_no_status_ques
     slots = {"clarify_options": ["1.001193", "1.004884"], "options_question": "khai sinh cho con"}
     said = texts(run(ActionCheckDossierStatus(), tracker("hồ sơ cần gì", slots, intent="check_dossier_status"))[1])
     assert m.STATUS_ASK_CODE not in said and "1. Đăng ký khai sinh" in said  # the choice kept open
+
+
+@pytest.mark.parametrize("question", ["nguoi ban co phai di lam thu tuc gi ko", "người mua có cần đi cùng không"])
+def test_a_question_about_someone_else_taken_for_are_you_a_bot_is_about_the_procedure(app_db, question):
+    """"ban" is "bán" as much as "bạn": without words about the assistant it asks about the procedure under
+    discussion — answered from its record, even when the record is silent, never with who the assistant is."""
+    reply = texts(run(ActionSmallTalk(), tracker(question, {"current_procedure": "1.013076"}, intent="bot_challenge"))[1])
+    assert reply.startswith(f"{'Cấp chứng nhận đăng ký xe'}") and "(mã 1.013076)" in reply.split("\n")[0], reply
+
+
+@pytest.mark.parametrize("question", ["bạn có phải người thật không", "ban la ai", "em là robot à", "bạn làm được gì"])
+def test_are_you_a_bot_is_still_answered_about_the_assistant(app_db, question):
+    reply = texts(run(ActionSmallTalk(), tracker(question, {"current_procedure": "1.013076"}, intent="bot_challenge"))[1])
+    assert "(mã " not in reply, reply
+
+
+def test_a_question_about_the_procedure_taken_for_a_call_for_an_officer_is_answered(app_db):
+    """"có người xuống thẩm định không" asks about the procedure: no "người thật", no "gặp", nothing asked of a person."""
+    reply = texts(run(ActionHandover(), tracker("co nguoi xuong tham dinh ko", {"current_procedure": "1.013855"},
+                                                intent="request_human"))[1])
+    assert "(mã 1.013855)" in reply.split("\n")[0] and reply != m.HANDOVER_QUEUED, reply
+
+
+@pytest.mark.parametrize("text", ["tôi cần người hỗ trợ", "có ai trực không", "cho gặp tổng đài viên"])
+def test_a_call_for_a_person_still_reaches_an_officer(app_db, text):
+    reply = texts(run(ActionHandover(), tracker(text, {"current_procedure": "1.013855"}, intent="request_human"))[1])
+    assert reply == m.HANDOVER_QUEUED, reply
+
+
+def test_a_deadline_asked_with_the_procedure_is_quoted_once_the_option_is_picked(app_db):
+    """"phải gia hạn trước mấy ngày": the record's 15 days before expiry, not the office's processing time."""
+    from actions.procedures import procedure_payload
+
+    slots = {"clarify_options": ["1.002755", "1.000771"], "pending_aspect": "thời gian",
+             "options_question": "tạm trú sắp hết hạn, phải gia hạn trước mấy ngày"}
+    reply = texts(run(ActionAnswerProcedure(), tracker(procedure_payload("1.002755"), slots,
+                                                       entities=[{"entity": "procedure_code", "value": "1.002755"}]))[1])
+    assert "Trong thời hạn 15 ngày trước ngày kết thúc" in reply, reply
+
+
+def test_lltp_is_the_criminal_record_extract(app_db):
+    reply = run(ActionAnswerProcedure(), tracker("lam lltp cho con trai dang o nuoc ngoai dc ko"))[1]
+    assert "(mã 3.000333)" in reply[0]["text"].split("\n")[0], texts(reply)

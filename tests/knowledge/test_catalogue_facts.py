@@ -31,6 +31,13 @@ def test_a_fee_stated_in_the_note_is_never_answered_free():
     assert wrong == []
 
 
+def test_a_fee_rule_without_an_amount_is_quoted():
+    """The criminal record's fee column is empty; its note names the circular that sets the fee: quoted, as the
+    citizen's way to the amount, never just "theo quy định"."""
+    extract = answers.fee(CATALOGUE["3.000333"])
+    assert "244/2016/TT-BTC" in extract and "không ghi mức cụ thể" in extract and extract.count("“") == 1
+
+
 def test_exemptions_in_the_note_are_kept():
     marriage = answers.fee(CATALOGUE["1.000894"])
     assert "Miễn lệ phí" in marriage and marriage.count("•") == 1  # the same note once, not per way
