@@ -371,6 +371,12 @@ class ActionShowProfile(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         story = await reply_to_story(dispatcher, tracker)
+        text = tracker.latest_message.get("text") or ""
+        if story is None and not text.startswith("/") and not PROFILE_WORDS.search(folded(text)):
+            # "thẻ căn cước của tôi có vấn đề": "của tôi" without what is kept about the citizen is a procedure
+            story = await read_turn(dispatcher, tracker)
+            if story is None:
+                story = await reply_to_named_procedure(dispatcher, tracker, suggest_if_named=True)
         if story is not None:
             return story
         citizen = await run_in_threadpool(signed_in, tracker)
@@ -397,6 +403,8 @@ def procedure_name(code: str) -> str:
     return procedure.name if procedure else code
 
 
+# What asks for what the assistant keeps about the citizen (folded): "thông tin của tôi", "bạn lưu gì", "profile".
+PROFILE_WORDS = re.compile(r"\b(thong tin|du lieu|profile|luu|da khai|biet gi|ho so ca nhan|tai khoan)\b")
 LOGIN_WORDS = re.compile(r"đăng nhập|dang nhap|đăng xuất|dang xuat|login|log in|sign in", re.IGNORECASE)
 
 

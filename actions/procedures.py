@@ -91,7 +91,7 @@ def offer_choice(dispatcher: CollectingDispatcher, intro: str, codes: list[str],
     answered outright, with a line saying "không phải" still asks for others."""
     codes = list(dict.fromkeys(codes))
     if len(codes) == 1:
-        events = answer(dispatcher, codes[0], aspect, note=m.ONE_OPTION_NOTE)
+        events = answer(dispatcher, codes[0], aspect, note=m.ONE_OPTION_NOTE, question=question)  # "… online được không"
         return [*events, SlotSet("clarify_options", codes), SlotSet("options_question", question)]
     offer_procedures(dispatcher, intro, codes, outro)
     return [SlotSet("clarify_options", codes or None), SlotSet("options_question", question if codes else None),

@@ -25,13 +25,16 @@ co khong ko k hok hong chua phai duoc dc can thi la gi nao sao the nhu vay a ah 
 cua cho va voi hay hoac ma neu khi thi de roi nua cung da dang se bi duoc may bao nhieu
 toi minh em anh chi bac co chu ong ba ban oi da vang xin hoi cho hoi
 lam nop di o tai ve den ra vao len xuong nay do kia day ay the cung luon
-e m mk t j z v ak oi nha vs ne nhe nhes nguoi them kieu gio moi no lau sap
+e m mk t j z v ak oi nha vs ne nhe nhes nguoi them kieu gio moi no lau sap xong
 """.split())
 # An acknowledgement opening a question ("ok, có cần mang giấy khai sinh không"): not what it asks
 # ("ok" expands to "đồng ý", which records do speak of).
 OPENING_ACK = re.compile(r"^\s*(?:ok|oke|okay|ừ|uh|vâng|dạ|được)\b[\s,.!]*", re.IGNORECASE)
 # ...but these, typed with their diacritics, are content ("bà" is not the particle "ba").
 KEEP_WITH_DIACRITICS = frozenset({"bà", "ông", "chú", "cô", "con", "mẹ", "bố"})
+
+# Question words that only ask, never half of a word the record writes ("định không", "có thể" is no compound).
+ASKING_ONLY = frozenset("khong ko k hok hong chua co a ah nhe nha nhi ha roi duoc dc phai can thi la gi nao sao".split())
 
 MAX_QUOTES = 3
 QUOTE_LEN = 320
@@ -49,8 +52,10 @@ PERSON_WORDS = frozenset({"con", "be", "chau", "tre", "bo", "me", "ba", "ong", "
 PERSON_WEIGHT = 1.0
 # Only a negated obligation or permission says no: a bare "không"/"chưa" is mostly a case ("trường hợp
 # không có Giấy chứng sinh thì …", "người chưa đủ 14 tuổi").
-NEGATIONS = ("khong phai", "khong can", "khong bat buoc", "khong yeu cau", "khong duoc", "mien")
-OBLIGATIONS = ("phai", "can", "bat buoc", "duoc", "co trach nhiem", "co the")
+NEGATIONS = ("khong phai", "khong can", "khong bat buoc", "khong yeu cau", "khong duoc", "mien", "khong tra qua",
+             "khong gui qua")
+# ... and a result sent by a way ("hoặc trả qua dịch vụ bưu chính đến địa chỉ"): that way is open
+OBLIGATIONS = ("phai", "can", "bat buoc", "duoc", "co trach nhiem", "co the", "tra qua", "gui qua")
 ACTS = frozenset({"dua"})  # the record's wording of "đi cùng": the child is brought
 FEE_CUES = ("mat phi", "mat tien", "ton tien", "co phi", "thu phi", "mat le phi", "co le phi", "phai dong tien",
             "phai tra tien", "mien phi")
@@ -154,11 +159,26 @@ def asked_words(question: str, procedure: Procedure) -> dict[str, list[tuple[str
         if _holds(words, typed, typed_term=False) and not any(f" {phrase} " in f" {other} " for other in asked):
             asked[phrase] = [words, *(tuple(_words(r)) for r in record_phrases)]
     in_phrases = {fold(w) for phrase in asked for w in phrase.split()}
+    for pair in _compounds(typed, procedure, in_phrases):  # "thế chấp", "báo cáo": no "thế", no "bao"
+        asked.setdefault(" ".join(pair), [pair])
+        in_phrases |= {fold(w) for w in pair}
     for i, word in enumerate(typed):
         if not _is_question_word(word) and fold(word) not in in_phrases and not _names(typed, i, named):
             asked.setdefault(word, [(word,)])
     # "bé" is the name's "người dưới 14 tuổi": which procedure, not what is asked
     return {w: ways for w, ways in asked.items() if not any(_holds(t, named) for t in ways if len(t) > 1)}
+
+
+def _compounds(typed: list[str], procedure: Procedure, taken: set[str]) -> list[tuple[str, str]]:
+    """Two typed words side by side, one a question word, that the record writes as one ("thế chấp", "báo
+    cáo", "mở bán"): what is asked, not a question word beside a word. Words of a lexicon phrase are taken."""
+    pairs = [(a, b) for a, b in zip(typed, typed[1:]) if (_is_question_word(a) or _is_question_word(b))
+             and not (_is_question_word(a) and _is_question_word(b)) and not a.isdigit() and not b.isdigit()
+             and not {fold(a), fold(b)} & (taken | ASKING_ONLY)]
+    if not pairs:
+        return []
+    written = [_words(u.text) for u in passages(procedure)]
+    return [pair for pair in pairs if any(_holds(pair, words) for words in written)]
 
 
 def _names(typed: list[str], i: int, named: list[str]) -> bool:

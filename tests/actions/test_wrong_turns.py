@@ -335,3 +335,14 @@ def test_a_deadline_asked_with_the_procedure_is_quoted_once_the_option_is_picked
 def test_lltp_is_the_criminal_record_extract(app_db):
     reply = run(ActionAnswerProcedure(), tracker("lam lltp cho con trai dang o nuoc ngoai dc ko"))[1]
     assert "(mã 3.000333)" in reply[0]["text"].split("\n")[0], texts(reply)
+
+
+def test_a_procedure_question_taken_for_one_s_profile_is_answered(app_db):
+    """"của tôi" is no request to see the citizen's data without a word of what is kept ("thông tin", "lưu")."""
+    from actions.dossier import ActionShowProfile
+
+    said = run(ActionShowProfile(), tracker("thẻ căn cước của tôi có vấn đề", intent="show_profile"))[1]
+    assert said and m.PROFILE_NEEDS_LOGIN not in texts(said)
+    assert any("procedure_code" in b["payload"] for b in said[0].get("buttons") or [])  # the card's variants asked
+    said = run(ActionShowProfile(), tracker("xem thông tin cá nhân đã lưu", intent="show_profile"))[1]
+    assert m.PROFILE_NEEDS_LOGIN in texts(said)
