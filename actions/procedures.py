@@ -283,6 +283,14 @@ async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -
     answered = await answer_while_choosing(dispatcher, tracker)
     if answered is not None or not words:
         return answered
+    if len(words) >= NAMING_WORDS:
+        # "bị gãy đôi, máy không đọc được chip nữa" to "đã đủ 14 tuổi chưa?": another situation than the
+        # options suppose — read with the question, its own answer or options, not the same choice again
+        together = await run_in_threadpool(find, f"{question} {text}")
+        if together.results and together.results[0].code not in options:
+            await record(tracker, together.question, together)
+            return answer_found(dispatcher, together, aspect) if together.confident \
+                else reply_not_confident(dispatcher, together, aspect)
     if situation:
         ask_situation(dispatcher, *situation)
     else:

@@ -33,8 +33,11 @@ OPENING_ACK = re.compile(r"^\s*(?:ok|oke|okay|ừ|uh|vâng|dạ|được)\b[\s,.
 # ...but these, typed with their diacritics, are content ("bà" is not the particle "ba").
 KEEP_WITH_DIACRITICS = frozenset({"bà", "ông", "chú", "cô", "con", "mẹ", "bố"})
 
-# Question words that only ask, never half of a word the record writes ("định không", "có thể" is no compound).
-ASKING_ONLY = frozenset("khong ko k hok hong chua co a ah nhe nha nhi ha roi duoc dc phai can thi la gi nao sao".split())
+# Question words that ask, link or point, never half of a word the record writes: "định không", "nộp lệ" (of
+# "nộp lệ phí") are no compounds; "thế" (chấp), "báo" (cáo), "bán" are.
+ASKING_ONLY = frozenset("""khong ko k hok hong chua co a ah nhe nha nhi ha roi duoc dc phai can thi la gi nao sao
+nop lam di o tai ve den ra vao len cho cua va voi hay hoac ma neu khi de nua cung da dang se bi toi minh em anh chi
+ong ba xin hoi nay do kia day ay them nguoi""".split())
 
 MAX_QUOTES = 3
 QUOTE_LEN = 320

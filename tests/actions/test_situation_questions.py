@@ -156,3 +156,16 @@ def test_pressing_a_situation_button_after_an_aspect_question_answers_that_aspec
                                                         entities=[{"entity": "procedure_code", "value": pressed}]))
     assert texts(said).startswith(answers.aspect_screens(get_procedure(pressed), Aspect.DOCUMENTS)[0])
     assert slots_of(events)["current_procedure"] == pressed
+
+
+@pytest.mark.slow
+def test_a_reply_telling_another_situation_gets_the_options_of_what_it_tells(app_db):
+    """"bị gãy đôi, máy không đọc được chip nữa" to "đã đủ 14 tuổi chưa?": the card exists and is broken —
+    read with the question, the options it then fits, not the age question again."""
+    events, said = run(ActionAnswerProcedure(), tracker("thẻ căn cước của tôi có vấn đề"))
+    slots = slots_of(events)
+    assert said[0]["text"] == situation_questions()["age_14"].question
+    events, said = run(ActionAnswerProcedure(), tracker("bị gãy đôi, máy không đọc được chip nữa", slots))
+    assert texts(said) != situation_questions()["age_14"].question
+    offered = slots_of(events).get("clarify_options") or [slots_of(events).get("current_procedure")]
+    assert {"1.014063", "1.014064"} & set(offered), texts(said)  # exchange or re-issue of the card

@@ -21,6 +21,11 @@ CHILD_CARD, BIRTH, MARRIAGE = "1.014062", "1.001193", "1.000894"
     ("1.004194", "hop dong thue tro co phai cong chung ko", "không bắt buộc phải công chứng"),  # "thuê trọ"
     ("1.003197", "tôi làm thay được không hay anh ấy phải về", "đại diện hộ gia đình"),  # "anh" is no "ảnh"
     ("3.000228", "dùng số điện thoại của bố được không", "số thuê bao di động chính chủ"),
+    # a question word the record writes as half of a word: "thế chấp", "báo cáo"
+    ("1.012786", "mảnh đất đó đang thế chấp ngân hàng thì có làm được không", "đang thế chấp"),
+    ("1.014748", "moi thang co phai bao cao gi k", "tìm kiếm việc làm hằng tháng"),
+    ("1.013855", "co nguoi xuong tham dinh ko", "Biên bản thẩm định"),
+    ("2.001194", "lam xong gui ve nha dc ko", "dịch vụ bưu chính"),  # "xong" asks nothing
 ])
 def test_the_sentence_that_answers_is_quoted_first_or_second(code, question, said):
     quoted = [p.text for p in ground(get_procedure(code), question).passages]
@@ -31,6 +36,7 @@ def test_the_sentence_that_answers_is_quoted_first_or_second(code, question, sai
     (CHILD_CARD, "có cần bố đồng ý không"),  # the record says nothing of a parent's consent
     (MARRIAGE, "có cần người làm chứng không"),
     (CHILD_CARD, "có cần giấy khai sinh không"),
+    ("1.000656", "có phải nộp lệ phí không"),  # "nộp lệ" is no compound: the fee's own answer, no quote
 ])
 def test_a_record_that_does_not_say_quotes_nothing(code, question):
     assert ground(get_procedure(code), question).passages == ()
@@ -69,3 +75,8 @@ def test_words_typed_with_diacritics_and_an_opening_ok_ask_nothing_else():
     assert "con" in asked_words("con tôi đi nộp thay được không", household)
     assert not any("đồng ý" in w or "dong y" in w for w in asked_words("ok, có cần mang giấy khai sinh theo không",
                                                                        get_procedure("1.014061")))
+
+
+def test_a_result_sent_by_post_says_yes_to_sending_it_home():
+    said = ground(get_procedure("2.001194"), "lam xong gui ve nha dc ko")  # no way "by post", the steps send it
+    assert said.verdict == "Có" and any("bưu chính" in p.text for p in said.passages)
