@@ -222,7 +222,9 @@ async def reply_to_correction(dispatcher: CollectingDispatcher, tracker: Tracker
     procedure = get_procedure(tracker.get_slot("current_procedure") or "")
     text = tracker.latest_message.get("text") or ""
     opening = CORRECTION.match(fold(text).lower())
-    if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options") or opening is None:
+    # a single option answered outright stays pending, yet it is the procedure just answered
+    if procedure is None or text.startswith("/") or len(tracker.get_slot("clarify_options") or []) > 1 \
+            or opening is None:
         return None
     rest = text[opening.end():]
     punctuated = bool(opening.group("punct") or opening.group("comma"))  # "không," / "không phải," vs "không phải đổi"
@@ -586,10 +588,13 @@ async def names_another(result: SearchResult, words: set[str], text: str, curren
     sure of a procedure it names — and, read in the current one's context, the message is not still
     best about the current one ("nội dung khai báo gồm những gì" after "khai báo tạm vắng" shares "nội
     dung" with a TV channel's licence; "thoi han bao lau" after a vehicle's transfer, "thời hạn" with a
-    building's). A message with more than FOLLOW_UP_WORDS words of its own is a question of its own."""
-    if not names_top(result, words, text):
-        return False
+    building's). A message with more than FOLLOW_UP_WORDS words of its own is a question of its own.
+    Words that say what is done ("đăng ký", "tại") name nothing here: "dang ky online tai nha dc ko" after
+    VNeID asks about VNeID, not about "Đăng ký tài khoản điện tử"."""
     procedure = get_procedure(current or "")
+    naming = {w for w in words if fold(w).lower() not in ACTION_WORDS} if procedure else words
+    if not names_top(result, naming, text):
+        return False
     if procedure is None or result.results[0].code == procedure.code or result.learned:
         return True
     if len(words - name_words_typed(procedure.name, words, text)) > FOLLOW_UP_WORDS:

@@ -346,3 +346,22 @@ def test_a_procedure_question_taken_for_one_s_profile_is_answered(app_db):
     assert any("procedure_code" in b["payload"] for b in said[0].get("buttons") or [])  # the card's variants asked
     said = run(ActionShowProfile(), tracker("xem thông tin cá nhân đã lưu", intent="show_profile"))[1]
     assert m.PROFILE_NEEDS_LOGIN in texts(said)
+
+
+def test_a_follow_up_naming_only_what_is_done_stays_on_the_procedure(app_db):
+    """"dang ky online tai nha dc ko" after VNeID level 2: "đăng ký", "tại" say what is done — no "Đăng ký tài
+    khoản điện tử"; a follow-up that names another procedure still moves to it."""
+    current = {"current_procedure": "3.000228"}
+    events, said = run(ActionAnswerAspect(), tracker("dang ky online tai nha dc ko", current, intent="ask_aspect"))
+    assert "(mã 3.000228)" in said[0]["text"].split("\n")[0]
+    events, said = run(ActionAnswerAspect(), tracker("thế còn đăng ký kết hôn thì nộp ở đâu", current, intent="ask_aspect"))
+    assert "(mã 1.000894)" in said[0]["text"].split("\n")[0]
+
+
+def test_a_correction_of_a_single_option_answered_outright_is_read_as_one(app_db):
+    """A single candidate is answered and stays pending; "không, tôi không cần giấy độc thân, tôi muốn đăng ký
+    kết hôn luôn" corrects it like any answer — not searched whole, where "giấy độc thân" wins."""
+    one = {"current_procedure": "1.000894", "clarify_options": ["1.000894"], "options_question": "tôi cần làm giấy tờ để cưới"}
+    said = run(ActionYesNo(), tracker("không, tôi không cần giấy độc thân, tôi muốn đăng ký kết hôn luôn", one,
+                                      intent="deny"))[1]
+    assert "(mã 1.000894)" in said[0]["text"].split("\n")[0], texts(said)
