@@ -496,13 +496,14 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
     if not grounding.strong:
         words = content_words(text)
         result = await run_in_threadpool(find, text)
-        if names_top(result, words, text) and result.results[0].code != procedure.code:
+        if names_top(result, naming_words(words), text) and result.results[0].code != procedure.code:
             own = words - name_words_typed(procedure.name, words, text)  # "thuế", not "hộ" of "hộ kinh doanh"
             if len(own) > FOLLOW_UP_WORDS:
                 return None  # "thế làm hộ chiếu cho con gái tôi thì sao": a new question
             if asks_whether(text):  # "có phải mang bản chính ko" asks about this procedure's papers, unless
                 # it names another by three words ("có phải khai báo tạm vắng không" while on tạm trú)
-                if shares_top_name(result, words, text, SMALL_TALK_NAMING_WORDS) and not grounding.passages:
+                if shares_top_name(result, naming_words(words), text, SMALL_TALK_NAMING_WORDS) \
+                        and not grounding.passages:
                     return None
             elif not grounding.passages:  # the record says nothing of it: another procedure, read in this
                 # one's context ("thuế TNCN thì sao" after a household business is that business's tax, not a
@@ -592,8 +593,7 @@ async def names_another(result: SearchResult, words: set[str], text: str, curren
     Words that say what is done ("đăng ký", "tại") name nothing here: "dang ky online tai nha dc ko" after
     VNeID asks about VNeID, not about "Đăng ký tài khoản điện tử"."""
     procedure = get_procedure(current or "")
-    naming = {w for w in words if fold(w).lower() not in ACTION_WORDS} if procedure else words
-    if not names_top(result, naming, text):
+    if not names_top(result, naming_words(words) if procedure else words, text):
         return False
     if procedure is None or result.results[0].code == procedure.code or result.learned:
         return True
@@ -601,6 +601,12 @@ async def names_another(result: SearchResult, words: set[str], text: str, curren
         return True
     within = await find_in_context(text, procedure)
     return not within.results or within.results[0].code != procedure.code
+
+
+def naming_words(words: set[str]) -> set[str]:
+    """Of a follow-up's words, those that can name another procedure than the one under discussion: not
+    the words saying what is done ("đăng ký", "cấp", "tại"), which every name shares."""
+    return {w for w in words if fold(w).lower() not in ACTION_WORDS}
 
 
 def shares_top_name(result: SearchResult, words: set[str], text: str, at_least: int = NAMING_WORDS) -> bool:
