@@ -250,7 +250,8 @@ def ground(procedure: Procedure, question: str) -> Grounding:
         # The strong sentences must agree: "không bắt buộc phải công chứng" for a relative's authorisation
         # and "phải được công chứng" for anyone else's are two cases, no yes and no no.
         terms = [t for ways in asked.values() for t in ways]
-        said = {_polarity(u.text, terms) for _, c, u in scored[:MAX_QUOTES] if c >= STRONG_COVERAGE}
+        # (a strong sentence that states neither — "hai bên nam, nữ có thể khai chung" — does not disagree)
+        said = {_polarity(u.text, terms) for _, c, u in scored[:MAX_QUOTES] if c >= STRONG_COVERAGE} - {None}
         verdict, basis = (said.pop() if len(said) == 1 else None), "quote"
     return Grounding(quoted, verdict, basis if verdict else "", coverage)
 

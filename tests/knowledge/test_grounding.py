@@ -80,3 +80,10 @@ def test_words_typed_with_diacritics_and_an_opening_ok_ask_nothing_else():
 def test_a_result_sent_by_post_says_yes_to_sending_it_home():
     said = ground(get_procedure("2.001194"), "lam xong gui ve nha dc ko")  # no way "by post", the steps send it
     assert said.verdict == "Có" and any("bưu chính" in p.text for p in said.passages)
+
+
+def test_a_strong_sentence_stating_neither_does_not_cancel_the_one_that_states():
+    """The foreign marriage's record: "hai bên nam, nữ phải có mặt" says yes; "hai bên nam, nữ có thể khai chung
+    vào một Tờ khai" says neither — no disagreement, the yes stands. Two cases that disagree still say none."""
+    assert ground(get_procedure("2.000806"), "cả hai người có phải có mặt không").verdict == "Có"
+    assert ground(get_procedure("1.001612"), "văn bản ủy quyền đó có phải công chứng không").verdict is None
