@@ -26,6 +26,7 @@ CHILD_CARD, BIRTH, MARRIAGE = "1.014062", "1.001193", "1.000894"
     ("1.014748", "moi thang co phai bao cao gi k", "tìm kiếm việc làm hằng tháng"),
     ("1.013855", "co nguoi xuong tham dinh ko", "Biên bản thẩm định"),
     ("2.001194", "lam xong gui ve nha dc ko", "dịch vụ bưu chính"),  # "xong" asks nothing
+    ("1.001456", "mình có thẻ căn cước rồi thì làm ở tỉnh khác được hok", "nơi thuận lợi"),
 ])
 def test_the_sentence_that_answers_is_quoted_first_or_second(code, question, said):
     quoted = [p.text for p in ground(get_procedure(code), question).passages]
