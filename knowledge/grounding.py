@@ -253,7 +253,32 @@ def ground(procedure: Procedure, question: str) -> Grounding:
         # (a strong sentence that states neither — "hai bên nam, nữ có thể khai chung" — does not disagree)
         said = {_polarity(u.text, terms) for _, c, u in scored[:MAX_QUOTES] if c >= STRONG_COVERAGE} - {None}
         verdict, basis = (said.pop() if len(said) == 1 else None), "quote"
+    if verdict is None and CAN_ASKED.search(fold(canonical(question)).lower()):
+        # "con 13 tuổi làm hộ chiếu được chưa": the record's case for that age, if it has one
+        case = _age_case(units, stated_age(question)) if age_fits(procedure.name, stated_age(question)) is None \
+            else None
+        if case is not None:
+            quoted, verdict, basis = tuple(dict.fromkeys([case, *quoted]))[:MAX_QUOTES], "Có", "quote"
     return Grounding(quoted, verdict, basis if verdict else "", coverage)
+
+
+CAN_ASKED = re.compile(r"\b(duoc|dc)\b")  # "… làm được không / được chưa": whether it can be done
+# An age group a record provides for ("người chưa đủ 14 tuổi thì tờ khai do người đại diện hợp pháp khai"), folded
+AGE_CASE = re.compile(r"\b(chua du|duoi|tu du|tu)\s+(\d{1,2})\s+tuoi\b")
+
+
+def _age_case(units: list[Passage], age: int | None) -> Passage | None:
+    """The first sentence of the record that provides for an age group ``age`` is in, not negated just before."""
+    if age is None:
+        return None
+    for unit in units:
+        said = fold(unit.text).lower()
+        for found in AGE_CASE.finditer(said):
+            limit = int(found.group(2))
+            fits = age < limit if found.group(1) in ("chua du", "duoi") else age >= limit
+            if fits and "khong" not in said[:found.start()].split()[-POLARITY_WINDOW:]:
+                return Passage(unit.field, _quote(unit.text))
+    return None
 
 
 def _pairs(question: str) -> list[tuple[str, str]]:

@@ -88,3 +88,12 @@ def test_a_strong_sentence_stating_neither_does_not_cancel_the_one_that_states()
     vào một Tờ khai" says neither — no disagreement, the yes stands. Two cases that disagree still say none."""
     assert ground(get_procedure("2.000806"), "cả hai người có phải có mặt không").verdict == "Có"
     assert ground(get_procedure("1.001612"), "văn bản ủy quyền đó có phải công chứng không").verdict is None
+
+
+@pytest.mark.parametrize("question", ["con 13 tuổi làm hộ chiếu được chưa", "con tôi 16 tuổi làm được không"])
+def test_an_age_the_record_provides_for_is_a_yes_with_its_sentence(question):
+    """The passport's name states no age, its papers provide for "người chưa đủ 14 tuổi" (and from 14): can a
+    child of that age get one — yes, with the sentence. Asked what, not whether, it says no yes."""
+    said = ground(get_procedure("1.001456"), question)
+    assert said.verdict == "Có" and any("tuổi" in p.text for p in said.passages), said
+    assert ground(get_procedure("1.001456"), "con 13 tuổi có phải ký tờ khai không").verdict != "Có"
