@@ -366,3 +366,16 @@ def test_a_correction_of_a_single_option_answered_outright_is_read_as_one(app_db
     said = run(ActionYesNo(), tracker("không, tôi không cần giấy độc thân, tôi muốn đăng ký kết hôn luôn", one,
                                       intent="deny"))[1]
     assert "(mã 1.000894)" in said[0]["text"].split("\n")[0], texts(said)
+
+
+@pytest.mark.parametrize("question", ["đổi bằng lái xe máy A1 có cần giấy khám sức khỏe k",
+                                      "làm hộ chiếu có cần giấy khám sức khỏe không"])
+def test_a_health_certificate_among_a_procedure_s_papers_is_no_topic_of_the_health_ministry(app_db, question):
+    """"giấy khám sức khỏe" asked as a paper of a licence is that licence's question, not the health ministry's."""
+    said = run(ActionAnswerProcedure(), tracker(question))[1]
+    offered = texts(said) + " ".join(b["payload"] for s in said for b in s.get("buttons") or [])
+    assert "Bộ Y tế" not in texts(said) and ("procedure_code" in offered or "(mã " in offered), texts(said)
+
+
+def test_a_health_check_asked_alone_is_still_the_health_ministry_s(app_db):
+    assert "Bộ Y tế" in texts(run(ActionAnswerProcedure(), tracker("khám sức khỏe ở đâu"))[1])
