@@ -250,8 +250,9 @@ def ground(procedure: Procedure, question: str) -> Grounding:
         # The strong sentences must agree: "không bắt buộc phải công chứng" for a relative's authorisation
         # and "phải được công chứng" for anyone else's are two cases, no yes and no no.
         terms = [t for ways in asked.values() for t in ways]
-        # (a strong sentence that states neither — "hai bên nam, nữ có thể khai chung" — does not disagree)
-        said = {_polarity(u.text, terms) for _, c, u in scored[:MAX_QUOTES] if c >= STRONG_COVERAGE} - {None}
+        # A strong sentence that states neither may be another case ("trường hợp … bị mất … thì cán bộ sử dụng ảnh,
+        # vân tay đã thu nhận lần gần nhất" beside "Bước 4: thu nhận vân tay"): it counts as disagreeing.
+        said = {_polarity(u.text, terms) for _, c, u in scored[:MAX_QUOTES] if c >= STRONG_COVERAGE}
         verdict, basis = (said.pop() if len(said) == 1 else None), "quote"
     if verdict is None and CAN_ASKED.search(fold(canonical(question)).lower()):
         # "con 13 tuổi làm hộ chiếu được chưa": the record's case for that age, if it has one

@@ -83,10 +83,10 @@ def test_a_result_sent_by_post_says_yes_to_sending_it_home():
     assert said.verdict == "Có" and any("bưu chính" in p.text for p in said.passages)
 
 
-def test_a_strong_sentence_stating_neither_does_not_cancel_the_one_that_states():
-    """The foreign marriage's record: "hai bên nam, nữ phải có mặt" says yes; "hai bên nam, nữ có thể khai chung
-    vào một Tờ khai" says neither — no disagreement, the yes stands. Two cases that disagree still say none."""
-    assert ground(get_procedure("2.000806"), "cả hai người có phải có mặt không").verdict == "Có"
+def test_strong_sentences_of_two_cases_give_no_yes_or_no():
+    """The lost card's record takes fingerprints in one case (Bước 4) and reuses the last ones in another: no yes,
+    no no — the sentences quoted. Nor for an authorisation notarised in one case and not in the other."""
+    assert ground(get_procedure("1.014064"), "co phai chup anh lay van tay lai k").verdict is None
     assert ground(get_procedure("1.001612"), "văn bản ủy quyền đó có phải công chứng không").verdict is None
 
 
