@@ -79,6 +79,7 @@ def unaccented_share(syllables: list[str]) -> float:
     return sum(1 for s in letters if not has_diacritics(s)) / len(letters) if letters else 0.0
 
 
+@lru_cache(maxsize=65536)  # a language's syllables are a small set; every matcher normalises them again
 def _place_tone(syllable: str) -> str:
     """Rewrite one lower-case syllable with its tone mark on the canonical vowel."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -182,6 +183,7 @@ def expand_abbreviations(text: str) -> str:
     return " ".join(piece for piece, _, _ in expand_tokens(tokens))
 
 
+@lru_cache(maxsize=8192)  # a question is read by the search, the turn reader and grounding, names every turn
 def canonical(text: str) -> str:
     """The form every matcher compares: normalised, abbreviations expanded, folded."""
     return fold(expand_abbreviations(text))

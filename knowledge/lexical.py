@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
+import numpy as np
+
 from bot.vietnamese import canonical
 
 # Function words that carry no meaning for retrieval (folded).
@@ -55,19 +57,26 @@ class LexicalIndex:
         self.idf = {
             term: math.log(1 + (self.size - len(p) + 0.5) / (len(p) + 0.5)) for term, p in self.postings.items()
         }
+        # A term's BM25 weight in a document does not depend on the query: computed once, so a citizen's
+        # long letter (hundreds of terms) costs array additions, not a Python loop over every posting.
+        lengths = np.asarray(self.lengths, dtype=np.float64)
+        self._weights: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, posting in self.postings.items():
+            ids = np.fromiter((doc_id for doc_id, _ in posting), dtype=np.int64, count=len(posting))
+            tf = np.fromiter((tf for _, tf in posting), dtype=np.float64, count=len(posting))
+            norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[ids] / self.avg_length))
+            self._weights[term] = (ids, self.idf[term] * norm)
 
     def scores(self, query: str) -> tuple[dict[int, float], float]:
         """BM25 score per matching document, and the idf mass of the query's content terms (for coverage)."""
-        scores: dict[int, float] = defaultdict(float)
         mass = sum(self.idf.get(t, 0.0) for t in set(terms(query, content_only=True)))
+        totals = np.zeros(self.size)
         for term in set(terms(query)):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for doc_id, tf in self.postings[term]:
-                norm = tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * self.lengths[doc_id] / self.avg_length))
-                scores[doc_id] += idf * norm
-        return dict(scores), mass
+            if term in self._weights:
+                ids, weights = self._weights[term]
+                totals[ids] += weights  # a document appears once in a term's postings
+        matched = np.flatnonzero(totals)
+        return dict(zip(matched.tolist(), totals[matched].tolist())), mass
 
     def matched_mass(self, query: str, doc_text: str) -> float:
         """Sum of idf of the query's terms that occur in ``doc_text``."""
