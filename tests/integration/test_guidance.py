@@ -189,15 +189,18 @@ def test_the_greeting_buttons_show_the_procedure_and_start_no_form(chat):
     assert "(mã 1.001193)" in reply and m.CONSENT_QUESTION not in reply
 
 
-def test_a_follow_up_during_a_clarification_is_answered_after_the_choice(chat):
+def test_a_follow_up_during_a_clarification_is_answered_and_the_choice_kept(chat):
     sender = new_sender()
     reply = chat(sender, "cap phieu ly lich tu phap")
     assert reply[0]["text"].startswith(m.CLARIFY)
-    waiting = texts(chat(sender, "mất bao lâu"))
-    assert waiting.startswith(m.CLARIFY_FIRST.format(aspect="thời gian giải quyết"))
-    chosen = reply[0]["buttons"][0]
-    code = chosen["payload"].split('"procedure_code": "')[1].split('"')[0]
-    assert answers.aspect_answer(get_procedure(code), "thời gian") in texts(chat(sender, chosen["payload"]))
+    first, chosen = reply[0]["buttons"][0], reply[0]["buttons"][-1]
+    code = first["payload"].split('"procedure_code": "')[1].split('"')[0]
+    waiting = chat(sender, "mất bao lâu")  # answered for the first variant, the variants still offered
+    time_lines = answers.aspect_answer(get_procedure(code), "thời gian").split("\n")[1:-1]
+    assert "\n".join(time_lines) in waiting[0]["text"] and f"(mã {code})" in waiting[0]["text"].split("\n")[0]
+    assert [b["payload"] for b in waiting[-1]["buttons"]] == [b["payload"] for b in reply[0]["buttons"]]
+    other = chosen["payload"].split('"procedure_code": "')[1].split('"')[0]
+    assert answers.aspect_answer(get_procedure(other), "thời gian") in texts(chat(sender, chosen["payload"]))
 
 
 def test_a_new_procedure_in_a_follow_up_wins(chat):
