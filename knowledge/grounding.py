@@ -25,7 +25,7 @@ co khong ko k hok hong chua phai duoc dc can thi la gi nao sao the nhu vay a ah 
 cua cho va voi hay hoac ma neu khi thi de roi nua cung da dang se bi duoc may bao nhieu
 toi minh em anh chi bac co chu ong ba ban oi da vang xin hoi cho hoi
 lam nop di o tai ve den ra vao len xuong nay do kia day ay the cung luon
-e m mk t j z v ak oi nha vs ne nhe nhes nguoi them kieu gio moi no lau sap xong
+e m mk t j z v ak oi nha vs ne nhe nhes nguoi them kieu gio moi no lau sap xong con
 """.split())
 # An acknowledgement opening a question ("ok, có cần mang giấy khai sinh không"): not what it asks
 # ("ok" expands to "đồng ý", which records do speak of).

@@ -97,3 +97,12 @@ def test_an_age_the_record_provides_for_is_a_yes_with_its_sentence(question):
     said = ground(get_procedure("1.001456"), question)
     assert said.verdict == "Có" and any("tuổi" in p.text for p in said.passages), said
     assert ground(get_procedure("1.001456"), "con 13 tuổi có phải ký tờ khai không").verdict != "Có"
+
+
+def test_still_asks_nothing_but_a_child_is_still_asked_about():
+    """"còn" (still: "giờ làm còn được không") is a question word; "con" typed without diacritics may be the child."""
+    from knowledge.grounding import asked_words
+
+    procedure = get_procedure("1.000656")
+    assert "còn" not in asked_words("giờ làm còn được không ạ", procedure)
+    assert "con" in asked_words("con toi lam duoc khong", get_procedure("1.001456"))
