@@ -62,6 +62,7 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=65536)  # the matchers fold the same words and names again and again (a letter: ~1,000 times)
 def fold(text: str) -> str:
     """Remove all diacritics and map đ to d (keeps case)."""
     decomposed = unicodedata.normalize("NFD", text)

@@ -306,6 +306,15 @@ def expand_folk_terms(text: str) -> str:
     return " ".join([text, *folk_wordings(text)])
 
 
+@cache
+def _aspect_phrases_by_first_word() -> dict[str, list[tuple[str, list[str]]]]:
+    """The aspect phrases (longest first, as ``aspect_phrases``) with their words, by their first word."""
+    by_first: dict[str, list[tuple[str, list[str]]]] = {}
+    for phrase in aspect_phrases():
+        by_first.setdefault(phrase.split()[0], []).append((phrase, phrase.split()))
+    return by_first
+
+
 def strip_aspect_phrases(text: str) -> str:
     """Remove "cần giấy tờ gì", "mất bao lâu"... (they ask about, not for, a procedure); may leave ''.
     A phrase that with the word after it begins a term of the catalogue's names stays: "lệ phí trước
@@ -314,7 +323,8 @@ def strip_aspect_phrases(text: str) -> str:
     kept: list[str] = []
     i = 0
     while i < len(words):
-        phrase = next((p for p in aspect_phrases() if words[i:i + p.count(" ") + 1] == p.split()), None)
+        phrase = next((p for p, p_words in _aspect_phrases_by_first_word().get(words[i], ())
+                       if words[i:i + len(p_words)] == p_words), None)
         size = phrase.count(" ") + 1 if phrase else 0
         if phrase and (phrase == PROCEDURE_WORD or not (i + size < len(words) and _in_names(f"{phrase} {words[i + size]}"))):
             i += size
