@@ -9,7 +9,7 @@ from datetime import date
 from actions import messages as m
 from actions.aspects import Aspect
 from knowledge import fees
-from knowledge.grounding import Grounding
+from knowledge.grounding import Grounding, passages
 from knowledge.places import receiving_office
 from knowledge.schema import Document, Procedure, SubmissionWay
 
@@ -141,10 +141,24 @@ def _bare_number(value: str) -> bool:
     return value.strip().isdigit()
 
 
+# A sentence of the steps that states how long ("Trong thời hạn 07 ngày làm việc kể từ ngày nhận đủ hồ sơ…")
+_STATED_TIME = re.compile(r"(?:trong thời hạn|trong vòng|thời hạn giải quyết|chậm nhất|không quá)[^.;]{0,60}?"
+                          r"\b\d+\s*(?:ngày|giờ|tháng)", re.IGNORECASE)
+
+
+def stated_time(p: Procedure) -> str | None:
+    """The first sentence of the steps or notes that states a time, when the ways give none."""
+    return next((passage.text for passage in passages(p) if passage.field in ("Trình tự thực hiện", "Lưu ý")
+                 and _STATED_TIME.search(passage.text)), None)
+
+
 def time(p: Procedure) -> str:
-    """Time by way of submission; the portal sometimes gives a bare number: said once, not guessed."""
+    """Time by way of submission; the portal sometimes gives a bare number: said once, not guessed. No way
+    gives one: the steps' own sentence, if they state one, rather than "not published"."""
     if not p.ways:
         return m.NO_INFO
+    if not any(w.time.strip() for w in p.ways) and (said := stated_time(p)):
+        return m.TIME_FROM_STEPS.format(sentence=_short(said, FEE_RULE_LEN).rstrip("."))
     lines = _summary([(modes, _UNIT.sub(lambda u: u.group().lower(), text) if text else m.NO_INFO)
                       for modes, text in _by_mode(p, lambda w: w.time)])
     return lines + ("\n" + m.TIME_NO_UNIT if any(_bare_number(w.time) for w in p.ways) else "")

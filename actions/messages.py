@@ -42,6 +42,7 @@ TIME_NO_UNIT = "Lưu ý: Cổng Dịch vụ công chỉ ghi con số, không ghi
 TIME_NO_UNIT_SHORT = "Cổng không ghi đơn vị"
 NO_INFO_SHORT = "chưa có thông tin"
 FEE_BY_RULE = "Có thu phí, lệ phí theo quy định: “{rule}” (Cổng Dịch vụ công không ghi mức cụ thể)."
+TIME_FROM_STEPS = "Cổng Dịch vụ công không ghi thời gian ở cách thức thực hiện; trình tự thực hiện ghi: “{sentence}”."
 FEE_SET_BY_PROVINCE = "Mức do Hội đồng nhân dân cấp tỉnh quyết định."
 FEE_PERIOD_LAPSED = "(Mức miễn, giảm ghi kèm chỉ áp dụng đến hết ngày {date}, nay đã hết hạn.)"
 FEE_NO_CURRENT_AMOUNT = ("Mức phí ghi trên Cổng Dịch vụ công chỉ áp dụng đến hết ngày {date}, nay đã hết hạn; Cổng chưa "

@@ -38,6 +38,15 @@ def test_a_fee_rule_without_an_amount_is_quoted():
     assert "244/2016/TT-BTC" in extract and "không ghi mức cụ thể" in extract and extract.count("“") == 1
 
 
+def test_a_time_the_ways_leave_empty_is_quoted_from_the_steps_that_state_it():
+    """No way of 1.001066 gives a time; its steps say when the bank answers: quoted, not "not published"."""
+    procedure = CATALOGUE["1.001066"]
+    assert not any(w.time.strip() for w in procedure.ways)
+    said = answers.time(procedure)
+    assert m.NO_INFO not in said and "ngày 15 tháng 5" in said and said.count("“") == 1
+    assert answers.time(CATALOGUE["1.001193"]) == "1 ngày làm việc"  # a time the ways give is said as before
+
+
 def test_exemptions_in_the_note_are_kept():
     marriage = answers.fee(CATALOGUE["1.000894"])
     assert "Miễn lệ phí" in marriage and marriage.count("•") == 1  # the same note once, not per way
