@@ -384,6 +384,7 @@ def test_an_aspect_word_that_begins_a_name_stays_in_the_query():
     ("nhà mình không buôn bán nữa, muốn đóng hộ kinh doanh", "1.001266"),
     ("muốn nhập khẩu xe ô tô đã qua sử dụng từ nước ngoài về", "1.000115"),  # to import, not the household
     ("lam vneid muc 2 o dau", "3.000228"),  # the level-2 electronic identity
+    ("làm lại hộ chiếu", "1.001456"),  # at home: not the embassy's, whose alias says "ở nước ngoài"
 ])
 def test_what_citizens_call_a_procedure(question, code):
     assert search(question).results[0].code == code
