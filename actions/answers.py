@@ -239,6 +239,11 @@ def _dedupe(lines: list[str]) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
+def _joined(parts: list[str]) -> str:
+    """Parts on one line, "; " apart — a part's own closing stop dropped (no "hồ sơ.; 200.000đ")."""
+    return "; ".join(part.rstrip(" .;") for part in parts)
+
+
 def header(p: Procedure) -> str:
     """Name and code; a provincial procedure says where it applies."""
     if p.province:
@@ -320,8 +325,8 @@ def overview(p: Procedure) -> str:
         f"• Lĩnh vực: {p.field}; cấp thực hiện: {', '.join(p.levels) or m.NO_INFO_SHORT}",
         (f"• Giấy tờ chính: {len(papers)} loại (ví dụ: {_short(paper_name_and_count(example)[0], 120)})"
          if example else f"• Giấy tờ: {m.NO_INFO_SHORT}"),
-        f"• Lệ phí: {_short('; '.join(fees), 200)}",
-        f"• Thời gian: {_short('; '.join(times), 200)}"
+        f"• Lệ phí: {_short(_joined(fees), 200)}",
+        f"• Thời gian: {_short(_joined(times), 200)}"
         + (f" ({m.TIME_NO_UNIT_SHORT})" if any(map(_bare_number, times)) else ""),
         f"• Nộp trực tuyến: {online_text}",
     ]

@@ -135,6 +135,7 @@ def test_every_answer_fits_a_screen_and_never_breaks_a_number():
             # Only a procedure's own name (kept whole) may push an answer past one screen.
             assert len(said) <= answers.FIRST_SCREEN or len(answers.header(p)) > 200, (p.code, said)
             assert said.startswith(answers.header(p)) and said.endswith(p.source_url)
+        assert ".;" not in answers.overview(p), p.code  # fees and times joined after their own stop
 
 
 def test_what_does_not_fit_is_pointed_to_on_the_source_page():
