@@ -315,13 +315,17 @@ class E5Torch:
         batch_tokens: int = 4096,
         fused_gelu: bool = True,
         pad_to: int = 16,
+        model_file: Path | None = None,
     ) -> None:
         import torch
         from safetensors import safe_open
 
         if threads:
             torch.set_num_threads(int(threads))
-        self.cache_file, self.converted = convert(weights, cache_dir)
+        if model_file is not None:  # weights already in this layout (a fine-tuned model, knowledge/finetune.py)
+            self.cache_file, self.converted = Path(model_file), False
+        else:
+            self.cache_file, self.converted = convert(weights, cache_dir)
         self.dtype = getattr(torch, dtype)
         self.batch_tokens = batch_tokens
         self._fused_gelu = fused_gelu
@@ -383,15 +387,24 @@ class E5Torch:
         """ids/mask ``[B, L]`` (mask True on real tokens) -> per-window mean of the last hidden state.
 
         The residual stream stays in the compute dtype; LayerNorm accumulates in float32 anyway."""
+        x = self.hidden(ids, mask)
+        weights = mask.unsqueeze(-1).float()
+        return (x.float() * weights).sum(1) / weights.sum(1)
+
+    def hidden(self, ids, mask, layers: int | None = None, x=None, start: int = 0):
+        """The hidden states ``[B, L, H]`` (compute dtype) after the first ``layers`` layers (all by default);
+        given ``x``, the states after ``start`` layers, it runs only the layers from there."""
         import torch.nn.functional as F
 
         c = self.config
         batch, length = ids.shape
         heads, head_dim = c.heads, c.hidden // c.heads
-        x = self._word_embeddings(ids) + self._pos[:length] + self._type0
-        x = F.layer_norm(x, (c.hidden,), *self._eln, eps=c.eps).to(self.dtype)
+        if x is None:
+            x = self._word_embeddings(ids) + self._pos[:length] + self._type0
+            x = F.layer_norm(x, (c.hidden,), *self._eln, eps=c.eps).to(self.dtype)
+            start = 0
         attn_mask = None if bool(mask.all()) else mask[:, None, None, :]
-        for layer in self._layers:
+        for layer in self._layers[start:layers]:
             qkv = F.linear(x, layer["qkv.w"], layer["qkv.b"])
             q, k, v = qkv.view(batch, length, 3, heads, head_dim).permute(2, 0, 3, 1, 4)
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
@@ -399,8 +412,7 @@ class E5Torch:
             x = F.layer_norm(x + F.linear(ctx, layer["ao.w"], layer["ao.b"]), (c.hidden,), *layer["aln"], eps=c.eps)
             mid = self._linear_gelu(x, layer["fi.w"], layer["fi.b"])
             x = F.layer_norm(x + F.linear(mid, layer["fo.w"], layer["fo.b"]), (c.hidden,), *layer["oln"], eps=c.eps)
-        weights = mask.unsqueeze(-1).float()
-        return (x.float() * weights).sum(1) / weights.sum(1)
+        return x
 
     def _padded(self, length: int) -> int:
         return min(-(-length // self.pad_to) * self.pad_to, self.config.max_positions)
