@@ -113,6 +113,14 @@ def test_a_citizen_is_not_answered_with_a_procedure_only_organisations_file():
     assert search("công ty xin cấp lại giấy phép bưu chính hết hạn").results[0].code in {"1.003633", "1.004354"}
 
 
+def test_residence_unqualified_is_a_choice_not_the_procedure_for_those_who_can_register_neither():
+    # 1.010040 is for people who can register neither permanent nor temporary residence; its name holds both
+    for question in ("đăng ký cư trú", "đăng ký tạm trú mất phí không"):
+        result = search(question)
+        assert not (result.answers_outright and result.results[0].code == "1.010040"), question
+    assert {"1.004222", "1.004194"} <= {h.code for h in search("đăng ký cư trú").results[:2]}
+
+
 def test_empty_markup_and_huge_questions_are_safe():
     assert search("").results == [] and not search("").confident
     assert not search("😀😀").confident
@@ -385,6 +393,7 @@ def test_an_aspect_word_that_begins_a_name_stays_in_the_query():
     ("muốn nhập khẩu xe ô tô đã qua sử dụng từ nước ngoài về", "1.000115"),  # to import, not the household
     ("lam vneid muc 2 o dau", "3.000228"),  # the level-2 electronic identity
     ("làm lại hộ chiếu", "1.001456"),  # at home: not the embassy's, whose alias says "ở nước ngoài"
+    ("đăng ký cư trú cho người thuê nhà", "1.004194"),  # a renter registers temporary residence
 ])
 def test_what_citizens_call_a_procedure(question, code):
     assert search(question).results[0].code == code
