@@ -12,7 +12,7 @@ from functools import lru_cache
 from rasa_sdk import Tracker
 
 from bot.vietnamese import canonical, lexicon, phrase_list, without_phrases
-from dossiers.answers import folded
+from dossiers.answers import asks_yes_no, folded
 
 
 class Aspect(StrEnum):
@@ -64,6 +64,13 @@ def aspects_in(text: str) -> list[Aspect]:
     """Every aspect the text asks, one a clause, in the order asked ("hết bao nhiêu tiền và mất mấy
     ngày": fee, then time). Within a clause the lexicon decides: "bao lâu thì có kết quả" asks the time."""
     return list(dict.fromkeys(a for a in map(aspect_in, CLAUSE_BREAK.split(text or "")) if a))
+
+
+def aspects_asked_openly(text: str) -> list[Aspect]:
+    """The aspects of the clauses that ask what, not whether ("phí bao nhiêu và nộp online dc ko": the fee) —
+    a yes/no clause is the record's to answer."""
+    return list(dict.fromkeys(a for clause in CLAUSE_BREAK.split(text or "")
+                              if (a := aspect_in(clause)) and not asks_yes_no(clause)))
 
 
 def detect_aspect(tracker: Tracker) -> Aspect | None:

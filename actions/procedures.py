@@ -16,6 +16,7 @@ from actions.aspects import (
     Aspect,
     asks_deadline,
     aspect_in,
+    aspects_asked_openly,
     aspects_in,
     detect_aspect,
     pending_aspect,
@@ -522,6 +523,8 @@ async def reply_about_current(dispatcher: CollectingDispatcher, tracker: Tracker
         return None  # "nộp online dc ko": the aspect's own yes or no
     buttons_shown = m.NEXT_STEP_BUTTONS + m.RATING_BUTTONS if grounding.passages or grounding.verdict \
         else m.FALLBACK_HUMAN_BUTTONS[:1] + m.NEXT_STEP_BUTTONS
+    for open_aspect in aspects_asked_openly(text):  # "phí bao nhiêu và nộp online dc ko": the fee too, first
+        dispatcher.utter_message(text=answers.aspect_answer(procedure, open_aspect))
     dispatcher.utter_message(text=answers.from_record(procedure, grounding), buttons=buttons(buttons_shown))
     return [SlotSet("fallback_count", 0.0)]
 

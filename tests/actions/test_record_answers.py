@@ -168,3 +168,12 @@ def test_a_life_event_story_asking_whether_gets_the_record_s_answer(app_db):
         "vợ tôi sinh em bé ở nhà, ko có giấy chứng sinh thì khai sinh được ko"))[1])
     assert reply.startswith(f"Đăng ký khai sinh (mã {BIRTH})") and "người làm chứng xác nhận về việc sinh" in reply \
         and m.RECORD_SAYS in reply, reply
+
+
+def test_a_what_and_a_whether_in_one_message_are_both_answered(app_db):
+    """"phí bao nhiêu và nộp online dc ko": the fee's own answer, then the record's yes to online."""
+    said = run(ActionAnswerAspect(), tracker("phí bao nhiêu và nộp online dc ko", {"current_procedure": "1.001456"},
+                                             intent="ask_aspect"))[1]
+    replies = [message.get("text", "") for message in said]
+    assert len(replies) == 2 and "Lệ phí:" in replies[0], replies
+    assert replies[1].split("\n")[1].startswith("Có."), replies[1]
