@@ -36,7 +36,9 @@ from knowledge.search import (
     age_fits,
     asking_sentence,
     base_name,
+    cued_markers,
     folk_wordings,
+    name_markers,
     search,
     stated_age,
 )
@@ -198,6 +200,8 @@ async def read_turn(dispatcher: CollectingDispatcher, tracker: Tracker,
     if replied is None:
         replied = await reply_to_correction(dispatcher, tracker)
     if replied is None:
+        replied = await reply_to_variant_cue(dispatcher, tracker)
+    if replied is None:
         replied = reply_to_complaint(dispatcher, tracker)
     if replied is None:
         replied = await reply_about_current(dispatcher, tracker, only_if_said)
@@ -256,6 +260,29 @@ async def reply_to_correction(dispatcher: CollectingDispatcher, tracker: Tracker
         return answer(dispatcher, best[0].code, aspect, also=also[1:], question=text if asks_whether(text) else "")
     offered = [h.code for h in within.options if h.code != procedure.code] or [best[0].code]
     return offer_choice(dispatcher, m.NOT_CONFIDENT_OPTIONS, offered, text, aspect)
+
+
+async def reply_to_variant_cue(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A follow-up telling a situation that selects another variant of the procedure under discussion ("anh ấy
+    là người Hàn Quốc, vậy hồ sơ cần gì" after "đăng ký kết hôn"; "nếu bị mất thì sao" after a card): that
+    variant, with every aspect asked — the one under discussion does not fit the case told. None when the
+    message cues no variant the current one lacks, or no variant of it carries the cue."""
+    procedure = get_procedure(tracker.get_slot("current_procedure") or "")
+    text = tracker.latest_message.get("text") or ""
+    if procedure is None or text.startswith("/") or tracker.get_slot("clarify_options"):
+        return None
+    cued = cued_markers(text) - name_markers(procedure.name)
+    if not cued:
+        return None
+    within = await find_in_context(text, procedure)
+    base = base_name(procedure.name)
+    variant = next((h for h in within.results if h.code != procedure.code and base_name(h.name) == base
+                    and cued & name_markers(h.name)), None)
+    if variant is None:
+        return None
+    also = aspects_in(text)
+    return answer(dispatcher, variant.code, also[0] if also else None, also=also[1:],
+                  question=text if asks_whether(text) else "")
 
 
 async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:

@@ -26,3 +26,8 @@ def run(action: Any, track: Tracker) -> tuple[list[dict], list[dict]]:
 
 def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
+
+
+def slots_of(events: list[dict]) -> dict:
+    """The slots an action run set, by name (the last value wins)."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

@@ -10,7 +10,7 @@ from actions.aspects import Aspect
 from actions.dossier import ActionCheckDossierStatus, ActionStartDossier
 from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, procedure_payload
 from knowledge.catalogue import get_procedure
-from tests.actions.conversation import run, texts, tracker
+from tests.actions.conversation import run, slots_of, texts, tracker
 
 pytestmark = pytest.mark.slow  # the built search index (make models)
 CRIMINAL_RECORD = "3.000333"  # close to the record asked by a court or an investigator; no situation question
@@ -25,10 +25,6 @@ def nlu_examples(*intents):
     data = yaml.safe_load((ROOT / "nlu_data" / "nlu.yml").read_text(encoding="utf-8"))["nlu"]
     return [(item["intent"], line[2:].strip()) for item in data if item.get("intent") in intents
             for line in item["examples"].splitlines() if line.strip()]
-
-
-def slots_of(events):
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
 def click(code, slots):

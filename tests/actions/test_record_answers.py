@@ -8,7 +8,7 @@ from actions import messages as m
 from actions.fallback import ActionFallback
 from actions.feedback import ActionRecordFeedback
 from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
-from tests.actions.conversation import run, texts, tracker
+from tests.actions.conversation import run, slots_of, texts, tracker
 
 CHILD_CARD, BIRTH = "1.014062", "1.001193"
 ON_CHILD_CARD = {"current_procedure": CHILD_CARD}
@@ -177,3 +177,16 @@ def test_a_what_and_a_whether_in_one_message_are_both_answered(app_db):
     replies = [message.get("text", "") for message in said]
     assert len(replies) == 2 and "Lệ phí:" in replies[0], replies
     assert replies[1].split("\n")[1].startswith("Có."), replies[1]
+
+
+@pytest.mark.parametrize(("current", "text", "variant"), [
+    ("1.000894", "anh ấy là người Hàn Quốc, vậy hồ sơ cần gì và bao lâu", "2.000806"),
+    ("1.001193", "bố cháu là người Nhật thì sao", "2.000528"),
+])
+def test_a_follow_up_telling_a_situation_moves_to_the_variant_it_selects(app_db, current, text, variant):
+    """The marriage under discussion is the ordinary one; a Korean fiancé makes it the foreign one."""
+    events, said = run(ActionAnswerAspect(), tracker(text, {"current_procedure": current}, intent="ask_aspect"))
+    assert all(f"(mã {variant})" in message.get("text", "") for message in said), texts(said)
+    assert {"current_procedure": variant}.items() <= slots_of(events).items()
+    if "bao lâu" in text:  # both aspects asked: papers, then time
+        assert len(said) == 2 and "Thời gian giải quyết" in said[1]["text"]

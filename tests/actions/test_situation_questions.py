@@ -11,14 +11,10 @@ from actions.aspects import Aspect
 from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
 from knowledge.catalogue import get_procedure
 from knowledge.situations import question_for, situation_questions
-from tests.actions.conversation import run, texts, tracker
+from tests.actions.conversation import run, slots_of, texts, tracker
 
 ADOPTION, ADOPTION_ABROAD = "2.001263", "1.003213"  # in the country / at a Vietnamese embassy
 ID_FROM_14, ID_UNDER_14 = "1.014061", "1.014062"
-
-
-def slots_of(events):
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
 @pytest.mark.parametrize(("question_id", "codes"), [

@@ -13,14 +13,10 @@ from actions.fallback import ActionSmallTalk
 from actions.handover import ActionHandover
 from actions.procedures import ActionAnswerAspect, ActionAnswerProcedure, ActionYesNo
 from knowledge.situations import situation_questions
-from tests.actions.conversation import run, texts, tracker
+from tests.actions.conversation import run, slots_of, texts, tracker
 
 STORY = ("Hồi nhỏ bố mẹ khai sinh cho tôi tên là Nguyễn Văn Tí, bây giờ đi làm rất ngại, tôi muốn đổi tên khác "
          "có được không, làm ở đâu?")
-
-
-def slots_of(events: list[dict]) -> dict:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 @pytest.fixture
