@@ -42,7 +42,8 @@ def test_button_callback_answers_the_aspect(stack, fakes):
     fee_key = next(row[0]["callback_data"] for row in first["reply_markup"]["inline_keyboard"] if row[0]["text"] == "Lệ phí")
     webhook(stack, telegram_callback_update(3, 5002, fee_key))
     wait_until(lambda: telegram.sent("answerCallbackQuery"))
-    fee = wait_until(lambda: [m for m in telegram.sent("sendMessage", 5002) if "Lệ phí:" in m["text"]])[0]
+    # the fee button's own answer ("…\nLệ phí:\n…"), not the overview's "• Lệ phí:" line
+    fee = wait_until(lambda: [m for m in telegram.sent("sendMessage", 5002) if "\nLệ phí:" in m["text"]])[0]
     assert answers.way_fee(get_procedure("1.000894").ways[0]) in fee["text"]
 
 
