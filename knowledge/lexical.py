@@ -44,27 +44,25 @@ class LexicalIndex:
     """A small in-memory BM25 index; fits the whole catalogue in a few MB."""
 
     def __init__(self, documents: list[str], k1: float = 1.2, b: float = 0.6) -> None:
-        self.k1, self.b = k1, b
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self.lengths: list[int] = []
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        lengths: list[int] = []
         for doc_id, text in enumerate(documents):
             counts = Counter(terms(text))
-            self.lengths.append(sum(counts.values()))
+            lengths.append(sum(counts.values()))
             for term, tf in counts.items():
-                self.postings[term].append((doc_id, tf))
+                postings[term].append((doc_id, tf))
         self.size = len(documents)
-        self.avg_length = sum(self.lengths) / max(self.size, 1)
-        self.idf = {
-            term: math.log(1 + (self.size - len(p) + 0.5) / (len(p) + 0.5)) for term, p in self.postings.items()
-        }
+        avg_length = sum(lengths) / max(self.size, 1)
+        self.idf = {term: math.log(1 + (self.size - len(p) + 0.5) / (len(p) + 0.5)) for term, p in postings.items()}
         # A term's BM25 weight in a document does not depend on the query: computed once, so a citizen's
-        # long letter (hundreds of terms) costs array additions, not a Python loop over every posting.
-        lengths = np.asarray(self.lengths, dtype=np.float64)
+        # long letter (hundreds of terms) costs array additions, not a Python loop over every posting. The
+        # postings themselves are not kept: the arrays are the index.
+        doc_lengths = np.asarray(lengths, dtype=np.float64)
         self._weights: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for term, posting in self.postings.items():
+        for term, posting in postings.items():
             ids = np.fromiter((doc_id for doc_id, _ in posting), dtype=np.int64, count=len(posting))
             tf = np.fromiter((tf for _, tf in posting), dtype=np.float64, count=len(posting))
-            norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[ids] / self.avg_length))
+            norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_lengths[ids] / avg_length))
             self._weights[term] = (ids, self.idf[term] * norm)
 
     def scores(self, query: str) -> tuple[dict[int, float], float]:
