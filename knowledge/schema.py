@@ -17,6 +17,8 @@ class SubmissionWay:
 
 
 FOREIGN_AFFAIRS = "Bộ Ngoại giao"
+# The portal's target groups that are people (the others are organisations, businesses, cooperatives).
+PERSON_GROUPS = ("công dân", "người nước ngoài", "người việt nam", "cán bộ", "viên chức", "đảng viên")
 # Words of a paper needed only in some situations: a representative, an authorisation, "if any".
 _PARTICULAR_CUES = ("ủy quyền", "người đại diện", "mất năng lực", "khó khăn trong nhận thức", "trong trường hợp",
                     "(nếu có)", "đối với trường hợp")
@@ -91,6 +93,12 @@ class Procedure:
         """The Ministry of Foreign Affairs' own procedures for foreigners (residence cards, visas for those
         of diplomatic status); the Ministry of Public Security's serve everybody else."""
         return self.ministry == FOREIGN_AFFAIRS and "người nước ngoài" in self.name.lower()
+
+    @property
+    def for_bodies_only(self) -> bool:
+        """Filed only by organisations, businesses or cooperatives: no person among its target groups."""
+        groups = self.target_groups.lower()
+        return not any(group in groups for group in PERSON_GROUPS)
 
     def papers(self) -> list[Document]:
         """Papers to bring (notes left out): the ones everybody needs first, then particular cases."""

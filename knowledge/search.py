@@ -132,7 +132,6 @@ ABROAD_BONUS = 0.15
 # question speaks for a company, a shop or another body: the larger catalogue holds businesses' twins of
 # citizens' procedures ("gia hạn giấy phép xây dựng" of a railway crossing, postal licences "khi hết hạn").
 ORGANISATION_PENALTY = 0.1
-PERSON_GROUPS = ("công dân", "người nước ngoài", "người việt nam", "cán bộ", "viên chức", "đảng viên")
 # Who a question speaks for when it is a body (canonical, folded text).
 ORG_WORDS = ("cong ty", "doanh nghiep", "to chuc", "co so", "benh vien", "truong", "hop tac xa", "don vi",
              "co quan", "chi nhanh", "van phong dai dien", "nha may", "nha dau tu", "hiep hoi")
@@ -763,7 +762,7 @@ class Searcher:
                 score -= ABROAD_PENALTY
             elif abroad_bonus:  # "mất hộ chiếu ở nước ngoài": the embassy's, not the commune's
                 score += ABROAD_BONUS
-            bodies_only = not business_asked and not any(g in procedure.target_groups.lower() for g in PERSON_GROUPS)
+            bodies_only = not business_asked and procedure.for_bodies_only
             if bodies_only:
                 score -= ORGANISATION_PENALTY
             fits = age_fits(procedure.name, age)
