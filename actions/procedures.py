@@ -302,6 +302,7 @@ async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -
             return None  # "thế còn làm hộ chiếu": a new question
     aspect = detect_aspect(tracker) or pending_aspect(tracker)
     situation = pending_situation(tracker)
+    together = None  # the reply searched with the question: once, for whichever reading below needs it
     if situation is None and words:
         together = await run_in_threadpool(find, f"{question} {text}")
         chosen = next((h.code for h in together.results[:3] if h.code in options), None)
@@ -316,7 +317,7 @@ async def reply_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -
     if len(words) >= NAMING_WORDS:
         # "bị gãy đôi, máy không đọc được chip nữa" to "đã đủ 14 tuổi chưa?": another situation than the
         # options suppose — read with the question, its own answer or options, not the same choice again
-        together = await run_in_threadpool(find, f"{question} {text}")
+        together = together or await run_in_threadpool(find, f"{question} {text}")
         if together.results and together.results[0].code not in options:
             await record(tracker, together.question, together)
             return answer_found(dispatcher, together, aspect) if together.confident \
