@@ -16,7 +16,7 @@ from functools import cache
 
 from bot.vietnamese import canonical, expand_abbreviations, fold, lexicon
 from knowledge.schema import Procedure
-from knowledge.search import age_fits, stated_age
+from knowledge.search import age_fits, stated_age, within_age_bound
 
 # Words that ask, link or address — never what a question is about. Folded; a word typed with
 # diacritics is compared with its diacritics ("căn" is no "cần").
@@ -275,9 +275,7 @@ def _age_case(units: list[Passage], age: int | None) -> Passage | None:
     for unit in units:
         said = fold(unit.text).lower()
         for found in AGE_CASE.finditer(said):
-            limit = int(found.group(2))
-            fits = age < limit if found.group(1) in ("chua du", "duoi") else age >= limit
-            if fits and "khong" not in said[:found.start()].split()[-POLARITY_WINDOW:]:
+            if within_age_bound(found.group(1), int(found.group(2)), age) and "khong" not in said[:found.start()].split()[-POLARITY_WINDOW:]:
                 return Passage(unit.field, _quote(unit.text))
     return None
 

@@ -526,10 +526,13 @@ def age_fits(name: str, age: int | None) -> bool | None:
     if age is None:
         return None
     stated = _NAME_RANGE.search(_folded(name))
-    if not stated:
-        return None
-    limit = int(stated.group(2))
-    return age < limit if stated.group(1) == "duoi" else age >= limit
+    return within_age_bound(stated.group(1), int(stated.group(2)), age) if stated else None
+
+
+def within_age_bound(bound: str, limit: int, age: int) -> bool:
+    """Whether ``age`` is within a bound as the catalogue words it (folded): "duoi"/"chua du" 14 is under 14,
+    "tu du"/"tu" 14 is 14 and over."""
+    return age < limit if bound in ("duoi", "chua du") else age >= limit
 
 
 def _without_age_range(name: str) -> str | None:
